@@ -1,0 +1,65 @@
+# Doorstep. On a fresh machine the two commands are:
+#   make run    install what is missing, build the release app, serve it with the collector
+#   make test   install what is missing and run every test
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+
+ADDR ?= 127.0.0.1:8080
+DATA ?= data
+# The "next version" the update test deploys over the first: same code, another version.
+NEXT_DIST := target/e2e/dist-next
+NEXT_TARGET := target/e2e-next
+
+.PHONY: help setup setup-build build build-next collector run test size bench lint icons clean
+
+help:
+	@echo "make run    - build the app and serve it with the collector on http://$(ADDR)/"
+	@echo "make test   - run every test (native, browser unit tests, end-to-end in Chromium)"
+	@echo "make size   - raw, gzip and brotli bytes of the app's wasm, js and css"
+	@echo "make bench  - benchmarks (prints figures)"
+	@echo "make lint   - rustfmt and clippy"
+
+setup:
+	@scripts/setup.sh
+
+setup-build:
+	@scripts/setup.sh build
+
+# The release app in dist/ (size profile, wasm-opt, service worker precache list).
+build: setup-build
+	trunk build --release
+
+# A second release build with another version label, for the update test.
+build-next: setup-build
+	CARGO_TARGET_DIR=$(NEXT_TARGET) DOORSTEP_VERSION="$$(cargo pkgid -p doorstep | sed 's/.*[#@]//')-next" \
+	  trunk build --release --dist $(NEXT_DIST)
+
+collector: setup-build
+	cargo build --profile server -p collector
+
+run: build collector
+	target/server/collector serve --addr $(ADDR) --data-dir $(DATA) --dist dist
+
+test: setup
+	@scripts/test.sh
+
+size: build
+	@node scripts/size.mjs dist
+
+bench: size
+
+lint: setup-build
+	cargo fmt --all --check
+	cargo clippy --workspace --exclude doorstep --all-targets -- -D warnings
+	cargo clippy -p doorstep --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+icons:
+	scripts/icons.sh
+
+clean:
+	cargo clean
+	rm -rf dist

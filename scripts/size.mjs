@@ -1,0 +1,33 @@
+// Prints raw, gzip and brotli bytes of the app's wasm, js and css in a dist folder, and
+// fails when the compressed download of the shell goes over the budget.
+//   node scripts/size.mjs dist
+import { readdirSync, readFileSync } from "node:fs";
+import { join, extname } from "node:path";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+
+const BUDGET_BYTES = 120 * 1000; // the shell's compressed (brotli) download
+const dist = process.argv[2] ?? "dist";
+
+const files = readdirSync(dist).filter((name) => [".wasm", ".js", ".css"].includes(extname(name)) && name !== "sw.js");
+if (files.length === 0) {
+  console.error(`size: no wasm, js or css in ${dist}; build first (make build)`);
+  process.exit(1);
+}
+const rows = files.sort().map((name) => {
+  const bytes = readFileSync(join(dist, name));
+  return {
+    name,
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+});
+const total = rows.reduce((sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip, brotli: sum.brotli + row.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+const kb = (n) => (n / 1000).toFixed(1).padStart(8) + " KB";
+console.log(`${"file".padEnd(40)} ${"raw".padStart(11)} ${"gzip".padStart(11)} ${"brotli".padStart(11)}`);
+for (const row of [...rows, { name: "total", ...total }]) {
+  console.log(`${row.name.padEnd(40)} ${kb(row.raw)} ${kb(row.gzip)} ${kb(row.brotli)}`);
+}
+const ok = total.gzip <= BUDGET_BYTES;
+console.log(`compressed download ${kb(total.gzip).trim()} gzip / ${kb(total.brotli).trim()} brotli; budget ${BUDGET_BYTES / 1000} KB: ${ok ? "within" : "OVER"}`);
+process.exit(ok ? 0 : 1);

@@ -1,0 +1,41 @@
+//! Which version and build of the app is running.
+
+/// The app's version: `DOORSTEP_VERSION` at compile time if set, else the crate version.
+pub fn version() -> &'static str {
+    option_env!("DOORSTEP_VERSION").unwrap_or(env!("CARGO_PKG_VERSION"))
+}
+
+/// The build id written into `index.html` by `scripts/sw-precache.sh` (a hash of the
+/// build's files, also naming the service worker's cache); `None` for a dev build.
+pub fn build_id() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let meta = document
+        .query_selector("meta[name='doorstep-build']")
+        .ok()??;
+    let id = meta.get_attribute("content")?;
+    is_real_build_id(&id).then_some(id)
+}
+
+/// The placeholder in `index.html` is `dev`; a real id is lowercase hex.
+fn is_real_build_id(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_is_not_a_build_id() {
+        assert!(!is_real_build_id("dev"));
+        assert!(!is_real_build_id(""));
+        assert!(is_real_build_id("0a1b2c3d4e5f"));
+    }
+
+    #[test]
+    fn version_defaults_to_the_crate_version() {
+        if option_env!("DOORSTEP_VERSION").is_none() {
+            assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+        }
+    }
+}

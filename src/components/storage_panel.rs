@@ -1,0 +1,105 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::build_info;
+use crate::device_storage::{self, human_bytes, Persistence, StorageReport};
+
+/// Settings' storage panel: whether the browser keeps the data persistently, how much
+/// storage is used, and which version of the app runs.
+#[component]
+pub fn StoragePanel() -> impl IntoView {
+    let (report, set_report) = signal(None::<StorageReport>);
+    let refresh = move || {
+        spawn_local(async move {
+            set_report.set(Some(device_storage::report().await));
+        })
+    };
+    refresh();
+    let (asking, set_asking) = signal(false);
+    let ask_again = move |_| {
+        set_asking.set(true);
+        spawn_local(async move {
+            device_storage::request_persistence().await;
+            set_asking.set(false);
+            refresh();
+        });
+    };
+    let not_granted = move || {
+        report.with(|report| {
+            matches!(report, Some(StorageReport { persistence: Persistence::NotGranted, .. }))
+        })
+    };
+    let build = build_info::build_id()
+        .map(|id| format!(" (build {id})"))
+        .unwrap_or_default();
+
+    view! {
+        <section class="card" aria-labelledby="storage-title" data-testid="storage-panel">
+            <h2 id="storage-title" class="card__title">"Storage on this device"</h2>
+            {move || match report.get() {
+                Some(report) => view! { <StorageFacts report=report/> }.into_any(),
+                None => view! { <p>"Checking storage…"</p> }.into_any(),
+            }}
+            <Show when=not_granted>
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="storage-ask-persist"
+                    disabled=move || asking.get()
+                    on:click=ask_again
+                >
+                    "Ask the browser to keep data"
+                </button>
+            </Show>
+            <dl class="facts">
+                <dt>"App version"</dt>
+                <dd data-testid="app-version">{build_info::version()}{build}</dd>
+            </dl>
+        </section>
+    }
+}
+
+/// The figures of one [`StorageReport`].
+#[component]
+fn StorageFacts(
+    /// What the browser reported.
+    report: StorageReport,
+) -> impl IntoView {
+    let persisted = match report.persistence {
+        Persistence::Granted => "Yes: the browser will not clear Doorstep's data on its own.",
+        Persistence::NotGranted => {
+            "Not yet: the browser may clear data if the device runs out of space. \
+             Installing Doorstep on the home screen helps."
+        }
+        Persistence::Unsupported => "This browser cannot promise to keep data.",
+    };
+    let estimate = match report.estimate {
+        Some(estimate) => format!(
+            "{} of {} available to Doorstep",
+            human_bytes(estimate.usage),
+            human_bytes(estimate.quota)
+        ),
+        None => "The browser gives no estimate.".to_owned(),
+    };
+    let saved = match report.saved {
+        Ok(usage) => format!(
+            "{} in {} {}",
+            human_bytes(usage.bytes as f64),
+            usage.entries,
+            if usage.entries == 1 { "entry" } else { "entries" }
+        ),
+        Err(error) => format!("{error}. {}", error.advice()),
+    };
+    view! {
+        <dl class="facts">
+            <dt>"Kept persistently"</dt>
+            <dd data-testid="storage-persisted" data-state=report.persistence.as_str()>
+                {persisted}
+            </dd>
+            <dt>"Storage used"</dt>
+            <dd data-testid="storage-used">{estimate}</dd>
+            <dt>"Saved by Doorstep"</dt>
+            <dd data-testid="storage-saved">{saved}</dd>
+        </dl>
+    }
+}

@@ -1,0 +1,218 @@
+//! The one door to LocalStorage.
+//!
+//! Every entry Doorstep keeps on the device goes through here, under a namespaced and
+//! versioned key (`doorstep/v1/<name>`), so that a later schema can sit beside this one
+//! and nothing else in the browser's storage is ever touched. Nothing here panics: a
+//! missing or blocked `localStorage`, a full quota or a damaged entry comes back as a
+//! [`StorageError`] the screens turn into plain words.
+//!
+//! ```no_run
+//! use doorstep::storage::{self, Key};
+//! let key = Key::new("device");
+//! storage::save(&key, &42_u32)?;
+//! assert_eq!(storage::load::<u32>(&key)?, Some(42));
+//! # Ok::<(), storage::StorageError>(())
+//! ```
+
+use gloo_storage::{errors::StorageError as GlooError, LocalStorage, Storage as _};
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Prefix of every key Doorstep owns.
+pub const NAMESPACE: &str = "doorstep";
+/// Version of the stored layout; bumped (with a migration) when an entry's shape changes.
+pub const LAYOUT_VERSION: u32 = 1;
+
+/// A namespaced, versioned LocalStorage key: `doorstep/v1/<name>`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key(String);
+
+impl Key {
+    /// The key for `name` in the current layout, e.g. `Key::new("device")` is
+    /// `doorstep/v1/device`.
+    pub fn new(name: &str) -> Self {
+        Key(format!("{}{name}", prefix()))
+    }
+
+    /// The full key as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The part every key of the current layout starts with.
+fn prefix() -> String {
+    format!("{NAMESPACE}/v{LAYOUT_VERSION}/")
+}
+
+/// Why something could not be read from or written to the device.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StorageError {
+    /// The browser gives no `localStorage` (private mode in some browsers, storage
+    /// disabled in settings, or a sandboxed frame).
+    #[error("this browser is not letting Doorstep keep data on the device")]
+    Unavailable,
+    /// The write would go over the browser's quota.
+    #[error("storage on this device is full")]
+    Full { key: String },
+    /// The browser refused the write for another reason.
+    #[error("the browser refused to save {key}: {reason}")]
+    WriteRefused { key: String, reason: String },
+    /// A value could not be encoded (a bug, not the worker's doing).
+    #[error("could not encode {key}: {reason}")]
+    Encode { key: String, reason: String },
+    /// A stored entry is not what this version of the app expects.
+    #[error("the saved entry {key} is damaged: {reason}")]
+    Corrupt { key: String, reason: String },
+}
+
+impl StorageError {
+    /// What the worker should do about it, in plain words.
+    pub fn advice(&self) -> &'static str {
+        match self {
+            StorageError::Unavailable => {
+                "Open Doorstep from its home-screen icon or a normal (not private) browser \
+                 window, and allow the site to store data."
+            }
+            StorageError::Full { .. } => {
+                "Hand in completed interviews to free space. What is already saved is safe."
+            }
+            StorageError::WriteRefused { .. } | StorageError::Encode { .. } => {
+                "Try again. If it keeps happening, tell your coordinator."
+            }
+            StorageError::Corrupt { .. } => {
+                "The damaged entry was set aside; tell your coordinator."
+            }
+        }
+    }
+}
+
+/// How much of LocalStorage Doorstep's own entries take.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Number of Doorstep entries.
+    pub entries: u32,
+    /// Bytes they take as the browser counts them (keys and values, UTF-16).
+    pub bytes: u64,
+}
+
+/// The browser's `localStorage`, or [`StorageError::Unavailable`].
+///
+/// gloo-storage throws a JavaScript exception when `localStorage` is missing, so every
+/// operation checks here first.
+fn local_storage() -> Result<web_sys::Storage, StorageError> {
+    let window = web_sys::window().ok_or(StorageError::Unavailable)?;
+    window
+        .local_storage()
+        .ok()
+        .flatten()
+        .ok_or(StorageError::Unavailable)
+}
+
+/// Reads and decodes the entry under `key`; `Ok(None)` when there is none.
+pub fn load<T: DeserializeOwned>(key: &Key) -> Result<Option<T>, StorageError> {
+    local_storage()?;
+    match LocalStorage::get::<T>(key.as_str()) {
+        Ok(value) => Ok(Some(value)),
+        Err(GlooError::KeyNotFound(_)) => Ok(None),
+        Err(GlooError::SerdeError(error)) => Err(StorageError::Corrupt {
+            key: key.as_str().to_owned(),
+            reason: error.to_string(),
+        }),
+        Err(GlooError::JsError(error)) => Err(StorageError::WriteRefused {
+            key: key.as_str().to_owned(),
+            reason: error.to_string(),
+        }),
+    }
+}
+
+/// Encodes `value` and writes it under `key`, replacing what was there.
+///
+/// When the write fails nothing already stored changes: the browser writes an item
+/// whole or not at all.
+pub fn save<T: Serialize + ?Sized>(key: &Key, value: &T) -> Result<(), StorageError> {
+    local_storage()?;
+    LocalStorage::set(key.as_str(), value).map_err(|error| match error {
+        GlooError::SerdeError(error) => StorageError::Encode {
+            key: key.as_str().to_owned(),
+            reason: error.to_string(),
+        },
+        GlooError::JsError(error) if is_quota_error(&error.name) => StorageError::Full {
+            key: key.as_str().to_owned(),
+        },
+        GlooError::JsError(error) => StorageError::WriteRefused {
+            key: key.as_str().to_owned(),
+            reason: error.to_string(),
+        },
+        GlooError::KeyNotFound(_) => StorageError::WriteRefused {
+            key: key.as_str().to_owned(),
+            reason: error.to_string(),
+        },
+    })
+}
+
+/// Removes the entry under `key` (nothing happens if there is none).
+pub fn remove(key: &Key) -> Result<(), StorageError> {
+    local_storage()?;
+    LocalStorage::delete(key.as_str());
+    Ok(())
+}
+
+/// Counts Doorstep's entries and the bytes they take.
+pub fn usage() -> Result<Usage, StorageError> {
+    let storage = local_storage()?;
+    let prefix = format!("{NAMESPACE}/");
+    let mut usage = Usage::default();
+    let length = storage.length().map_err(|_| StorageError::Unavailable)?;
+    for index in 0..length {
+        let Ok(Some(key)) = storage.key(index) else {
+            continue;
+        };
+        if !key.starts_with(&prefix) {
+            continue;
+        }
+        let value_units = match storage.get_item(&key) {
+            Ok(Some(value)) => value.encode_utf16().count(),
+            _ => 0,
+        };
+        usage.entries += 1;
+        usage.bytes += 2 * (key.encode_utf16().count() + value_units) as u64;
+    }
+    Ok(usage)
+}
+
+/// Browsers name the quota error differently (Firefox had its own name for years).
+fn is_quota_error(name: &str) -> bool {
+    matches!(name, "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_namespaced_and_versioned() {
+        assert_eq!(Key::new("device").as_str(), "doorstep/v1/device");
+    }
+
+    #[test]
+    fn quota_errors_are_recognised_by_name_in_every_browser() {
+        assert!(is_quota_error("QuotaExceededError"));
+        assert!(is_quota_error("NS_ERROR_DOM_QUOTA_REACHED"));
+        assert!(!is_quota_error("SecurityError"));
+    }
+
+    #[test]
+    fn every_error_has_advice_for_the_worker() {
+        let errors = [
+            StorageError::Unavailable,
+            StorageError::Full { key: "k".into() },
+            StorageError::Corrupt {
+                key: "k".into(),
+                reason: "r".into(),
+            },
+        ];
+        for error in errors {
+            assert!(!error.advice().is_empty(), "{error:?}");
+        }
+    }
+}
