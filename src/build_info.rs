@@ -18,10 +18,13 @@ pub fn build_id() -> Option<String> {
 
 /// The placeholder in `index.html` is `dev`; a real id is lowercase hex.
 fn is_real_build_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -145,7 +145,11 @@ pub async fn report() -> StorageReport {
 /// Integer arithmetic only: float formatting would add about 10 KB to the download.
 pub fn human_bytes(bytes: f64) -> String {
     const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
-    let bytes = if bytes.is_finite() && bytes > 0.0 { bytes as u64 } else { 0 };
+    let bytes = if bytes.is_finite() && bytes > 0.0 {
+        bytes as u64
+    } else {
+        0
+    };
     let mut unit = 0;
     let mut scale = 1_u64;
     while bytes / scale >= 1000 && unit < UNITS.len() - 1 {
@@ -161,7 +165,7 @@ pub fn human_bytes(bytes: f64) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::human_bytes;
 

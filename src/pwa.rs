@@ -89,8 +89,8 @@ impl Pwa {
 
 fn container() -> Option<ServiceWorkerContainer> {
     let navigator = web_sys::window()?.navigator();
-    let supported = js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker"))
-        .unwrap_or(false);
+    let supported =
+        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
     supported.then(|| navigator.service_worker())
 }
 
@@ -154,7 +154,10 @@ pub fn start() -> Pwa {
 }
 
 /// Shows the banner when a new version has installed while this one is in control.
-fn watch_for_updates(registration: &ServiceWorkerRegistration, set_update: WriteSignal<UpdateState>) {
+fn watch_for_updates(
+    registration: &ServiceWorkerRegistration,
+    set_update: WriteSignal<UpdateState>,
+) {
     let controlled = || container().and_then(|c| c.controller()).is_some();
     if registration.waiting().is_some() && controlled() {
         set_update.set(UpdateState::Ready);
@@ -191,7 +194,10 @@ fn watch_for_updates(registration: &ServiceWorkerRegistration, set_update: Write
         }
     };
     let periodic = check.clone();
-    let _ = set_interval_with_handle(periodic, std::time::Duration::from_millis(UPDATE_CHECK_MS.into()));
+    let _ = set_interval_with_handle(
+        periodic,
+        std::time::Duration::from_millis(UPDATE_CHECK_MS.into()),
+    );
     let _ = window_event_listener(ev::online, move |_| check());
 }
 
@@ -200,13 +206,18 @@ pub fn is_installed() -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    let standalone = ["(display-mode: standalone)", "(display-mode: fullscreen)", "(display-mode: minimal-ui)"]
-        .iter()
-        .any(|query| matches!(window.match_media(query), Ok(Some(list)) if list.matches()));
+    let standalone = [
+        "(display-mode: standalone)",
+        "(display-mode: fullscreen)",
+        "(display-mode: minimal-ui)",
+    ]
+    .iter()
+    .any(|query| matches!(window.match_media(query), Ok(Some(list)) if list.matches()));
     // iOS Safari has no display-mode query for home-screen apps, only this flag.
-    let ios_standalone = js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("standalone"))
-        .map(|value| value.as_bool() == Some(true))
-        .unwrap_or(false);
+    let ios_standalone =
+        js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("standalone"))
+            .map(|value| value.as_bool() == Some(true))
+            .unwrap_or(false);
     standalone || ios_standalone
 }
 
@@ -234,7 +245,11 @@ pub fn show_install_prompt() -> bool {
         .unwrap_or(false);
     // A prompt can be shown once; forget it either way.
     if let Some(window) = web_sys::window() {
-        let _ = js_sys::Reflect::set(&window, &JsValue::from_str("doorstepInstallPrompt"), &JsValue::UNDEFINED);
+        let _ = js_sys::Reflect::set(
+            &window,
+            &JsValue::from_str("doorstepInstallPrompt"),
+            &JsValue::UNDEFINED,
+        );
     }
     shown
 }

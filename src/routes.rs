@@ -107,7 +107,7 @@ pub fn Link(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::Page;
 

@@ -185,7 +185,7 @@ fn is_quota_error(name: &str) -> bool {
     matches!(name, "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED")
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
@@ -214,5 +214,166 @@ mod tests {
         for error in errors {
             assert!(!error.advice().is_empty(), "{error:?}");
         }
+    }
+}
+
+/// These run in headless Chromium: `cargo test -p doorstep --lib --target wasm32-unknown-unknown`.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use super::*;
+    use serde::Deserialize;
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Note {
+        text: String,
+        count: u32,
+    }
+
+    fn raw() -> web_sys::Storage {
+        local_storage().expect("the test browser has localStorage")
+    }
+
+    /// Runs `body` while `window.localStorage` throws, as when storage is blocked.
+    fn with_storage_blocked(body: impl FnOnce()) {
+        let block = js_sys::Function::new_no_args(
+            "const d = Object.getOwnPropertyDescriptor(window, 'localStorage');
+             window.__doorstepSaved = d;
+             Object.defineProperty(window, 'localStorage', {
+               configurable: true,
+               get() { throw new DOMException('blocked by the test', 'SecurityError'); },
+             });",
+        );
+        let restore = js_sys::Function::new_no_args(
+            "const d = window.__doorstepSaved;
+             if (d) { Object.defineProperty(window, 'localStorage', d); }
+             else { delete window.localStorage; }",
+        );
+        block.call0(&JsValue::NULL).expect("blocking localStorage");
+        body();
+        restore
+            .call0(&JsValue::NULL)
+            .expect("restoring localStorage");
+    }
+
+    #[wasm_bindgen_test]
+    fn a_saved_value_loads_back_unchanged() {
+        let key = Key::new("test/round-trip");
+        let note = Note {
+            text: "Türkçe, বাংলা and \"quotes\"".into(),
+            count: 3,
+        };
+        save(&key, &note).expect("save");
+        assert_eq!(load::<Note>(&key), Ok(Some(note)));
+        assert!(raw()
+            .get_item("doorstep/v1/test/round-trip")
+            .unwrap()
+            .is_some());
+        remove(&key).expect("remove");
+        assert_eq!(load::<Note>(&key), Ok(None));
+    }
+
+    #[wasm_bindgen_test]
+    fn a_missing_entry_is_none_not_an_error() {
+        assert_eq!(load::<Note>(&Key::new("test/never-written")), Ok(None));
+    }
+
+    #[wasm_bindgen_test]
+    fn a_damaged_entry_is_reported_as_corrupt() {
+        let key = Key::new("test/damaged");
+        raw().set_item(key.as_str(), "{not json").unwrap();
+        let result = load::<Note>(&key);
+        assert!(
+            matches!(&result, Err(StorageError::Corrupt { key: k, .. }) if k == key.as_str()),
+            "{result:?}"
+        );
+        // The damaged text is left where it was, for the worker's coordinator to recover.
+        assert_eq!(
+            raw().get_item(key.as_str()).unwrap().as_deref(),
+            Some("{not json")
+        );
+        raw().remove_item(key.as_str()).unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    fn usage_counts_only_doorsteps_entries() {
+        let key = Key::new("test/usage");
+        raw().set_item("someone-else", "xxxxxxxxxx").unwrap();
+        let before = usage().expect("usage");
+        save(&key, &"abc").unwrap();
+        let after = usage().expect("usage");
+        assert_eq!(after.entries, before.entries + 1);
+        // Key and value ("\"abc\"", 5 units) counted as UTF-16: 2 bytes a unit.
+        assert_eq!(
+            after.bytes - before.bytes,
+            2 * (key.as_str().len() as u64 + 5)
+        );
+        remove(&key).unwrap();
+        raw().remove_item("someone-else").unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    fn blocked_storage_is_a_typed_error_not_a_panic() {
+        with_storage_blocked(|| {
+            let key = Key::new("test/blocked");
+            assert_eq!(save(&key, &1_u8), Err(StorageError::Unavailable));
+            assert_eq!(load::<u8>(&key), Err(StorageError::Unavailable));
+            assert_eq!(remove(&key), Err(StorageError::Unavailable));
+            assert_eq!(usage(), Err(StorageError::Unavailable));
+        });
+        // And storage works again once the browser allows it.
+        assert_eq!(load::<u8>(&Key::new("test/blocked")), Ok(None));
+    }
+
+    #[wasm_bindgen_test]
+    fn full_storage_is_a_typed_error_and_keeps_what_was_saved() {
+        let kept = Key::new("test/kept");
+        let note = Note {
+            text: "saved before the device filled up".into(),
+            count: 1,
+        };
+        save(&kept, &note).unwrap();
+
+        // Fill the quota with the browser's own API, halving the chunk until nothing fits.
+        let mut chunk = "x".repeat(1 << 20);
+        let mut filled = 0_usize;
+        let mut index = 0;
+        while !chunk.is_empty() {
+            match raw().set_item(&format!("fill/{index}"), &chunk) {
+                Ok(()) => {
+                    filled += chunk.len();
+                    index += 1;
+                }
+                Err(_) => chunk.truncate(chunk.len() / 2),
+            }
+        }
+        console_log!("localStorage took {filled} characters in {index} entries before it was full");
+
+        let result = save(&Key::new("test/overflow"), &"one more answer".repeat(10));
+        assert_eq!(
+            result,
+            Err(StorageError::Full {
+                key: "doorstep/v1/test/overflow".into()
+            })
+        );
+        assert!(!result.unwrap_err().advice().is_empty());
+        assert_eq!(
+            load::<Note>(&kept),
+            Ok(Some(note)),
+            "what was saved before stays"
+        );
+        assert_eq!(
+            load::<String>(&Key::new("test/overflow")),
+            Ok(None),
+            "nothing half-written"
+        );
+
+        for i in 0..index {
+            raw().remove_item(&format!("fill/{i}")).unwrap();
+        }
+        remove(&kept).unwrap();
     }
 }

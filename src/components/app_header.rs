@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::routes::{Link, Page};
+use leptos::prelude::*;
 
 use crate::connection::Online;
 

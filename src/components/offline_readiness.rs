@@ -11,7 +11,9 @@ pub fn OfflineReadinessCard() -> impl IntoView {
             .unwrap_or(OfflineReadiness::Unsupported)
     };
     let text = move || match readiness() {
-        OfflineReadiness::Ready => "Ready to work without signal. This version is saved on the device.",
+        OfflineReadiness::Ready => {
+            "Ready to work without signal. This version is saved on the device."
+        }
         OfflineReadiness::Preparing => {
             "Getting ready to work without signal… Keep this page open while you have signal."
         }

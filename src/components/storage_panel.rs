@@ -26,7 +26,13 @@ pub fn StoragePanel() -> impl IntoView {
     };
     let not_granted = move || {
         report.with(|report| {
-            matches!(report, Some(StorageReport { persistence: Persistence::NotGranted, .. }))
+            matches!(
+                report,
+                Some(StorageReport {
+                    persistence: Persistence::NotGranted,
+                    ..
+                })
+            )
         })
     };
     let build = build_info::build_id()
@@ -75,7 +81,7 @@ fn StorageFacts(
     };
     let estimate = match report.estimate {
         Some(estimate) => format!(
-            "{} of {} available to Doorstep",
+            "{} used, of about {} the browser allows",
             human_bytes(estimate.usage),
             human_bytes(estimate.quota)
         ),
@@ -86,7 +92,11 @@ fn StorageFacts(
             "{} in {} {}",
             human_bytes(usage.bytes as f64),
             usage.entries,
-            if usage.entries == 1 { "entry" } else { "entries" }
+            if usage.entries == 1 {
+                "entry"
+            } else {
+                "entries"
+            }
         ),
         Err(error) => format!("{error}. {}", error.advice()),
     };

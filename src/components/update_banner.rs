@@ -7,7 +7,10 @@ use crate::pwa::{Pwa, UpdateState};
 #[component]
 pub fn UpdateBanner() -> impl IntoView {
     let pwa = use_context::<Pwa>();
-    let state = move || pwa.map(|pwa| pwa.update.get()).unwrap_or(UpdateState::Current);
+    let state = move || {
+        pwa.map(|pwa| pwa.update.get())
+            .unwrap_or(UpdateState::Current)
+    };
     let apply = move |_| {
         if let Some(pwa) = pwa {
             pwa.apply_update();

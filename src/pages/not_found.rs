@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::routes::{Link, Page};
+use leptos::prelude::*;
 
 /// Shown for an address the app does not know (an old bookmark, a typo).
 #[component]

@@ -1,0 +1,44 @@
+//! What can stop the collector, each with a message a coordinator can act on.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// An error that ends the `collector` process with a non-zero exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectorError {
+    /// `--dist` has no `index.html`: the app has not been built.
+    #[error(
+        "{}/index.html not found: the app has not been built. \
+         Run `make run` or `trunk build --release` first, or point --dist at a built app",
+        dist.display()
+    )]
+    DistNotBuilt {
+        /// The `--dist` folder as given.
+        dist: PathBuf,
+    },
+
+    /// `--data-dir` could not be created.
+    #[error("cannot create the data folder {}: {source}", path.display())]
+    DataDir {
+        /// The `--data-dir` folder as given.
+        path: PathBuf,
+        /// Why the file system refused.
+        source: std::io::Error,
+    },
+
+    /// The address could not be bound, most often because the port is taken.
+    #[error(
+        "cannot listen on {addr}: {source}. \
+         Is another collector already running? Choose another address with --addr"
+    )]
+    Bind {
+        /// The `--addr` asked for.
+        addr: SocketAddr,
+        /// Why the operating system refused.
+        source: std::io::Error,
+    },
+
+    /// The server stopped with an I/O error while running.
+    #[error("the server stopped unexpectedly: {0}")]
+    Serve(#[source] std::io::Error),
+}

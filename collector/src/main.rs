@@ -1,0 +1,18 @@
+//! `collector`: see the crate README for the subcommands and flags.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = collector::cli::Cli::parse();
+    collector::logging::init();
+    match collector::cli::run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("collector: error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

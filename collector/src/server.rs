@@ -1,0 +1,166 @@
+//! Starting and stopping the server: bind, announce the address, serve until Ctrl-C or
+//! SIGTERM.
+
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+use crate::app::router;
+use crate::cli::ServeArgs;
+use crate::dist::Dist;
+use crate::error::CollectorError;
+
+/// What the stdout announcement starts with; the bound URL follows it.
+pub const LISTENING_PREFIX: &str = "Doorstep collector listening on ";
+
+/// What the stdout announcement ends with, after the bound URL.
+pub const LISTENING_SUFFIX: &str = " — open this address in a browser";
+
+/// The one line printed to stdout once the server is bound, e.g.
+/// `Doorstep collector listening on http://127.0.0.1:8080/ — open this address in a browser`.
+pub fn listening_line(addr: SocketAddr) -> String {
+    format!("{LISTENING_PREFIX}http://{addr}/{LISTENING_SUFFIX}")
+}
+
+/// Reads the bound address back out of a [`listening_line`]; `None` for any other line.
+pub fn parse_listening_line(line: &str) -> Option<SocketAddr> {
+    line.trim_end()
+        .strip_prefix(LISTENING_PREFIX)?
+        .strip_suffix(LISTENING_SUFFIX)?
+        .strip_prefix("http://")?
+        .strip_suffix('/')?
+        .parse()
+        .ok()
+}
+
+/// `collector serve`: checks the build, creates the data folder, binds, prints the
+/// [`listening_line`] and serves until Ctrl-C or SIGTERM.
+pub async fn serve(args: &ServeArgs) -> Result<(), CollectorError> {
+    let dist = Dist::open(&args.dist)?;
+    // Before anything is announced, so an early Ctrl-C or SIGTERM still stops cleanly.
+    let shutdown = shutdown_signal();
+    std::fs::create_dir_all(&args.data_dir).map_err(|source| CollectorError::DataDir {
+        path: args.data_dir.clone(),
+        source,
+    })?;
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .map_err(|source| CollectorError::Bind {
+            addr: args.addr,
+            source,
+        })?;
+    serve_on(listener, dist, shutdown).await
+}
+
+/// Serves `dist` on an already bound listener until `shutdown` completes, then finishes
+/// the requests in flight. Prints the [`listening_line`] first.
+pub async fn serve_on(
+    listener: TcpListener,
+    dist: Dist,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), CollectorError> {
+    let addr = listener.local_addr().map_err(CollectorError::Serve)?;
+    tracing::info!(dist = %dist.root().display(), %addr, "serving the app");
+    announce(addr);
+    axum::serve(listener, router(dist))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(CollectorError::Serve)?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Prints the [`listening_line`]. A closed stdout must not stop the server, so a failed
+/// write is only logged.
+fn announce(addr: SocketAddr) {
+    let mut stdout = std::io::stdout().lock();
+    let written = writeln!(stdout, "{}", listening_line(addr)).and_then(|()| stdout.flush());
+    if let Err(error) = written {
+        tracing::warn!(%error, "cannot print the listening address to stdout");
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+///
+/// The handlers are installed when this is called, not when the future is first polled,
+/// so a signal sent right after the listening line is printed is never missed (and never
+/// kills the process outright). Must be called inside a Tokio runtime.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = installed(signal(SignalKind::interrupt()), "Ctrl-C");
+        let mut terminate = installed(signal(SignalKind::terminate()), "SIGTERM");
+        async move {
+            tokio::select! {
+                _ = recv(&mut interrupt) => tracing::info!("Ctrl-C received, shutting down"),
+                _ = recv(&mut terminate) => tracing::info!("SIGTERM received, shutting down"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => tracing::info!("Ctrl-C received, shutting down"),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen for Ctrl-C");
+                    std::future::pending::<()>().await;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn installed(
+    stream: std::io::Result<tokio::signal::unix::Signal>,
+    name: &str,
+) -> Option<tokio::signal::unix::Signal> {
+    stream
+        .map_err(|error| tracing::warn!(%error, "cannot listen for {name}"))
+        .ok()
+}
+
+/// The next delivery of a signal; never, when its handler could not be installed.
+#[cfg(unix)]
+async fn recv(stream: &mut Option<tokio::signal::unix::Signal>) {
+    match stream {
+        Some(stream) => {
+            stream.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listening_line_names_the_url_and_reads_back() {
+        let addr: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let line = listening_line(addr);
+        assert_eq!(
+            line,
+            "Doorstep collector listening on http://127.0.0.1:8080/ — open this address in a browser"
+        );
+        assert_eq!(parse_listening_line(&line), Some(addr));
+        assert_eq!(parse_listening_line(&format!("{line}\n")), Some(addr));
+    }
+
+    #[test]
+    fn ipv6_addresses_are_bracketed_in_the_url() {
+        let addr: SocketAddr = "[::1]:9000".parse().unwrap();
+        assert!(listening_line(addr).contains("http://[::1]:9000/"));
+        assert_eq!(parse_listening_line(&listening_line(addr)), Some(addr));
+    }
+
+    #[test]
+    fn other_lines_are_not_mistaken_for_the_address() {
+        assert_eq!(parse_listening_line("hello"), None);
+        assert_eq!(parse_listening_line(""), None);
+    }
+}

@@ -1,0 +1,601 @@
+//! The harness for Doorstep's end-to-end tests: the real collector binary serving a real
+//! release build, and headless Chromium driven through chromedriver, as a worker would use
+//! the app.
+//!
+//! - [`Collector`] runs `collector serve` on a loopback port and can be killed like a
+//!   server losing power (or a worker walking out of signal).
+//! - [`Worker`] is a page object: one browser, the steps a worker takes (open, tap, read,
+//!   reload) and what a test checks (service worker, LocalStorage, installability).
+//! - chromedriver and Chromium run in their own process group, killed when the [`Worker`]
+//!   is dropped, so a failing test leaves no browser behind.
+//!
+//! Paths come from the environment that `scripts/test.sh` sets: `DOORSTEP_DIST`,
+//! `DOORSTEP_DIST_NEXT`, `DOORSTEP_COLLECTOR`; defaults suit a run from the workspace.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+/// Errors of the harness, with a message saying what was being done.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+/// Result of a harness step.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// How long a step waits for the app before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// Chromium as Debian installs it; `/usr/bin/chromium` is a wrapper script that
+/// misbehaves under WebDriver.
+const CHROMIUM: &str = "/usr/lib/chromium/chromium";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn env_path(name: &str, default: &str) -> PathBuf {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join(default))
+}
+
+/// The release build under test (`make build`).
+pub fn dist() -> PathBuf {
+    env_path("DOORSTEP_DIST", "dist")
+}
+
+/// A second release build with another version label (`make build-next`).
+pub fn dist_next() -> PathBuf {
+    env_path("DOORSTEP_DIST_NEXT", "target/e2e/dist-next")
+}
+
+fn collector_binary() -> PathBuf {
+    env_path("DOORSTEP_COLLECTOR", "target/debug/collector")
+}
+
+/// A folder of this test's own under `target/e2e/scratch`, removed when dropped.
+pub struct Scratch {
+    path: PathBuf,
+}
+
+impl Scratch {
+    /// A new empty folder named after `label`.
+    pub fn new(label: &str) -> Result<Scratch> {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, Ordering::SeqCst);
+        let path = workspace()
+            .join("target/e2e/scratch")
+            .join(format!("{label}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path)
+            .map_err(|e| format!("creating scratch folder {}: {e}", path.display()))?;
+        Ok(Scratch { path })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A running `collector serve`.
+pub struct Collector {
+    child: Option<Child>,
+    addr: String,
+}
+
+impl Collector {
+    /// Serves `dist` on a free loopback port.
+    pub fn start(dist: &Path, data: &Path) -> Result<Collector> {
+        Collector::start_at("127.0.0.1:0", dist, data)
+    }
+
+    /// Serves `dist` on `addr` (used to deploy a new build at the same address).
+    pub fn start_at(addr: &str, dist: &Path, data: &Path) -> Result<Collector> {
+        let binary = collector_binary();
+        if !dist.join("index.html").is_file() {
+            return Err(
+                format!("no release build in {} (run `make build`)", dist.display()).into(),
+            );
+        }
+        let mut child = Command::new(&binary)
+            .args(["serve", "--addr", addr, "--data-dir"])
+            .arg(data)
+            .arg("--dist")
+            .arg(dist)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                format!(
+                    "starting {}: {e} (run `cargo build -p collector`)",
+                    binary.display()
+                )
+            })?;
+        let stdout = child.stdout.take().ok_or("collector has no stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| format!("reading the collector's first line: {e}"))?;
+        // "Doorstep collector listening on http://127.0.0.1:PORT/ — open this address..."
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .map(str::to_owned);
+        match addr {
+            Some(addr) => Ok(Collector {
+                child: Some(child),
+                addr,
+            }),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(format!("the collector did not say where it listens: {line:?}").into())
+            }
+        }
+    }
+
+    /// `127.0.0.1:PORT`.
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/` followed by `path` (without its leading slash).
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}/{}", self.addr, path.trim_start_matches('/'))
+    }
+
+    /// Kills the server process outright (SIGKILL), as a power cut would.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// Chromium's flags: headless, and nothing that reaches for the network on its own.
+fn chromium_args(profile: &Path) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--disable-default-apps",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--metrics-recording-only",
+        "--disable-domain-reliability",
+        "--disable-quic",
+        "--window-size=800,1280",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args
+}
+
+/// Chromium's profile stays between [`Worker::launch_with_profile`] calls, as a tablet's
+/// browser keeps its data between uses.
+pub struct Profile {
+    scratch: Scratch,
+}
+
+impl Profile {
+    /// A new, empty browser profile.
+    pub fn new(label: &str) -> Result<Profile> {
+        Ok(Profile {
+            scratch: Scratch::new(label)?,
+        })
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.scratch.path().join("chromium")
+    }
+
+    fn home(&self) -> PathBuf {
+        self.scratch.path().join("home")
+    }
+}
+
+/// chromedriver in its own process group; dropping it kills the group and any Chromium
+/// still using its profile.
+struct Driver {
+    child: Child,
+    profile_dir: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let pid = self.child.id() as libc::pid_t;
+        // SAFETY: kill(2) with a negative pid signals the process group we created for
+        // chromedriver (process_group(0) below); it touches no memory of ours.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+        let _ = self.child.wait();
+        // Chromium may have moved to a process group of its own: find it by its profile.
+        for pid in pids_using(&self.profile_dir) {
+            // SAFETY: as above, a plain signal to a process we started.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+/// Processes whose command line names `path` (our Chromium, by its profile folder).
+pub fn pids_using(path: &Path) -> Vec<libc::pid_t> {
+    let needle = path.to_string_lossy().into_owned();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| {
+            let pid: libc::pid_t = entry.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            cmdline.contains(&needle).then_some(pid)
+        })
+        .filter(|pid| *pid != std::process::id() as libc::pid_t)
+        .collect()
+}
+
+/// A Chrome DevTools Protocol command sent through chromedriver.
+#[derive(Debug)]
+struct Cdp {
+    method: String,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.method, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// One worker with one tablet: a headless Chromium and the steps they take in the app.
+pub struct Worker {
+    client: Client,
+    base: String,
+    _driver: Driver,
+    _profile: Option<Profile>,
+}
+
+impl Worker {
+    /// A fresh browser with an empty profile, pointed at nothing yet.
+    pub async fn launch(label: &str) -> Result<Worker> {
+        let profile = Profile::new(label)?;
+        let mut worker = Worker::launch_with_profile(&profile).await?;
+        worker._profile = Some(profile);
+        Ok(worker)
+    }
+
+    /// A browser using `profile`, which outlives it (to close and reopen the browser).
+    pub async fn launch_with_profile(profile: &Profile) -> Result<Worker> {
+        std::fs::create_dir_all(profile.home())?;
+        let port = free_port()?;
+        let mut command = Command::new("chromedriver");
+        command
+            .arg(format!("--port={port}"))
+            .env("HOME", profile.home())
+            .env("XDG_CONFIG_HOME", profile.home().join(".config"))
+            .env("XDG_CACHE_HOME", profile.home().join(".cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let child = command
+            .spawn()
+            .map_err(|e| format!("starting chromedriver: {e} (run scripts/setup.sh)"))?;
+        let driver = Driver {
+            child,
+            profile_dir: profile.dir(),
+        };
+
+        let mut capabilities = Capabilities::new();
+        capabilities.insert("browserName".into(), json!("chrome"));
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": CHROMIUM, "args": chromium_args(&profile.dir()) }),
+        );
+        let webdriver = format!("http://127.0.0.1:{port}/");
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&webdriver)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() > Duration::from_secs(20) => {
+                    return Err(format!("chromedriver did not start Chromium: {e}").into())
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Ok(Worker {
+            client,
+            base: String::new(),
+            _driver: driver,
+            _profile: None,
+        })
+    }
+
+    /// The Chromium profile folder this browser uses.
+    pub fn profile_dir(&self) -> PathBuf {
+        self._driver.profile_dir.clone()
+    }
+
+    /// Opens `url` (a full address) and remembers its origin for [`Worker::go`].
+    pub async fn open(&mut self, url: &str) -> Result<()> {
+        let parsed = url::Url::parse(url)?;
+        self.base = parsed.origin().ascii_serialization();
+        self.client.goto(url).await?;
+        Ok(())
+    }
+
+    /// Types an address into the address bar: `path` on the app's origin.
+    pub async fn go(&self, path: &str) -> Result<()> {
+        self.client.goto(&format!("{}{path}", self.base)).await?;
+        Ok(())
+    }
+
+    /// Reloads the page, as pulling down or reopening the app does.
+    pub async fn reload(&self) -> Result<()> {
+        self.client.refresh().await?;
+        Ok(())
+    }
+
+    /// Runs `script` in the page and returns what it returns.
+    pub async fn run(&self, script: &str) -> Result<Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Runs `script`, a function body whose last statement returns a Promise, and waits for it.
+    pub async fn run_async(&self, script: &str) -> Result<Value> {
+        let wrapped = format!(
+            "const done = arguments[arguments.length - 1];
+             (async () => {{ {script} }})().then(done, (e) => done({{ error: String(e) }}));"
+        );
+        Ok(self.client.execute_async(&wrapped, vec![]).await?)
+    }
+
+    /// Sends a DevTools Protocol command and returns its result.
+    pub async fn devtools(&self, method: &str, params: Value) -> Result<Value> {
+        Ok(self
+            .client
+            .issue_cmd(Cdp {
+                method: method.to_owned(),
+                params,
+            })
+            .await?)
+    }
+
+    /// Polls `script` (an expression) until it is truthy; fails after [`PATIENCE`] with `what`.
+    pub async fn wait_until(&self, what: &str, script: &str) -> Result<Value> {
+        let started = Instant::now();
+        loop {
+            let last = match self.run(&format!("return ({script});")).await {
+                Ok(value) if is_truthy(&value) => return Ok(value),
+                Ok(value) => value,
+                // The page may be between documents while it reloads.
+                Err(e) => Value::String(e.to_string()),
+            };
+            if started.elapsed() > PATIENCE {
+                return Err(format!("waited {PATIENCE:?} for {what}; last saw {last}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element with `data-testid` is on the screen and returns its text.
+    pub async fn see(&self, testid: &str) -> Result<String> {
+        let selector = testid_selector(testid);
+        self.wait_until(
+            &format!("[data-testid={testid}] to show"),
+            &format!("document.querySelector({selector}) !== null"),
+        )
+        .await?;
+        let element = self
+            .client
+            .find(Locator::Css(&selector_css(testid)))
+            .await?;
+        Ok(element.text().await?)
+    }
+
+    /// Waits until the element with `data-testid` shows text containing `expected`.
+    pub async fn see_text(&self, testid: &str, expected: &str) -> Result<String> {
+        let selector = testid_selector(testid);
+        let expected_json = json!(expected);
+        let value = self
+            .wait_until(
+                &format!("[data-testid={testid}] to read {expected:?}"),
+                &format!(
+                    "(() => {{ const e = document.querySelector({selector});
+                       return e && e.innerText.includes({expected_json}) ? e.innerText : null; }})()"
+                ),
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Waits until the element with `data-testid` has `data-state="state"`.
+    pub async fn see_state(&self, testid: &str, state: &str) -> Result<()> {
+        let selector = testid_selector(testid);
+        let state_json = json!(state);
+        self.wait_until(
+            &format!("[data-testid={testid}] to be in state {state:?}"),
+            &format!(
+                "(() => {{ const e = document.querySelector({selector});
+                   return e && e.dataset.state === {state_json}; }})()"
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Whether an element with `data-testid` is on the screen now.
+    pub async fn is_showing(&self, testid: &str) -> Result<bool> {
+        let selector = testid_selector(testid);
+        let value = self
+            .run(&format!(
+                "return document.querySelector({selector}) !== null;"
+            ))
+            .await?;
+        Ok(value.as_bool() == Some(true))
+    }
+
+    /// Taps the element with `data-testid`, once it shows and can be tapped.
+    pub async fn tap(&self, testid: &str) -> Result<()> {
+        self.see(testid).await?;
+        let element = self
+            .client
+            .find(Locator::Css(&selector_css(testid)))
+            .await?;
+        element.click().await?;
+        Ok(())
+    }
+
+    /// Waits until a service worker controls the page and the app says it is ready to
+    /// work without signal.
+    pub async fn wait_until_ready_offline(&self) -> Result<()> {
+        self.wait_until(
+            "a service worker to control the page",
+            "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+        )
+        .await?;
+        self.see_state("offline-readiness", "ready").await
+    }
+
+    /// Every LocalStorage entry of the app's origin.
+    pub async fn local_storage(&self) -> Result<BTreeMap<String, String>> {
+        let value = self
+            .run(
+                "const all = {};
+                 for (let i = 0; i < localStorage.length; i++) {
+                   const k = localStorage.key(i); all[k] = localStorage.getItem(k);
+                 }
+                 return all;",
+            )
+            .await?;
+        Ok(serde_json::from_value(value)?)
+    }
+
+    /// Writes one LocalStorage entry directly, as earlier use of the app would have.
+    pub async fn put_local_storage(&self, key: &str, value: &str) -> Result<()> {
+        self.client
+            .execute(
+                "localStorage.setItem(arguments[0], arguments[1]);",
+                vec![json!(key), json!(value)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Cuts the browser's network (or restores it), as walking out of signal does; the
+    /// page gets `offline` / `online` events.
+    pub async fn set_network(&self, online: bool) -> Result<()> {
+        self.devtools("Network.enable", json!({})).await?;
+        self.devtools(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": !online,
+                "latency": 0,
+                "downloadThroughput": -1,
+                "uploadThroughput": -1,
+            }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Shows the page as a device of this size would (CSS pixels).
+    pub async fn use_screen(&self, width: u32, height: u32) -> Result<()> {
+        self.devtools(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 1000 }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of the page to `target/e2e/screenshots/<name>.png` and returns its path.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = workspace().join("target/e2e/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+
+    /// Ends the browser session cleanly (dropping the worker also kills the browser).
+    pub async fn close(self) -> Result<()> {
+        self.client.clone().close().await?;
+        Ok(())
+    }
+}
+
+fn selector_css(testid: &str) -> String {
+    format!("[data-testid=\"{testid}\"]")
+}
+
+fn testid_selector(testid: &str) -> String {
+    json!(selector_css(testid)).to_string()
+}
+
+fn is_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
