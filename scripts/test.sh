@@ -15,6 +15,7 @@ step() {
 }
 
 step "format" cargo fmt --all --check
+step "clippy (native and wasm)" make --no-print-directory lint
 step "native unit and integration tests" cargo test --workspace --exclude doorstep-e2e --locked
 step "browser unit tests (wasm-bindgen-test, headless Chromium)" \
   cargo test -p doorstep --lib --target wasm32-unknown-unknown --locked
