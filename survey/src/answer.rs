@@ -1,0 +1,201 @@
+//! Answers, and whether an answer is acceptable for its question.
+
+use serde::{Deserialize, Serialize};
+
+use crate::questionnaire::{NonSubstantive, OptionCode, Question, QuestionKind, Questionnaire};
+
+/// A resident's answer to one question, in a compact encoding (`{"c":3}`, `{"m":[1,4]}`,
+/// `{"n":7}`, `{"t":"…"}`, `"dk"`, `"pns"`), because thousands of responses share one
+/// device's LocalStorage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    /// One option: single choice, ordered scale, yes/no, consent.
+    #[serde(rename = "c")]
+    Choice(OptionCode),
+    /// Several options of a multiple-choice question, in the order chosen.
+    #[serde(rename = "m")]
+    Choices(Vec<OptionCode>),
+    /// A whole number or a 0–10 rating.
+    #[serde(rename = "n")]
+    Number(i64),
+    /// Free text.
+    #[serde(rename = "t")]
+    Text(String),
+    /// "Don't know".
+    #[serde(rename = "dk")]
+    DontKnow,
+    /// "Prefer not to say".
+    #[serde(rename = "pns")]
+    PreferNotToSay,
+}
+
+impl Answer {
+    /// The non-substantive answer this is, if it is one.
+    pub fn non_substantive(&self) -> Option<NonSubstantive> {
+        match self {
+            Answer::DontKnow => Some(NonSubstantive::DontKnow),
+            Answer::PreferNotToSay => Some(NonSubstantive::PreferNotToSay),
+            _ => None,
+        }
+    }
+
+    /// The non-substantive answer as an [`Answer`].
+    pub fn from_non_substantive(answer: NonSubstantive) -> Answer {
+        match answer {
+            NonSubstantive::DontKnow => Answer::DontKnow,
+            NonSubstantive::PreferNotToSay => Answer::PreferNotToSay,
+        }
+    }
+}
+
+/// Why an answer (or its absence) is not acceptable: the engine's typed verdict, which the
+/// app turns into plain words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum AnswerProblem {
+    /// A required question has no answer.
+    #[error("an answer is needed")]
+    Required,
+    /// A number or rating is outside its range.
+    #[error("the number must be from {min} to {max}")]
+    OutOfRange {
+        /// Smallest allowed.
+        min: i64,
+        /// Largest allowed.
+        max: i64,
+    },
+    /// Text is longer than allowed.
+    #[error("the text is {length} characters; at most {max} are allowed")]
+    TooLong {
+        /// Characters given.
+        length: u32,
+        /// Most allowed.
+        max: u32,
+    },
+    /// More options chosen than allowed.
+    #[error("{chosen} options chosen; at most {max} are allowed")]
+    TooMany {
+        /// Options chosen.
+        chosen: u16,
+        /// Most allowed.
+        max: u16,
+    },
+    /// An exclusive option ("None of these") was chosen with others.
+    #[error("\"{option}\" cannot be chosen together with other options")]
+    ExclusiveConflict {
+        /// The exclusive option's code.
+        option: OptionCode,
+    },
+    /// An option the question does not offer, the same option twice, or no option at all.
+    #[error("not one of the question's options")]
+    UnknownOption,
+    /// "Don't know" or "prefer not to say" where the question does not offer it.
+    #[error("this question does not offer that answer")]
+    NotOffered,
+    /// The answer is of the wrong kind for the question (text for a number…), or the
+    /// question takes no answer at all.
+    #[error("the answer does not fit the question")]
+    WrongKind,
+}
+
+/// Checks one answer (or its absence) against its question.
+///
+/// `Ok(())` is the engine's "ok". A missing answer is only a problem when the question is
+/// required; the caller decides whether the question is shown at all.
+pub fn check(
+    questionnaire: &Questionnaire,
+    question: &Question,
+    answer: Option<&Answer>,
+) -> Result<(), AnswerProblem> {
+    let Some(answer) = answer else {
+        return match (&question.kind, question.required) {
+            (QuestionKind::Notice, _) | (_, false) => Ok(()),
+            (_, true) => Err(AnswerProblem::Required),
+        };
+    };
+    if let Some(non_substantive) = answer.non_substantive() {
+        return if question.allow.contains(&non_substantive) {
+            Ok(())
+        } else {
+            Err(AnswerProblem::NotOffered)
+        };
+    }
+    match (&question.kind, answer) {
+        (QuestionKind::Notice, _) => Err(AnswerProblem::WrongKind),
+        (
+            QuestionKind::Consent
+            | QuestionKind::YesNo
+            | QuestionKind::SingleChoice { .. }
+            | QuestionKind::Ordered { .. },
+            Answer::Choice(code),
+        ) => {
+            if questionnaire
+                .options(question)
+                .iter()
+                .any(|o| o.code == *code)
+            {
+                Ok(())
+            } else {
+                Err(AnswerProblem::UnknownOption)
+            }
+        }
+        (QuestionKind::MultipleChoice { max_selections, .. }, Answer::Choices(codes)) => {
+            let options = questionnaire.options(question);
+            let mut seen = Vec::with_capacity(codes.len());
+            for code in codes {
+                if seen.contains(code) || !options.iter().any(|o| o.code == *code) {
+                    return Err(AnswerProblem::UnknownOption);
+                }
+                seen.push(*code);
+            }
+            if codes.is_empty() {
+                return if question.required {
+                    Err(AnswerProblem::Required)
+                } else {
+                    Ok(())
+                };
+            }
+            if codes.len() > 1 {
+                if let Some(exclusive) = options
+                    .iter()
+                    .find(|o| o.exclusive && codes.contains(&o.code))
+                {
+                    return Err(AnswerProblem::ExclusiveConflict {
+                        option: exclusive.code,
+                    });
+                }
+            }
+            match max_selections {
+                Some(max) if codes.len() > usize::from(*max) => Err(AnswerProblem::TooMany {
+                    chosen: u16::try_from(codes.len()).unwrap_or(u16::MAX),
+                    max: *max,
+                }),
+                _ => Ok(()),
+            }
+        }
+        (QuestionKind::Rating { .. }, Answer::Number(n)) => in_range(*n, 0, 10),
+        (QuestionKind::Number { min, max }, Answer::Number(n)) => in_range(*n, *min, *max),
+        (QuestionKind::Text { max_length, .. }, Answer::Text(text)) => {
+            let length = u32::try_from(text.chars().count()).unwrap_or(u32::MAX);
+            if length > *max_length {
+                Err(AnswerProblem::TooLong {
+                    length,
+                    max: *max_length,
+                })
+            } else if question.required && text.trim().is_empty() {
+                Err(AnswerProblem::Required)
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(AnswerProblem::WrongKind),
+    }
+}
+
+fn in_range(n: i64, min: i64, max: i64) -> Result<(), AnswerProblem> {
+    if (min..=max).contains(&n) {
+        Ok(())
+    } else {
+        Err(AnswerProblem::OutOfRange { min, max })
+    }
+}

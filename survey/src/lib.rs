@@ -1,0 +1,25 @@
+//! Doorstep's survey model and engine, with no web dependencies: the questionnaire as data
+//! and its validator, the interview engine (what to ask next, skip logic, validation),
+//! responses and visits, the batch format (JSON and CSV), a store interface with an
+//! in-memory store and contract tests, and summaries.
+//!
+//! The app and the collector both use it, so a batch is checked by the same code on the
+//! tablet that made it and on the server that receives it.
+
+pub mod answer;
+pub mod batch;
+pub mod csv_export;
+pub mod engine;
+pub mod questionnaire;
+pub mod record;
+pub mod shipped;
+pub mod store;
+pub mod summary;
+pub mod validate;
+
+pub use answer::{check, Answer, AnswerProblem};
+pub use questionnaire::{
+    AnswerLabels, AnswerOption, Area, Condition, Language, LanguageCode, NonSubstantive,
+    OptionCode, Question, QuestionCode, QuestionKind, Questionnaire, Scale, Section, Text,
+    TranslationStatus, NO, YES,
+};
