@@ -26,15 +26,15 @@ impl CachePolicy {
     }
 }
 
-/// Number of lowercase hex digits trunk puts in a hashed file name.
+/// How many lowercase hex digits a trunk content hash has.
 ///
-/// Trunk writes the 64-bit hash unpadded (`{:x}`), so about one build in sixteen has a
-/// shorter hash. Such files are then treated as unhashed: served `no-cache` and
-/// revalidated with a 304, which costs a round trip but is never wrong. Accepting shorter
-/// runs would risk caching names like `icon-192.png` for a year.
-const HASH_LEN: usize = 16;
+/// Trunk writes the 64-bit hash unpadded (`{:x}`), so one build in sixteen has 15 digits,
+/// one in 256 has 14, and so on; 12 to 16 digits covers all but one build in 65,536 (which
+/// is then served `no-cache` and revalidated with a 304: slower, never wrong). No real
+/// unhashed name (`icon-192.png`) has a run of 12 hex digits after its last `-`.
+const HASH_LEN: std::ops::RangeInclusive<usize> = 12..=16;
 
-/// Whether a file name carries a trunk content hash: a run of exactly 16 lowercase hex
+/// Whether a file name carries a trunk content hash: a run of 12 to 16 lowercase hex
 /// digits after the last `-` of the stem, optionally followed by `_bg`
 /// (`doorstep-1a2b3c4d5e6f7a8b.js`, `doorstep-1a2b3c4d5e6f7a8b_bg.wasm`,
 /// `style-0123456789abcdef.css`).
@@ -47,7 +47,7 @@ pub fn is_content_hashed(file_name: &str) -> bool {
     match stem.rsplit_once('-') {
         Some((name, hash)) => {
             !name.is_empty()
-                && hash.len() == HASH_LEN
+                && HASH_LEN.contains(&hash.len())
                 && hash
                     .bytes()
                     .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -192,14 +192,21 @@ mod tests {
     }
 
     #[test]
-    fn names_without_a_16_digit_lowercase_hash_are_not_hashed() {
+    fn unpadded_trunk_hashes_down_to_12_digits_are_recognised() {
+        assert!(is_content_hashed("doorstep-1a2b3c4d5e6f7a8.js"));
+        assert!(is_content_hashed("doorstep-1a2b3c4d5e6f_bg.wasm"));
+        assert!(!is_content_hashed("doorstep-1a2b3c4d5e6.js"));
+    }
+
+    #[test]
+    fn names_without_a_lowercase_hash_are_not_hashed() {
         for name in [
             "index.html",
             "sw.js",
             "manifest.webmanifest",
             "icon-192.png",
             "icon-maskable-512.png",
-            "doorstep-1a2b3c4d5e6f7a8.js",
+            "doorstep-1a2b3c4d5.js",
             "doorstep-1a2b3c4d5e6f7a8b9.js",
             "doorstep-1A2B3C4D5E6F7A8B.js",
             "doorstep-1a2b3c4d5e6f7a8g.js",
