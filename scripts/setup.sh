@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14          # trunk 0.22 needs rustc >= 1.96
 BINARYEN_VERSION=132.0.0       # wasm-opt; Debian's binaryen 108 builds broken output
 WASM_TARGET=wasm32-unknown-unknown
+PANDAS_VERSION=2.2.3           # loads the CSV export as analysts do
+OPENPYXL_VERSION=3.1.5         # reads LibreOffice's conversion of it
 what=${1:-all}
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -65,10 +67,22 @@ cargo fetch --locked >/dev/null 2>&1 || cargo fetch --locked
 
 [ "$what" = build ] && exit 0
 
-# --- Debian: Chromium and its driver for the browser tests ---------------------------
+# --- Debian: Chromium and its driver for the browser tests; LibreOffice Calc to check
+# that the analysts' CSV opens there ----------------------------------------------------
 # They come from the same Debian source package, so their versions always match.
-if [ ! -x /usr/lib/chromium/chromium ] || ! have chromedriver; then
-  say "installing chromium and chromium-driver from Debian (about a minute)"
+apt_packages=()
+{ [ -x /usr/lib/chromium/chromium ] && have chromedriver; } || apt_packages+=(chromium chromium-driver)
+have soffice || apt_packages+=(libreoffice-calc-nogui)
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+  say "installing ${apt_packages[*]} from Debian (a minute or two)"
   need_root apt-get update -qq
-  need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+  need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
+fi
+
+# --- PyPI: pandas, to check that the analysts' CSV loads there --------------------------
+PY=.tools/py
+if [ "$("$PY/bin/python" -c 'import pandas, openpyxl; print(pandas.__version__, openpyxl.__version__)' 2>/dev/null)" != "$PANDAS_VERSION $OPENPYXL_VERSION" ]; then
+  say "installing pandas $PANDAS_VERSION and openpyxl $OPENPYXL_VERSION from PyPI into $PY"
+  python3 -m venv "$PY"
+  "$PY/bin/pip" install -q --disable-pip-version-check "pandas==$PANDAS_VERSION" "openpyxl==$OPENPYXL_VERSION"
 fi
