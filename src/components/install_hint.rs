@@ -9,10 +9,16 @@ use crate::pwa;
 pub fn InstallHint() -> impl IntoView {
     let (installed, set_installed) = signal(pwa::is_installed());
     let (can_prompt, set_can_prompt) = signal(pwa::install_prompt_available());
-    let _ = window_event_listener_untyped("doorstep-installable", move |_| {
+    let installable = window_event_listener_untyped("doorstep-installable", move |_| {
         set_can_prompt.set(pwa::install_prompt_available());
     });
-    let _ = window_event_listener_untyped("appinstalled", move |_| set_installed.set(true));
+    let installed_now =
+        window_event_listener_untyped("appinstalled", move |_| set_installed.set(true));
+    // The hint is mounted again on every visit to the home screen: don't pile up listeners.
+    on_cleanup(move || {
+        installable.remove();
+        installed_now.remove();
+    });
     let install = move |_| {
         pwa::show_install_prompt();
         set_can_prompt.set(false);
