@@ -55,10 +55,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wb" ] ||
     cargo install wasm-bindgen-cli --version "$wb" --force
 fi
 
-# --- npm: wasm-opt (binaryen), from package-lock.json ---------------------------------
+# --- npm: wasm-opt (binaryen) and axe-core, pinned in package-lock.json ---------------
 if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ] ||
+  [ ! -f node_modules/axe-core/axe.min.js ] ||
   [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages from package-lock.json (binaryen $BINARYEN_VERSION)"
+  say "installing npm packages from package-lock.json (binaryen $BINARYEN_VERSION, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -255,6 +255,44 @@ async fn screens_fit_phones_and_tablets_with_large_touch_targets() -> Result<()>
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn every_screen_passes_the_accessibility_audit() -> Result<()> {
+    let (collector, _data) = serve("a11y")?;
+    let mut worker = Worker::launch("a11y").await?;
+    worker.open(&collector.url("/")).await?;
+
+    for (width, height) in [(360, 740), (800, 1280)] {
+        worker.use_screen(width, height).await?;
+        for (path, screen) in [
+            ("/", "page-home"),
+            ("/settings", "page-settings"),
+            ("/no-such-screen", "page-not-found"),
+        ] {
+            worker.go(path).await?;
+            worker.see(screen).await?;
+            if screen == "page-settings" {
+                worker.see("storage-persisted").await?;
+            }
+            let problems = worker.accessibility_problems().await?;
+            assert!(
+                problems.is_empty(),
+                "{screen} at {width}px:\n{}",
+                problems.join("\n")
+            );
+        }
+    }
+    // The connection badge while offline, too.
+    worker.set_network(false).await?;
+    worker.see_text("connection-status", "Offline").await?;
+    let problems = worker.accessibility_problems().await?;
+    assert!(
+        problems.is_empty(),
+        "offline header:\n{}",
+        problems.join("\n")
+    );
+    worker.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn no_chromium_outlives_a_failed_test() -> Result<()> {
     let profile = std::thread::spawn(|| {
         let runtime = tokio::runtime::Runtime::new().expect("a runtime for the failing test");

@@ -59,6 +59,10 @@ pub fn dist_next() -> PathBuf {
     env_path("DOORSTEP_DIST_NEXT", "target/e2e/dist-next")
 }
 
+fn axe_script() -> PathBuf {
+    env_path("DOORSTEP_AXE", "node_modules/axe-core/axe.min.js")
+}
+
 fn collector_binary() -> PathBuf {
     env_path("DOORSTEP_COLLECTOR", "target/debug/collector")
 }
@@ -573,6 +577,34 @@ impl Worker {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, self.client.screenshot().await?)?;
         Ok(path)
+    }
+
+    /// Runs the axe-core accessibility audit (WCAG 2.x A and AA rules) on the page as it
+    /// is now and returns the serious and critical violations, each as
+    /// `rule: help (elements)`.
+    pub async fn accessibility_problems(&self) -> Result<Vec<String>> {
+        let loaded = self.run("return typeof window.axe === 'object';").await?;
+        if loaded != json!(true) {
+            let path = axe_script();
+            let script = std::fs::read_to_string(&path)
+                .map_err(|e| format!("reading {}: {e} (run scripts/setup.sh)", path.display()))?;
+            self.run(&script).await?;
+        }
+        let result = self
+            .run_async(
+                "const r = await axe.run(document, {
+                   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+                   resultTypes: ['violations'],
+                 });
+                 return r.violations
+                   .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                   .map((v) => `${v.id} (${v.impact}): ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(', ')}]`);",
+            )
+            .await?;
+        if let Some(error) = result.get("error") {
+            return Err(format!("axe-core failed: {error}").into());
+        }
+        Ok(serde_json::from_value(result)?)
     }
 
     /// Ends the browser session cleanly (dropping the worker also kills the browser).
