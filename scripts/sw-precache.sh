@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# trunk post_build hook: writes this build's file list and id into sw.js and index.html.
+# trunk post_build hook: writes this build's file list and id into sw.js and index.html,
+# then brotli and gzip copies of the compressible files for the collector to send.
 #
 # The build id is a hash of every file trunk produced (before this script touches them),
 # so it changes exactly when the build does; it names the service worker's cache and is
@@ -30,3 +31,6 @@ sed -i -e "s|__DOORSTEP_PRECACHE__|[${list}]|" -e "s|__DOORSTEP_BUILD__|${build}
 sed -i -e "s|<meta name=\"doorstep-build\" content=\"[^\"]*\">|<meta name=\"doorstep-build\" content=\"${build}\">|" index.html
 grep -q "content=\"${build}\"" index.html || { echo "sw-precache: could not stamp index.html" >&2; exit 1; }
 echo "sw-precache: build ${build}, ${#files[@]} files precached"
+
+# Last, so the precache list and build id above never include the compressed copies.
+node "${TRUNK_SOURCE_DIR:-$OLDPWD}/scripts/precompress.mjs" .

@@ -7,7 +7,8 @@ use std::time::UNIX_EPOCH;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, X_CONTENT_TYPE_OPTIONS,
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -91,6 +92,13 @@ async fn send_file(file: &Path, request_headers: &HeaderMap) -> Response {
         .and_then(|name| name.to_str())
         .unwrap_or_default();
     let policy = assets::cache_policy(file_name);
+    // A copy compressed at build time at the best setting (scripts/precompress.mjs), when
+    // the browser takes it; the compression layer leaves such a response alone.
+    let variant = precompressed(file, request_headers).await;
+    let (file, encoding) = match &variant {
+        Some((copy, encoding)) => (copy.as_path(), Some(*encoding)),
+        None => (file, None),
+    };
     let metadata = match tokio::fs::metadata(file).await {
         Ok(metadata) => metadata,
         Err(error) => return unreadable(file, &error),
@@ -118,10 +126,58 @@ async fn send_file(file: &Path, request_headers: &HeaderMap) -> Response {
         HeaderValue::from_static(policy.header_value()),
     );
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Some(encoding) = encoding {
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+    }
     if let Some(value) = etag.and_then(|tag| HeaderValue::from_str(&tag).ok()) {
         headers.insert(ETAG, value);
     }
     response
+}
+
+/// The build-time compressed copy of `file` (`name.br`, else `name.gz`) that the request
+/// accepts, with its `Content-Encoding`.
+async fn precompressed(
+    file: &Path,
+    request_headers: &HeaderMap,
+) -> Option<(PathBuf, &'static str)> {
+    let name = file.file_name()?.to_str()?;
+    for (suffix, encoding) in [("br", "br"), ("gz", "gzip")] {
+        if !accepts_encoding(request_headers, encoding) {
+            continue;
+        }
+        let copy = file.with_file_name(format!("{name}.{suffix}"));
+        if tokio::fs::metadata(&copy)
+            .await
+            .is_ok_and(|metadata| metadata.is_file())
+        {
+            return Some((copy, encoding));
+        }
+    }
+    None
+}
+
+/// Whether `Accept-Encoding` lists `encoding` without `q=0`.
+fn accepts_encoding(headers: &HeaderMap, encoding: &str) -> bool {
+    headers
+        .get_all(ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let named = parts
+                .next()
+                .is_some_and(|name| name.eq_ignore_ascii_case(encoding));
+            let refused = parts.any(|param| {
+                param
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            named && !refused
+        })
 }
 
 /// A weak validator from size and modification time, so `no-cache` files are revalidated
@@ -175,6 +231,26 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(IF_NONE_MATCH, HeaderValue::from_static(value));
         headers
+    }
+
+    fn with_accept_encoding(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT_ENCODING, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn accepted_encodings_are_read_with_their_weights() {
+        let chrome = with_accept_encoding("gzip, deflate, br, zstd");
+        assert!(accepts_encoding(&chrome, "br"));
+        assert!(accepts_encoding(&chrome, "gzip"));
+        assert!(!accepts_encoding(&with_accept_encoding("gzip"), "br"));
+        assert!(!accepts_encoding(
+            &with_accept_encoding("br;q=0, gzip"),
+            "br"
+        ));
+        assert!(accepts_encoding(&with_accept_encoding("BR;q=0.5"), "br"));
+        assert!(!accepts_encoding(&HeaderMap::new(), "gzip"));
     }
 
     #[test]

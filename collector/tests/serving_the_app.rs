@@ -7,7 +7,7 @@ use std::io::Read;
 use axum::body::Body;
 use axum::http::header::{
     ACCEPT_ENCODING, ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG,
-    IF_NONE_MATCH,
+    IF_NONE_MATCH, VARY,
 };
 use axum::http::{Method, Request, Response, StatusCode};
 use axum::Router;
@@ -375,4 +375,41 @@ fn missing_dist_is_a_clear_error() {
     assert!(message.contains("index.html"), "{message}");
     assert!(message.contains("trunk build --release"), "{message}");
     assert!(message.contains("make run"), "{message}");
+}
+
+#[tokio::test]
+async fn build_time_compressed_copies_are_sent_as_they_are() {
+    let build = FakeBuild::new();
+    let mut best = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut best, 4096, 11, 22);
+        std::io::Write::write_all(&mut writer, &build.wasm()).expect("compress");
+    }
+    std::fs::write(build.dist().join(format!("{APP_WASM}.br")), &best).expect("write .br");
+    let app = app(&build);
+
+    let request = Request::get(format!("/{APP_WASM}"))
+        .header(ACCEPT_ENCODING, "gzip, deflate, br")
+        .body(Body::empty())
+        .expect("request");
+    let response = send(&app, request).await;
+    assert_eq!(header(&response, CONTENT_ENCODING), "br");
+    assert_eq!(header(&response, CONTENT_TYPE), "application/wasm");
+    assert_eq!(header(&response, CACHE_CONTROL), IMMUTABLE);
+    assert_eq!(header(&response, VARY), "accept-encoding");
+    assert_eq!(
+        body_bytes(response).await,
+        best,
+        "the stored copy, not recompressed"
+    );
+
+    // A browser that takes only gzip gets the layer's gzip; one that takes nothing, the file.
+    let gzip = Request::get(format!("/{APP_WASM}"))
+        .header(ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(header(&send(&app, gzip).await, CONTENT_ENCODING), "gzip");
+    let plain = get(&app, &format!("/{APP_WASM}")).await;
+    assert!(plain.headers().get(CONTENT_ENCODING).is_none());
+    assert_eq!(body_bytes(plain).await, build.wasm());
 }
