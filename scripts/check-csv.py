@@ -7,8 +7,9 @@ FOLDER holds CSV files and `expected.json`, written by the exporter
 {"responses.csv": {"rows": 40, "columns": 97}, "codebook.csv": {...}}, rows without the
 header. Each file is read three ways: Python's csv module, pandas, and LibreOffice Calc
 (headless conversion to xlsx, read back with openpyxl). All three must see the expected
-number of rows and columns and the very same cells, so quoting, line breaks inside cells
-and Turkish/Bengali text survive every tool.
+number of rows and columns and the very same cells (a line break inside a cell counts the
+same whether written CRLF or LF), so quoting, line breaks inside cells and Turkish/Bengali
+text survive every tool.
 """
 
 import csv
@@ -50,6 +51,12 @@ def read_with_libreoffice(path, workdir):
     return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
 
 
+def same_cells(rows):
+    """Cells with their line breaks written as LF: a spreadsheet keeps a line break inside
+    a cell as LF whether the file said CRLF or LF, which is the same text to a reader."""
+    return [[cell.replace("\r\n", "\n") for cell in row] for row in rows]
+
+
 def main(folder):
     folder = Path(folder)
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
@@ -68,9 +75,11 @@ def main(folder):
             want = (shape["rows"], shape["columns"])
             if got != want:
                 failures.append(f"{name}: {tool} sees {got[0]} rows x {got[1]} columns, expected {want[0]} x {want[1]}")
-            elif rows != reference:
+            elif same_cells(rows) != same_cells(reference):
                 diff = next(
-                    (i, a, b) for i, (a, b) in enumerate(zip(rows, reference)) if a != b
+                    (i, a, b)
+                    for i, (a, b) in enumerate(zip(same_cells(rows), same_cells(reference)))
+                    if a != b
                 )
                 failures.append(f"{name}: {tool} reads row {diff[0]} as {diff[1]!r}, csv module as {diff[2]!r}")
             else:

@@ -4,29 +4,79 @@ use serde::{Deserialize, Serialize};
 
 use crate::questionnaire::{NonSubstantive, OptionCode, Question, QuestionKind, Questionnaire};
 
-/// A resident's answer to one question, in a compact encoding (`{"c":3}`, `{"m":[1,4]}`,
-/// `{"n":7}`, `{"t":"…"}`, `"dk"`, `"pns"`), because thousands of responses share one
-/// device's LocalStorage.
+/// A resident's answer to one question.
+///
+/// Stored compactly, because thousands of responses share one device's LocalStorage
+/// (Chromium allows 5,242,880 characters per site): the common answers are bare JSON —
+/// a choice `3`, several choices `[1,4]`, `"dk"` and `"pns"` — and the rarer kinds are
+/// tagged, a number `{"n":7}` and text `{"t":"…"}`, so no two kinds look alike.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "WireAnswer", into = "WireAnswer")]
 pub enum Answer {
     /// One option: single choice, ordered scale, yes/no, consent.
-    #[serde(rename = "c")]
     Choice(OptionCode),
     /// Several options of a multiple-choice question, in the order chosen.
-    #[serde(rename = "m")]
     Choices(Vec<OptionCode>),
     /// A whole number or a 0–10 rating.
-    #[serde(rename = "n")]
     Number(i64),
     /// Free text.
-    #[serde(rename = "t")]
     Text(String),
     /// "Don't know".
-    #[serde(rename = "dk")]
     DontKnow,
     /// "Prefer not to say".
+    PreferNotToSay,
+}
+
+/// The stored shape of an [`Answer`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum WireAnswer {
+    Choice(OptionCode),
+    Choices(Vec<OptionCode>),
+    Word(NonSubstantiveWord),
+    Tagged(TaggedAnswer),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+enum NonSubstantiveWord {
+    #[serde(rename = "dk")]
+    DontKnow,
     #[serde(rename = "pns")]
     PreferNotToSay,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+enum TaggedAnswer {
+    #[serde(rename = "n")]
+    Number(i64),
+    #[serde(rename = "t")]
+    Text(String),
+}
+
+impl From<WireAnswer> for Answer {
+    fn from(wire: WireAnswer) -> Answer {
+        match wire {
+            WireAnswer::Choice(code) => Answer::Choice(code),
+            WireAnswer::Choices(codes) => Answer::Choices(codes),
+            WireAnswer::Word(NonSubstantiveWord::DontKnow) => Answer::DontKnow,
+            WireAnswer::Word(NonSubstantiveWord::PreferNotToSay) => Answer::PreferNotToSay,
+            WireAnswer::Tagged(TaggedAnswer::Number(n)) => Answer::Number(n),
+            WireAnswer::Tagged(TaggedAnswer::Text(text)) => Answer::Text(text),
+        }
+    }
+}
+
+impl From<Answer> for WireAnswer {
+    fn from(answer: Answer) -> WireAnswer {
+        match answer {
+            Answer::Choice(code) => WireAnswer::Choice(code),
+            Answer::Choices(codes) => WireAnswer::Choices(codes),
+            Answer::DontKnow => WireAnswer::Word(NonSubstantiveWord::DontKnow),
+            Answer::PreferNotToSay => WireAnswer::Word(NonSubstantiveWord::PreferNotToSay),
+            Answer::Number(n) => WireAnswer::Tagged(TaggedAnswer::Number(n)),
+            Answer::Text(text) => WireAnswer::Tagged(TaggedAnswer::Text(text)),
+        }
+    }
 }
 
 impl Answer {
@@ -197,5 +247,34 @@ fn in_range(n: i64, min: i64, max: i64) -> Result<(), AnswerProblem> {
         Ok(())
     } else {
         Err(AnswerProblem::OutOfRange { min, max })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Answer;
+
+    #[test]
+    fn answers_are_stored_compactly_and_read_back() {
+        let cases = [
+            (Answer::Choice(3), "3"),
+            (Answer::Choices(vec![1, 4]), "[1,4]"),
+            (Answer::Choices(vec![]), "[]"),
+            (Answer::DontKnow, "\"dk\""),
+            (Answer::PreferNotToSay, "\"pns\""),
+            (Answer::Number(-7), "{\"n\":-7}"),
+            (Answer::Text("dk".into()), "{\"t\":\"dk\"}"),
+        ];
+        for (answer, json) in cases {
+            assert_eq!(serde_json::to_string(&answer).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Answer>(json).unwrap(), answer);
+        }
+    }
+
+    #[test]
+    fn what_is_no_answer_is_refused() {
+        for json in ["\"maybe\"", "70000", "-1", "{\"x\":1}", "null", "1.5"] {
+            assert!(serde_json::from_str::<Answer>(json).is_err(), "{json}");
+        }
     }
 }

@@ -1,1 +1,470 @@
-//! (being written)
+//! Responses as CSV for people with a spreadsheet, with a codebook that explains every
+//! column and value.
+//!
+//! # The responses file
+//!
+//! One row per response. Fixed leading columns ([`FIXED_COLUMNS`]: `response_id`,
+//! `questionnaire_id`, `questionnaire_version`, `worker`, `agency`, `device`, `area`,
+//! `language`, `started`, `completed`; times in RFC 3339 UTC), then one column per
+//! question in questionnaire order (notices take no answer and have none):
+//!
+//! | question kind | column(s) | value |
+//! |---|---|---|
+//! | consent, yes/no | `CODE` | 1 yes, 2 no |
+//! | single choice, ordered scale | `CODE` | the option's code |
+//! | rating, number | `CODE` | the number |
+//! | text | `CODE` | the text |
+//! | multiple choice | `CODE_<option code>` for each option | 1 chosen, 0 not chosen |
+//!
+//! In every column, "don't know" is `-1` and "prefer not to say" is `-2`
+//! ([`NonSubstantive::code`]); for a multiple-choice question they appear in **every**
+//! option column of it. An empty cell means the question was not asked (skip logic) or
+//! not answered.
+//!
+//! # Encoding
+//!
+//! RFC 4180: fields are quoted when they contain a comma, a double quote, CR or LF, with
+//! quotes doubled; lines end with CRLF; the text is UTF-8. The functions return the text
+//! without a byte-order mark; files handed to people should be written with
+//! [`file_bytes`], which puts a UTF-8 BOM first: Excel needs it to read Turkish or Bengali
+//! text as UTF-8, LibreOffice's import dialog then preselects UTF-8, and pandas'
+//! `read_csv` (default `encoding="utf-8"`) skips it. (Python's plain `csv` module needs
+//! `encoding="utf-8-sig"` to drop it.)
+//!
+//! Text answers are written as typed. A spreadsheet may treat a text starting with `=`
+//! as a formula; free-text answers are short and typed by the worker, so this is not
+//! escaped (escaping would change the data pandas reads).
+
+use std::fmt::Write as _;
+
+use crate::answer::Answer;
+use crate::questionnaire::{
+    LanguageCode, NonSubstantive, OptionCode, Question, QuestionKind, Questionnaire,
+};
+use crate::record::{Response, Timestamp};
+
+/// The byte-order mark [`file_bytes`] puts first.
+pub const UTF8_BOM: &str = "\u{feff}";
+
+/// The columns every responses file starts with, before the questions' columns.
+pub const FIXED_COLUMNS: [&str; 10] = [
+    "response_id",
+    "questionnaire_id",
+    "questionnaire_version",
+    "worker",
+    "agency",
+    "device",
+    "area",
+    "language",
+    "started",
+    "completed",
+];
+
+/// A CSV text as the bytes of a file to hand to people: UTF-8 with a byte-order mark.
+pub fn file_bytes(csv: &str) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(UTF8_BOM.len() + csv.len());
+    bytes.extend_from_slice(UTF8_BOM.as_bytes());
+    bytes.extend_from_slice(csv.as_bytes());
+    bytes
+}
+
+/// One answer column: a question, or one option of a multiple-choice question.
+struct Column<'q> {
+    name: String,
+    section: &'q str,
+    question: &'q Question,
+    option: Option<OptionCode>,
+}
+
+fn answer_columns(questionnaire: &Questionnaire) -> Vec<Column<'_>> {
+    let mut columns = Vec::new();
+    for section in &questionnaire.sections {
+        for question in &section.questions {
+            match &question.kind {
+                QuestionKind::Notice => {}
+                QuestionKind::MultipleChoice { options, .. } => {
+                    columns.extend(options.iter().map(|option| Column {
+                        name: format!("{}_{}", question.code, option.code),
+                        section: &section.id,
+                        question,
+                        option: Some(option.code),
+                    }));
+                }
+                _ => columns.push(Column {
+                    name: question.code.to_string(),
+                    section: &section.id,
+                    question,
+                    option: None,
+                }),
+            }
+        }
+    }
+    columns
+}
+
+/// The header of the responses file: the fixed columns, then the answer columns.
+pub fn responses_header(questionnaire: &Questionnaire) -> Vec<String> {
+    FIXED_COLUMNS
+        .iter()
+        .map(|name| (*name).to_owned())
+        .chain(answer_columns(questionnaire).into_iter().map(|c| c.name))
+        .collect()
+}
+
+/// The responses as CSV (see the module docs), header first, one row per response in
+/// the order given. Answers to codes the questionnaire does not have are left out.
+pub fn responses_csv(questionnaire: &Questionnaire, responses: &[Response]) -> String {
+    let columns = answer_columns(questionnaire);
+    let mut out = String::new();
+    write_row(&mut out, responses_header(questionnaire));
+    for response in responses {
+        let fixed = [
+            response.id.to_string(),
+            response.questionnaire.id.clone(),
+            response.questionnaire.version.to_string(),
+            response.worker.to_string(),
+            response.agency.to_string(),
+            response.device.to_string(),
+            response.area.to_string(),
+            response.language.to_string(),
+            response.started.to_rfc3339(),
+            response
+                .completed
+                .map(Timestamp::to_rfc3339)
+                .unwrap_or_default(),
+        ];
+        let answers = columns
+            .iter()
+            .map(|column| cell(response.answers.get(&column.question.code), column.option));
+        write_row(&mut out, fixed.into_iter().chain(answers));
+    }
+    out
+}
+
+fn cell(answer: Option<&Answer>, option: Option<OptionCode>) -> String {
+    let Some(answer) = answer else {
+        return String::new();
+    };
+    if let Some(non_substantive) = answer.non_substantive() {
+        return non_substantive.code().to_string();
+    }
+    match (answer, option) {
+        (Answer::Choices(chosen), Some(option)) => {
+            if chosen.contains(&option) { "1" } else { "0" }.to_owned()
+        }
+        // A single answer where options were expected (or the reverse) cannot come from
+        // a verified batch; write what there is rather than lose it.
+        (Answer::Choice(code), _) => code.to_string(),
+        (Answer::Choices(chosen), None) => chosen
+            .iter()
+            .map(OptionCode::to_string)
+            .collect::<Vec<_>>()
+            .join(" "),
+        (Answer::Number(n), _) => n.to_string(),
+        (Answer::Text(text), _) => text.clone(),
+        (Answer::DontKnow | Answer::PreferNotToSay, _) => String::new(),
+    }
+}
+
+/// The columns of the codebook file.
+pub const CODEBOOK_COLUMNS: [&str; 7] = [
+    "column",
+    "question_code",
+    "section",
+    "question_text",
+    "kind",
+    "value",
+    "label",
+];
+
+/// The codebook for [`responses_csv`]'s columns, in `language` (falling back to the
+/// questionnaire's source language): one row per (column, value) pair.
+///
+/// - Fixed columns: one row each, `kind` = `id`, `text`, `number` or `time`, describing
+///   the column (in English: these are the export's own columns).
+/// - Consent, yes/no, single choice, ordered: one row per option (code and label).
+/// - Multiple choice: for each option column, `1` (labelled with the answer label "yes")
+///   and `0` ("no"); the option's label is part of `question_text`.
+/// - Rating: values 0 to 10, the ends labelled. Number: one row, `value` = `min..max`.
+///   Text: one row with empty value and label.
+/// - Then a row for each non-substantive answer the question allows (`-1`, `-2`).
+pub fn codebook_csv(questionnaire: &Questionnaire, language: &LanguageCode) -> String {
+    let fallback = questionnaire
+        .source_language()
+        .cloned()
+        .unwrap_or_else(|| language.clone());
+    let text = |t: &crate::questionnaire::Text| t.get(language, &fallback).to_owned();
+    let mut out = String::new();
+    write_row(&mut out, CODEBOOK_COLUMNS);
+    let fixed: [(&str, &str, &str); 10] = [
+        ("response_id", "id", "Response id (UUID)"),
+        ("questionnaire_id", "text", "Questionnaire id"),
+        ("questionnaire_version", "number", "Questionnaire version"),
+        ("worker", "text", "Worker code"),
+        ("agency", "text", "Agency code"),
+        ("device", "text", "Device name"),
+        ("area", "text", "Area (ward) code"),
+        ("language", "text", "Language of the interview"),
+        ("started", "time", "Interview started (RFC 3339, UTC)"),
+        ("completed", "time", "Interview completed (RFC 3339, UTC)"),
+    ];
+    for (column, kind, description) in fixed {
+        write_row(&mut out, [column, "", "", description, kind, "", ""]);
+    }
+    for column in answer_columns(questionnaire) {
+        let question = column.question;
+        let mut question_text = text(&question.text);
+        let mut rows: Vec<(String, String)> = Vec::new();
+        match (&question.kind, column.option) {
+            (QuestionKind::MultipleChoice { options, .. }, Some(code)) => {
+                if let Some(option) = options.iter().find(|o| o.code == code) {
+                    question_text = format!("{question_text} — {}", text(&option.label));
+                }
+                rows.push(("1".into(), text(&questionnaire.answer_labels.yes)));
+                rows.push(("0".into(), text(&questionnaire.answer_labels.no)));
+            }
+            (
+                QuestionKind::Rating {
+                    low_label,
+                    high_label,
+                },
+                _,
+            ) => {
+                for value in 0..=10 {
+                    let label = match value {
+                        0 => text(low_label),
+                        10 => text(high_label),
+                        _ => String::new(),
+                    };
+                    rows.push((value.to_string(), label));
+                }
+            }
+            (QuestionKind::Number { min, max }, _) => {
+                rows.push((format!("{min}..{max}"), String::new()));
+            }
+            (QuestionKind::Text { .. }, _) => rows.push((String::new(), String::new())),
+            _ => {
+                for option in questionnaire.options(question).iter() {
+                    rows.push((option.code.to_string(), text(&option.label)));
+                }
+            }
+        }
+        for &allowed in &question.allow {
+            rows.push((
+                allowed.code().to_string(),
+                text(questionnaire.answer_labels.non_substantive(allowed)),
+            ));
+        }
+        for (value, label) in rows {
+            write_row(
+                &mut out,
+                [
+                    column.name.as_str(),
+                    question.code.as_str(),
+                    column.section,
+                    question_text.as_str(),
+                    kind_name(&question.kind),
+                    value.as_str(),
+                    label.as_str(),
+                ],
+            );
+        }
+    }
+    out
+}
+
+/// The name of a question kind as in the codebook's `kind` column (and the file format).
+pub fn kind_name(kind: &QuestionKind) -> &'static str {
+    match kind {
+        QuestionKind::Consent => "consent",
+        QuestionKind::YesNo => "yes_no",
+        QuestionKind::SingleChoice { .. } => "single_choice",
+        QuestionKind::MultipleChoice { .. } => "multiple_choice",
+        QuestionKind::Ordered { .. } => "ordered",
+        QuestionKind::Rating { .. } => "rating",
+        QuestionKind::Number { .. } => "number",
+        QuestionKind::Text { .. } => "text",
+        QuestionKind::Notice => "notice",
+    }
+}
+
+/// Every non-substantive answer with its export code, for readers of the files.
+pub const NON_SUBSTANTIVE_CODES: [(NonSubstantive, i32); 2] = [
+    (NonSubstantive::DontKnow, -1),
+    (NonSubstantive::PreferNotToSay, -2),
+];
+
+fn write_row<I>(out: &mut String, fields: I)
+where
+    I: IntoIterator,
+    I::Item: AsRef<str>,
+{
+    for (index, field) in fields.into_iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        write_field(out, field.as_ref());
+    }
+    out.push_str("\r\n");
+}
+
+/// Writes one RFC 4180 field: quoted, with quotes doubled, when it holds a comma, a
+/// quote, CR or LF.
+fn write_field(out: &mut String, field: &str) {
+    if field.contains([',', '"', '\r', '\n']) {
+        let _ = write!(out, "\"{}\"", field.replace('"', "\"\""));
+    } else {
+        out.push_str(field);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::fixtures::{questionnaire, small_response};
+
+    /// A small RFC 4180 reader: rows of fields, honouring quotes.
+    pub(crate) fn parse_csv(text: &str) -> Vec<Vec<String>> {
+        let mut rows = Vec::new();
+        let mut row = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (quoted, c) {
+                (true, '"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                (true, '"') => quoted = false,
+                (true, c) => field.push(c),
+                (false, '"') => quoted = true,
+                (false, ',') => row.push(std::mem::take(&mut field)),
+                (false, '\r') if chars.peek() == Some(&'\n') => {}
+                (false, '\n') => {
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                }
+                (false, c) => field.push(c),
+            }
+        }
+        assert!(field.is_empty() && row.is_empty(), "last line not ended");
+        rows
+    }
+
+    fn column<'a>(rows: &'a [Vec<String>], row: usize, name: &str) -> &'a str {
+        let index = rows[0].iter().position(|h| h == name).unwrap();
+        &rows[row][index]
+    }
+
+    #[test]
+    fn header_has_fixed_columns_then_one_per_question_and_option() {
+        let q = questionnaire();
+        let header = responses_header(&q);
+        // 13 answerable questions (and a notice), one of them multiple choice with 5
+        // options.
+        assert_eq!(header.len(), 10 + 12 + 5);
+        assert_eq!(&header[..2], ["response_id", "questionnaire_id"]);
+        assert_eq!(header[10], "CONSENT");
+        assert!(header.contains(&"HOUSING_PROBLEMS_5".to_owned()));
+        assert!(!header.contains(&"DEBT_ADVICE".to_owned()));
+    }
+
+    #[test]
+    fn one_row_per_response_with_crlf_line_ends() {
+        let q = questionnaire();
+        let csv = responses_csv(&q, &[small_response(), small_response()]);
+        assert_eq!(csv.matches("\r\n").count(), 3);
+        let rows = parse_csv(&csv);
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|row| row.len() == rows[0].len()));
+        assert_eq!(column(&rows, 1, "started"), "2024-05-01T09:30:00Z");
+        assert_eq!(column(&rows, 1, "language"), "tr");
+    }
+
+    #[test]
+    fn text_with_commas_quotes_and_newlines_is_quoted() {
+        let mut response = small_response();
+        response.answers.insert(
+            "TRAINING_COMMENT".into(),
+            Answer::Text("Kurs, \"akşam\"\r\nikinci satır".into()),
+        );
+        let csv = responses_csv(&questionnaire(), &[response]);
+        assert!(csv.contains("\"Kurs, \"\"akşam\"\"\r\nikinci satır\""));
+        let rows = parse_csv(&csv);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            column(&rows, 1, "TRAINING_COMMENT"),
+            "Kurs, \"akşam\"\r\nikinci satır"
+        );
+    }
+
+    #[test]
+    fn multiple_choice_becomes_zero_one_columns() {
+        let rows = parse_csv(&responses_csv(&questionnaire(), &[small_response()]));
+        let values: Vec<&str> = (1..=5)
+            .map(|o| column(&rows, 1, &format!("HOUSING_PROBLEMS_{o}")))
+            .collect();
+        assert_eq!(values, ["1", "0", "1", "0", "0"]);
+    }
+
+    #[test]
+    fn non_substantive_answers_are_negative_codes_in_every_option_column() {
+        let mut response = small_response();
+        response
+            .answers
+            .insert("HOUSING_PROBLEMS".into(), Answer::PreferNotToSay);
+        let rows = parse_csv(&responses_csv(&questionnaire(), &[response]));
+        assert_eq!(column(&rows, 1, "SAFE_DARK"), "-1");
+        for option in 1..=5 {
+            assert_eq!(
+                column(&rows, 1, &format!("HOUSING_PROBLEMS_{option}")),
+                "-2"
+            );
+        }
+    }
+
+    #[test]
+    fn questions_not_asked_are_empty_and_choices_are_codes() {
+        let rows = parse_csv(&responses_csv(&questionnaire(), &[small_response()]));
+        assert_eq!(column(&rows, 1, "CONSENT"), "1");
+        assert_eq!(column(&rows, 1, "LIFE_SATISFACTION"), "7");
+        assert_eq!(column(&rows, 1, "LANDLORD"), "");
+        assert_eq!(column(&rows, 1, "ADULTS"), "");
+    }
+
+    #[test]
+    fn codebook_has_a_row_per_column_and_value() {
+        let q = questionnaire();
+        let rows = parse_csv(&codebook_csv(&q, &LanguageCode("tr".into())));
+        assert_eq!(rows[0], CODEBOOK_COLUMNS);
+        assert!(rows.iter().all(|row| row.len() == 7));
+        // Every responses column appears in the codebook.
+        for name in responses_header(&q) {
+            assert!(rows.iter().any(|row| row[0] == name), "{name}");
+        }
+        let safe_dark: Vec<_> = rows.iter().filter(|row| row[0] == "SAFE_DARK").collect();
+        assert_eq!(safe_dark.len(), 5 + 1);
+        assert_eq!(safe_dark[0][6], "Çok güvenli");
+        assert_eq!(safe_dark[5][5..], ["-1", "Bilmiyorum"]);
+        let option: Vec<_> = rows
+            .iter()
+            .filter(|row| row[0] == "HOUSING_PROBLEMS_3")
+            .collect();
+        assert_eq!(option.len(), 2 + 1);
+        assert!(option[0][3].ends_with("— Soğuk"));
+        assert_eq!(option[0][5..], ["1", "Evet"]);
+        assert_eq!(option[2][5], "-2");
+        let rating = rows
+            .iter()
+            .filter(|row| row[0] == "LIFE_SATISFACTION")
+            .count();
+        assert_eq!(rating, 11 + 1);
+    }
+
+    #[test]
+    fn file_bytes_start_with_a_bom() {
+        let bytes = file_bytes("a\r\n");
+        assert_eq!(bytes, b"\xef\xbb\xbfa\r\n");
+    }
+}

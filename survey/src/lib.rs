@@ -18,8 +18,18 @@ pub mod summary;
 pub mod validate;
 
 pub use answer::{check, Answer, AnswerProblem};
+pub use batch::{parse_and_verify, Batch, BatchError, QuestionnaireSource, ResponseProblem};
+pub use engine::{Answers, ConsentState, EndReason, Incomplete, Next, Progress, QuestionProblem};
 pub use questionnaire::{
     AnswerLabels, AnswerOption, Area, Condition, Language, LanguageCode, NonSubstantive,
     OptionCode, Question, QuestionCode, QuestionKind, Questionnaire, Scale, Section, Text,
     TranslationStatus, NO, YES,
 };
+pub use record::{
+    AgencyCode, AreaCode, Assignment, BatchId, DeviceName, DoorNote, QuestionnaireRef, Response,
+    ResponseId, ResponseStatus, StatusError, Timestamp, Visit, VisitId, VisitOutcome,
+    VisitOutcomeRecord, WorkerCode,
+};
+pub use store::{MemoryStore, ResponseSummary, Store};
+pub use summary::Summary;
+pub use validate::{load, DefinitionError, DefinitionProblem};
