@@ -17,6 +17,13 @@ step() {
 step "format" cargo fmt --all --check
 step "clippy (native and wasm)" make --no-print-directory lint
 step "native unit and integration tests" cargo test --workspace --exclude doorstep-e2e --locked
+step "bytes per complete response (shared questionnaire)" \
+  cargo test -q -p survey --locked --test shipped_questionnaire three_thousand -- --nocapture
+step "CSV export read by pandas and LibreOffice" \
+  bash -c 'rm -rf target/csv-check &&
+    cargo run -q -p survey --locked --example sample_export -- target/csv-check \
+      survey/questionnaires/doorstep-qol.v1.json 40 &&
+    .tools/py/bin/python scripts/check-csv.py target/csv-check'
 step "browser unit tests (wasm-bindgen-test, headless Chromium)" \
   cargo test -p doorstep --lib --target wasm32-unknown-unknown --locked
 step "release build" make --no-print-directory build

@@ -163,6 +163,9 @@ fn sample_response(
         started,
     );
     for (position, (_, question)) in questionnaire.questions().enumerate() {
+        if !survey::engine::is_shown(questionnaire, question, &response.answers) {
+            continue;
+        }
         let r = u64::from_le_bytes(bytes((index * 1000 + position) as u64)[..8].try_into()?);
         let options = questionnaire.options(question);
         let answer = if question.kind == QuestionKind::Consent {
@@ -213,6 +216,15 @@ fn sample_response(
             }
         };
         response.set_answer(question.code.clone(), answer, started)?;
+        // A sample resident is always eligible (an answer that ends the interview, such as
+        // "under 16", leaves no response to export).
+        if survey::engine::not_eligible(questionnaire, &response.answers) {
+            response.set_answer(
+                question.code.clone(),
+                Answer::Choice(survey::questionnaire::YES),
+                started,
+            )?;
+        }
     }
     // What the tablet stores on "Complete": answers to questions skipped by their
     // conditions dropped, so the sample is a batch the collector accepts.

@@ -64,6 +64,9 @@ pub enum ConsentState {
 pub enum EndReason {
     /// The resident answered "no" to consent.
     ConsentRefused,
+    /// A notice that ends the interview is shown (the resident is not eligible, e.g.
+    /// under 16): only the visit outcome is recorded.
+    NotEligible,
 }
 
 /// What comes after a section.
@@ -100,6 +103,9 @@ pub enum Incomplete {
     /// The resident refused consent: there is no response to complete.
     #[error("the resident did not consent")]
     ConsentRefused,
+    /// A notice that ends the interview is shown: there is no response to complete.
+    #[error("the resident is not eligible for this survey")]
+    NotEligible,
     /// Consent was never given (and no question reports it, e.g. no consent question).
     #[error("consent has not been given")]
     ConsentNotGiven,
@@ -174,9 +180,21 @@ fn shown_codes<'q>(
         });
         if condition_holds {
             shown.insert(&question.code);
+            // A notice that ends the interview is the last thing shown.
+            if question.ends_interview {
+                break;
+            }
         }
     }
     shown
+}
+
+/// Whether a shown notice has ended the interview (the resident is not eligible).
+pub fn not_eligible(questionnaire: &Questionnaire, answers: &Answers) -> bool {
+    let shown = shown_codes(questionnaire, answers);
+    questionnaire
+        .questions()
+        .any(|(_, question)| question.ends_interview && shown.contains(&question.code))
 }
 
 /// Whether `question` is asked: its `show_if` holds over the answers to shown questions
@@ -300,7 +318,8 @@ fn problem(
 }
 
 /// What comes after section `from`, if its answers allow moving on: the next shown
-/// section, the review, or the end of the interview when consent was refused.
+/// section, the review, or the end of the interview when consent was refused or a
+/// notice found the resident not eligible.
 ///
 /// `Err` holds the problems of section `from` that stop the worker ([`check_section`]).
 pub fn next_section(
@@ -314,6 +333,9 @@ pub fn next_section(
     }
     if consent(questionnaire, answers) == ConsentState::Refused {
         return Ok(Next::Ended(EndReason::ConsentRefused));
+    }
+    if not_eligible(questionnaire, answers) {
+        return Ok(Next::Ended(EndReason::NotEligible));
     }
     Ok(visible_sections(questionnaire, answers)
         .into_iter()
@@ -387,6 +409,9 @@ pub fn can_complete(questionnaire: &Questionnaire, answers: &Answers) -> Result<
     let state = consent(questionnaire, answers);
     if state == ConsentState::Refused {
         return Err(Incomplete::ConsentRefused);
+    }
+    if not_eligible(questionnaire, answers) {
+        return Err(Incomplete::NotEligible);
     }
     let problems: Vec<QuestionProblem> = visible_questions(questionnaire, answers)
         .into_iter()

@@ -295,6 +295,11 @@ pub struct Question {
     /// Asked only when this holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<Condition>,
+    /// For a notice only: when it is shown the interview ends there, nothing after it is
+    /// asked and no response is kept (the resident is not eligible, e.g. under 16); only
+    /// the visit outcome is recorded. It needs a `show_if`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ends_interview: bool,
     /// The published measure the question is comparable with (`"Place Survey NI 5"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure: Option<String>,

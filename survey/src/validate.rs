@@ -183,6 +183,12 @@ pub enum ProblemKind {
     /// A notice that allows a non-substantive answer: it takes no answer at all.
     #[error("a notice takes no answer, so it cannot allow {}", non_substantive_name(*.0))]
     NoticeAllows(NonSubstantive),
+    /// `ends_interview` on a question that is not a notice.
+    #[error("only a notice can end the interview")]
+    EndsInterviewNotNotice,
+    /// A notice that ends the interview without a `show_if`: no interview could go on.
+    #[error("a notice that ends the interview needs a show_if, or no interview could go past it")]
+    EndsInterviewAlways,
     /// The same non-substantive answer allowed twice.
     #[error("{} is allowed twice", non_substantive_name(*.0))]
     DuplicateAllow(NonSubstantive),
@@ -577,10 +583,16 @@ impl<'q> Checker<'q> {
                 if question.required {
                     self.report(&here, ProblemKind::NoticeRequired);
                 }
+                if question.ends_interview && question.show_if.is_none() {
+                    self.report(&here, ProblemKind::EndsInterviewAlways);
+                }
                 for answer in allowed {
                     self.report(&here, ProblemKind::NoticeAllows(answer));
                 }
             }
+        }
+        if question.ends_interview && question.kind != QuestionKind::Notice {
+            self.report(&here, ProblemKind::EndsInterviewNotNotice);
         }
         if let Some(condition) = &question.show_if {
             self.condition(&here, index, question, condition);
@@ -1416,6 +1428,23 @@ mod tests {
         let mut q = fixture();
         question_mut(&mut q, "DEBT_ADVICE").required = true;
         assert_eq!(kinds(&q), vec![ProblemKind::NoticeRequired]);
+    }
+
+    #[test]
+    fn only_a_conditional_notice_can_end_the_interview() {
+        let mut q = fixture();
+        question_mut(&mut q, "TENURE").ends_interview = true;
+        assert_eq!(kinds(&q), vec![ProblemKind::EndsInterviewNotNotice]);
+
+        let mut q = fixture();
+        let notice = question_mut(&mut q, "DEBT_ADVICE");
+        notice.ends_interview = true;
+        notice.show_if = None;
+        assert_eq!(kinds(&q), vec![ProblemKind::EndsInterviewAlways]);
+
+        let mut q = fixture();
+        question_mut(&mut q, "DEBT_ADVICE").ends_interview = true;
+        assert_eq!(validate(&q), Ok(()));
     }
 
     #[test]
