@@ -263,7 +263,7 @@ pub fn codebook_csv(questionnaire: &Questionnaire, language: &LanguageCode) -> S
                     question.code.as_str(),
                     column.section,
                     question_text.as_str(),
-                    kind_name(&question.kind),
+                    question.kind.name(),
                     value.as_str(),
                     label.as_str(),
                 ],
@@ -271,21 +271,6 @@ pub fn codebook_csv(questionnaire: &Questionnaire, language: &LanguageCode) -> S
         }
     }
     out
-}
-
-/// The name of a question kind as in the codebook's `kind` column (and the file format).
-pub fn kind_name(kind: &QuestionKind) -> &'static str {
-    match kind {
-        QuestionKind::Consent => "consent",
-        QuestionKind::YesNo => "yes_no",
-        QuestionKind::SingleChoice { .. } => "single_choice",
-        QuestionKind::MultipleChoice { .. } => "multiple_choice",
-        QuestionKind::Ordered { .. } => "ordered",
-        QuestionKind::Rating { .. } => "rating",
-        QuestionKind::Number { .. } => "number",
-        QuestionKind::Text { .. } => "text",
-        QuestionKind::Notice => "notice",
-    }
 }
 
 /// Every non-substantive answer with its export code, for readers of the files.

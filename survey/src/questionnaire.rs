@@ -220,6 +220,24 @@ pub enum QuestionKind {
     Notice,
 }
 
+impl QuestionKind {
+    /// The kind's name as written in the file (`"single_choice"`), used in the codebook
+    /// and in the loader's messages so a partner can match them to the file.
+    pub fn name(&self) -> &'static str {
+        match self {
+            QuestionKind::Consent => "consent",
+            QuestionKind::YesNo => "yes_no",
+            QuestionKind::SingleChoice { .. } => "single_choice",
+            QuestionKind::MultipleChoice { .. } => "multiple_choice",
+            QuestionKind::Ordered { .. } => "ordered",
+            QuestionKind::Rating { .. } => "rating",
+            QuestionKind::Number { .. } => "number",
+            QuestionKind::Text { .. } => "text",
+            QuestionKind::Notice => "notice",
+        }
+    }
+}
+
 /// The condition under which a question is asked, over answers to earlier questions.
 ///
 /// A condition on a question that was not asked, or answered "don't know" / "prefer not

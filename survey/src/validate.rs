@@ -708,7 +708,7 @@ impl<'q> Checker<'q> {
                     ProblemKind::IncompatibleCondition {
                         question: code.clone(),
                         condition,
-                        kind: kind_name(kind),
+                        kind: kind.name(),
                     },
                 );
                 return;
@@ -748,7 +748,7 @@ impl<'q> Checker<'q> {
                 ProblemKind::IncompatibleCondition {
                     question: code.clone(),
                     condition,
-                    kind: kind_name(&target.kind),
+                    kind: target.kind.name(),
                 },
             );
         }
@@ -782,21 +782,6 @@ impl<'q> Checker<'q> {
         if first.is_none() {
             self.report(&Location::questionnaire(), ProblemKind::NoConsent);
         }
-    }
-}
-
-/// A kind's name as written in the file, for messages a partner can match to it.
-fn kind_name(kind: &QuestionKind) -> &'static str {
-    match kind {
-        QuestionKind::Consent => "consent",
-        QuestionKind::YesNo => "yes_no",
-        QuestionKind::SingleChoice { .. } => "single_choice",
-        QuestionKind::MultipleChoice { .. } => "multiple_choice",
-        QuestionKind::Ordered { .. } => "ordered",
-        QuestionKind::Rating { .. } => "rating",
-        QuestionKind::Number { .. } => "number",
-        QuestionKind::Text { .. } => "text",
-        QuestionKind::Notice => "notice",
     }
 }
 
