@@ -5,6 +5,7 @@ pub mod build_info;
 pub mod components;
 pub mod connection;
 pub mod device_storage;
+pub mod local_store;
 pub mod pages;
 pub mod pwa;
 pub mod routes;

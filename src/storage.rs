@@ -157,6 +157,83 @@ pub fn remove(key: &Key) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// Whether there is an entry under `key`.
+pub fn contains(key: &Key) -> Result<bool, StorageError> {
+    let storage = local_storage()?;
+    Ok(matches!(storage.get_item(key.as_str()), Ok(Some(_))))
+}
+
+/// The entries of the current layout whose name starts with `prefix`
+/// (`entries_under("response/")`), in no particular order.
+pub fn entries_under(prefix: &str) -> Result<Vec<Key>, StorageError> {
+    let storage = local_storage()?;
+    let full_prefix = format!("{}{prefix}", self::prefix());
+    let length = storage.length().map_err(|_| StorageError::Unavailable)?;
+    Ok((0..length)
+        .filter_map(|index| storage.key(index).ok().flatten())
+        .filter(|key| key.starts_with(&full_prefix))
+        .map(Key)
+        .collect())
+}
+
+impl Key {
+    /// The part after `doorstep/v1/` (`"response/<id>"`).
+    pub fn name(&self) -> &str {
+        self.0.get(prefix().len()..).unwrap_or_default()
+    }
+}
+
+/// Where a damaged entry is set aside: `doorstep/v1/quarantine/<its name>`.
+pub fn quarantine_key(key: &Key) -> Key {
+    Key::new(&format!("quarantine/{}", key.name()))
+}
+
+/// Sets a damaged entry aside, text unchanged, under [`quarantine_key`], so the app can go
+/// on without it and nothing is lost; settings lists what is there ([`quarantined`]).
+///
+/// If storage is too full for the copy, the entry stays where it is (still not lost) and
+/// the error says so.
+pub fn quarantine(key: &Key) -> Result<(), StorageError> {
+    let storage = local_storage()?;
+    let Ok(Some(text)) = storage.get_item(key.as_str()) else {
+        return Ok(());
+    };
+    let aside = quarantine_key(key);
+    storage
+        .set_item(aside.as_str(), &text)
+        .map_err(|_| StorageError::Full {
+            key: aside.as_str().to_owned(),
+        })?;
+    storage
+        .remove_item(key.as_str())
+        .map_err(|_| StorageError::WriteRefused {
+            key: key.as_str().to_owned(),
+            reason: "could not remove the damaged entry".to_owned(),
+        })
+}
+
+/// The damaged entries set aside so far (their original names).
+pub fn quarantined() -> Result<Vec<String>, StorageError> {
+    let mut names: Vec<String> = entries_under("quarantine/")?
+        .iter()
+        .map(|key| key.name().trim_start_matches("quarantine/").to_owned())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Reads the entry under `key`; a damaged one is set aside ([`quarantine`]) and read as
+/// missing, so one bad entry never stops the app.
+pub fn load_or_quarantine<T: DeserializeOwned>(key: &Key) -> Result<Option<T>, StorageError> {
+    match load(key) {
+        Err(StorageError::Corrupt { .. }) => {
+            quarantine(key)?;
+            Ok(None)
+        }
+        other => other,
+    }
+}
+
 /// Counts Doorstep's entries and the bytes they take.
 pub fn usage() -> Result<Usage, StorageError> {
     let storage = local_storage()?;
