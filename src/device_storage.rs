@@ -49,6 +49,8 @@ pub struct StorageReport {
     pub estimate: Option<Estimate>,
     /// Doorstep's own LocalStorage entries.
     pub saved: Result<Usage, StorageError>,
+    /// Damaged entries set aside (their names), see [`storage::quarantine`].
+    pub quarantined: Result<Vec<String>, StorageError>,
 }
 
 /// Facts about this device's install, kept under `doorstep/v1/device`.
@@ -69,7 +71,7 @@ fn device_key() -> Key {
 /// Asking on every start would show some browsers' permission prompt again and again;
 /// settings has a button to ask again.
 pub async fn on_first_run() -> Result<(), StorageError> {
-    if storage::load::<DeviceRecord>(&device_key())?.is_some() {
+    if storage::load_or_quarantine::<DeviceRecord>(&device_key())?.is_some() {
         return Ok(());
     }
     let persistence = request_persistence().await;
@@ -82,7 +84,7 @@ pub async fn on_first_run() -> Result<(), StorageError> {
 
 /// The device record, if Doorstep has run here before.
 pub fn device_record() -> Result<Option<DeviceRecord>, StorageError> {
-    storage::load(&device_key())
+    storage::load_or_quarantine(&device_key())
 }
 
 fn storage_manager() -> Option<web_sys::StorageManager> {
@@ -137,6 +139,7 @@ pub async fn report() -> StorageReport {
         persistence: persistence().await,
         estimate: estimate().await,
         saved: storage::usage(),
+        quarantined: storage::quarantined(),
     }
 }
 

@@ -100,6 +100,19 @@ fn StorageFacts(
         ),
         Err(error) => format!("{error}. {}", error.advice()),
     };
+    let quarantined = match &report.quarantined {
+        Ok(names) if names.is_empty() => "None.".to_owned(),
+        Ok(names) => format!(
+            "{} damaged {} could not be read and {} set aside, unchanged: {}. Nothing was \
+             deleted. Tell your coordinator.",
+            names.len(),
+            if names.len() == 1 { "entry" } else { "entries" },
+            if names.len() == 1 { "was" } else { "were" },
+            names.join(", ")
+        ),
+        Err(error) => format!("{error}. {}", error.advice()),
+    };
+    let has_quarantined = matches!(&report.quarantined, Ok(names) if !names.is_empty());
     view! {
         <dl class="facts">
             <dt>"Kept persistently"</dt>
@@ -110,6 +123,13 @@ fn StorageFacts(
             <dd data-testid="storage-used">{estimate}</dd>
             <dt>"Saved by Doorstep"</dt>
             <dd data-testid="storage-saved">{saved}</dd>
+            <dt>"Damaged entries"</dt>
+            <dd
+                data-testid="storage-quarantined"
+                class:facts__warning=has_quarantined
+            >
+                {quarantined}
+            </dd>
         </dl>
     }
 }

@@ -122,6 +122,37 @@ async fn settings_show_storage_persistence_usage_and_version() -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn settings_report_damaged_entries_that_were_set_aside() -> Result<()> {
+    let (collector, _data) = serve("quarantine")?;
+    let mut worker = Worker::launch("quarantine").await?;
+    worker.open(&collector.url("/")).await?;
+    worker.tap("nav-settings").await?;
+    worker.see_text("storage-quarantined", "None").await?;
+
+    // What the store does with an entry that does not parse (src/local_store.rs, tested in
+    // the browser unit tests): the text, unchanged, under the quarantine key.
+    worker
+        .put_local_storage(
+            "doorstep/v1/quarantine/response/5b0c8a52-6c3e-4b8e-9d1a-2f6f0e1c7a10",
+            "{\"id\": \"5b0c8a52",
+        )
+        .await?;
+    worker.reload().await?;
+
+    let report = worker
+        .see_text("storage-quarantined", "1 damaged entry")
+        .await?;
+    assert!(
+        report.contains("response/5b0c8a52-6c3e-4b8e-9d1a-2f6f0e1c7a10"),
+        "{report}"
+    );
+    assert!(report.contains("Nothing was deleted"), "{report}");
+    let problems = worker.accessibility_problems().await?;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    worker.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_new_version_waits_for_the_worker_and_keeps_local_storage() -> Result<()> {
     let data = Scratch::new("update")?;
     let mut first = Collector::start(&dist(), data.path())?;
