@@ -1,6 +1,8 @@
 //! Answers, and whether an answer is acceptable for its question.
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, MapAccess, SeqAccess, Unexpected, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::questionnaire::{NonSubstantive, OptionCode, Question, QuestionKind, Questionnaire};
 
@@ -10,8 +12,7 @@ use crate::questionnaire::{NonSubstantive, OptionCode, Question, QuestionKind, Q
 /// (Chromium allows 5,242,880 characters per site): the common answers are bare JSON —
 /// a choice `3`, several choices `[1,4]`, `"dk"` and `"pns"` — and the rarer kinds are
 /// tagged, a number `{"n":7}` and text `{"t":"…"}`, so no two kinds look alike.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "WireAnswer", into = "WireAnswer")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
     /// One option: single choice, ordered scale, yes/no, consent.
     Choice(OptionCode),
@@ -27,55 +28,93 @@ pub enum Answer {
     PreferNotToSay,
 }
 
-/// The stored shape of an [`Answer`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-enum WireAnswer {
-    Choice(OptionCode),
-    Choices(Vec<OptionCode>),
-    Word(NonSubstantiveWord),
-    Tagged(TaggedAnswer),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-enum NonSubstantiveWord {
-    #[serde(rename = "dk")]
-    DontKnow,
-    #[serde(rename = "pns")]
-    PreferNotToSay,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-enum TaggedAnswer {
-    #[serde(rename = "n")]
-    Number(i64),
-    #[serde(rename = "t")]
-    Text(String),
-}
-
-impl From<WireAnswer> for Answer {
-    fn from(wire: WireAnswer) -> Answer {
-        match wire {
-            WireAnswer::Choice(code) => Answer::Choice(code),
-            WireAnswer::Choices(codes) => Answer::Choices(codes),
-            WireAnswer::Word(NonSubstantiveWord::DontKnow) => Answer::DontKnow,
-            WireAnswer::Word(NonSubstantiveWord::PreferNotToSay) => Answer::PreferNotToSay,
-            WireAnswer::Tagged(TaggedAnswer::Number(n)) => Answer::Number(n),
-            WireAnswer::Tagged(TaggedAnswer::Text(text)) => Answer::Text(text),
+// Written by hand rather than derived as an untagged enum: serde buffers untagged input
+// through its generic `Content` type, which is slower to read thousands of responses
+// and adds kilobytes of code to the app's download.
+impl Serialize for Answer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Answer::Choice(code) => serializer.serialize_u16(*code),
+            Answer::Choices(codes) => codes.serialize(serializer),
+            Answer::DontKnow => serializer.serialize_str(DONT_KNOW),
+            Answer::PreferNotToSay => serializer.serialize_str(PREFER_NOT_TO_SAY),
+            Answer::Number(n) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(NUMBER, n)?;
+                map.end()
+            }
+            Answer::Text(text) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(TEXT, text)?;
+                map.end()
+            }
         }
     }
 }
 
-impl From<Answer> for WireAnswer {
-    fn from(answer: Answer) -> WireAnswer {
-        match answer {
-            Answer::Choice(code) => WireAnswer::Choice(code),
-            Answer::Choices(codes) => WireAnswer::Choices(codes),
-            Answer::DontKnow => WireAnswer::Word(NonSubstantiveWord::DontKnow),
-            Answer::PreferNotToSay => WireAnswer::Word(NonSubstantiveWord::PreferNotToSay),
-            Answer::Number(n) => WireAnswer::Tagged(TaggedAnswer::Number(n)),
-            Answer::Text(text) => WireAnswer::Tagged(TaggedAnswer::Text(text)),
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Answer, D::Error> {
+        deserializer.deserialize_any(AnswerVisitor)
+    }
+}
+
+const DONT_KNOW: &str = "dk";
+const PREFER_NOT_TO_SAY: &str = "pns";
+const NUMBER: &str = "n";
+const TEXT: &str = "t";
+
+struct AnswerVisitor;
+
+impl<'de> Visitor<'de> for AnswerVisitor {
+    type Value = Answer;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "an answer: an option code, a list of option codes, \"dk\", \"pns\", \
+             {\"n\": number} or {\"t\": text}",
+        )
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Answer, E> {
+        OptionCode::try_from(value)
+            .map(Answer::Choice)
+            .map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Answer, E> {
+        match u64::try_from(value) {
+            Ok(value) => self.visit_u64(value),
+            Err(_) => Err(E::invalid_value(Unexpected::Signed(value), &self)),
         }
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Answer, E> {
+        match value {
+            DONT_KNOW => Ok(Answer::DontKnow),
+            PREFER_NOT_TO_SAY => Ok(Answer::PreferNotToSay),
+            _ => Err(E::invalid_value(Unexpected::Str(value), &self)),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Answer, A::Error> {
+        let mut codes = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(code) = seq.next_element::<OptionCode>()? {
+            codes.push(code);
+        }
+        Ok(Answer::Choices(codes))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Answer, A::Error> {
+        let answer = match map.next_key::<std::borrow::Cow<'de, str>>()?.as_deref() {
+            Some(NUMBER) => Answer::Number(map.next_value()?),
+            Some(TEXT) => Answer::Text(map.next_value()?),
+            Some(other) => return Err(de::Error::unknown_field(other, &[NUMBER, TEXT])),
+            None => return Err(de::Error::invalid_length(0, &self)),
+        };
+        if map.next_key::<de::IgnoredAny>()?.is_some() {
+            return Err(de::Error::invalid_length(2, &self));
+        }
+        Ok(answer)
     }
 }
 
@@ -273,7 +312,19 @@ mod tests {
 
     #[test]
     fn what_is_no_answer_is_refused() {
-        for json in ["\"maybe\"", "70000", "-1", "{\"x\":1}", "null", "1.5"] {
+        for json in [
+            "\"maybe\"",
+            "70000",
+            "-1",
+            "{\"x\":1}",
+            "{}",
+            "{\"n\":1,\"t\":\"a\"}",
+            "{\"n\":\"7\"}",
+            "[1,\"a\"]",
+            "null",
+            "1.5",
+            "true",
+        ] {
             assert!(serde_json::from_str::<Answer>(json).is_err(), "{json}");
         }
     }
