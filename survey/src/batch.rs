@@ -343,19 +343,23 @@ impl Batch {
 }
 
 /// Every answer of `response` that does not fit `questionnaire`: unknown question codes,
-/// and answers [`crate::answer::check`] rejects.
+/// answers to questions that were not asked, and answers [`crate::answer::check`] rejects.
 pub fn answer_problems(
     questionnaire: &Questionnaire,
     response: &Response,
 ) -> Vec<(QuestionCode, ResponseProblem)> {
+    // Which questions were asked, worked out once for the whole response.
+    let asked: std::collections::BTreeSet<&QuestionCode> =
+        crate::engine::visible_questions(questionnaire, &response.answers)
+            .into_iter()
+            .map(|question| &question.code)
+            .collect();
     response
         .answers
         .iter()
         .filter_map(|(code, answer)| match questionnaire.question(code) {
             None => Some((code.clone(), ResponseProblem::UnknownQuestion)),
-            Some(question)
-                if !crate::engine::is_shown(questionnaire, question, &response.answers) =>
-            {
+            Some(question) if !asked.contains(&question.code) => {
                 Some((code.clone(), ResponseProblem::NotAsked))
             }
             Some(question) => check(questionnaire, question, Some(answer))
