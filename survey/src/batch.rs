@@ -500,6 +500,7 @@ mod tests {
             outcome: VisitOutcome::Interviewed,
             attempt: 1,
             door_note: Some(DoorNote::new("green gate")),
+            follows: None,
         };
         Batch::new(
             BatchId::from_random_bytes([7; 16]),

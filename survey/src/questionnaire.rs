@@ -103,6 +103,16 @@ pub struct Area {
     pub name: String,
 }
 
+/// A partner agency whose workers use the questionnaire; responses record its code and
+/// the collector issues upload tokens per agency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    /// Stable code (`"hackney-council"`).
+    pub code: String,
+    /// Name as shown to the worker.
+    pub name: String,
+}
+
 /// One answer option of a choice question or scale.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnswerOption {
@@ -352,6 +362,9 @@ pub struct Questionnaire {
     pub answer_labels: AnswerLabels,
     /// Areas (wards) a worker can be assigned to.
     pub areas: Vec<Area>,
+    /// The partner agencies a worker can belong to (set-up offers these).
+    #[serde(default)]
+    pub agencies: Vec<Agency>,
     /// Named ordered scales used by `ordered` questions.
     #[serde(default)]
     pub scales: BTreeMap<String, Scale>,

@@ -555,6 +555,10 @@ pub struct Visit {
     /// The worker's note. Device-only: see [`DoorNote`].
     #[serde(rename = "note", default, skip_serializing_if = "Option::is_none")]
     pub door_note: Option<DoorNote>,
+    /// The earlier call-back visit this one goes back to, so the device knows the
+    /// call-back has been followed up. Device-only, like the note.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    pub follows: Option<VisitId>,
 }
 
 impl Visit {
@@ -773,6 +777,7 @@ mod tests {
             outcome: VisitOutcome::CallBack,
             attempt: 1,
             door_note: Some(DoorNote::new("blue door, dog")),
+            follows: None,
         };
         let device_json = serde_json::to_string(&visit).unwrap();
         assert!(device_json.contains("blue door, dog"));

@@ -381,6 +381,7 @@ pub mod contract {
             outcome: VisitOutcome::ALL[usize::from(n) % VisitOutcome::ALL.len()],
             attempt: u16::from(n) + 1,
             door_note: Some(DoorNote::new(format!("kapı {n}: köpek var, yan kapıdan"))),
+            follows: None,
         }
     }
 

@@ -144,6 +144,12 @@ pub enum ProblemKind {
     /// An area code listed twice.
     #[error("area {0} listed twice")]
     DuplicateArea(String),
+    /// An agency code listed twice.
+    #[error("agency {0} listed twice")]
+    DuplicateAgency(String),
+    /// An agency code that is not lowercase letters, digits and hyphens.
+    #[error("agency code {0:?} must be lowercase letters, digits and hyphens")]
+    BadAgencyCode(String),
     /// No sections.
     #[error("no sections")]
     NoSections,
@@ -449,6 +455,20 @@ impl<'q> Checker<'q> {
         for area in &q.areas {
             if !seen.insert(&area.code) {
                 self.report(&here, ProblemKind::DuplicateArea(area.code.clone()));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for agency in &q.agencies {
+            let code = &agency.code;
+            let well_formed = !code.is_empty()
+                && code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !well_formed {
+                self.report(&here, ProblemKind::BadAgencyCode(code.clone()));
+            }
+            if !seen.insert(code) {
+                self.report(&here, ProblemKind::DuplicateAgency(code.clone()));
             }
         }
     }
@@ -1335,6 +1355,28 @@ mod tests {
                 kind: ProblemKind::EmptySection
             }]
         );
+    }
+
+    #[test]
+    fn duplicate_or_badly_formed_agencies_are_rejected() {
+        let mut q = fixture();
+        q.agencies = vec![
+            crate::questionnaire::Agency {
+                code: "hackney-council".into(),
+                name: "Hackney Council".into(),
+            },
+            crate::questionnaire::Agency {
+                code: "hackney-council".into(),
+                name: "Again".into(),
+            },
+            crate::questionnaire::Agency {
+                code: "Met Police".into(),
+                name: "Police".into(),
+            },
+        ];
+        let problems = kinds(&q);
+        assert!(problems.contains(&ProblemKind::DuplicateAgency("hackney-council".into())));
+        assert!(problems.contains(&ProblemKind::BadAgencyCode("Met Police".into())));
     }
 
     #[test]
