@@ -1,24 +1,32 @@
 //! Doorstep: the app a worker uses at residents' doors, built with Leptos (CSR) into
 //! WebAssembly. `main.rs` only mounts [`App`].
 
+pub mod app_state;
 pub mod build_info;
+pub mod clock;
 pub mod components;
 pub mod connection;
 pub mod device_storage;
+pub mod focus;
+pub mod interview;
 pub mod local_store;
 pub mod pages;
 pub mod pwa;
 pub mod routes;
+pub mod setup;
 pub mod storage;
+pub mod today;
+pub mod words;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use components::{AppHeader, UpdateBanner};
-use pages::{HomePage, NotFoundPage, SettingsPage};
+use app_state::AppState;
+use components::{AppHeader, SaveBanner, UpdateBanner};
+use pages::{InterviewPage, NotFoundPage, ResponsesPage, SetUpPage, SettingsPage, TodayPage};
 use routes::{Navigator, Page};
 
-/// The whole app: shared state as context, the header, the update banner and the screens.
+/// The whole app: shared state as context, the header, the banners and the screens.
 #[component]
 pub fn App() -> impl IntoView {
     let navigator = routes::start();
@@ -31,38 +39,67 @@ pub fn App() -> impl IntoView {
     });
     focus_heading_on_navigation(navigator);
 
+    let questionnaire = match survey::shipped::shared_questionnaire() {
+        // Loaded once and kept for the app's life, so screens can borrow it freely.
+        Ok(questionnaire) => &*Box::leak(Box::new(questionnaire)),
+        Err(error) => return broken_questionnaire(&error.to_string()).into_any(),
+    };
+    let app = AppState::new(questionnaire);
+    provide_context(app);
+
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <AppHeader/>
         <UpdateBanner/>
+        <SaveBanner/>
         <main id="main" class="app-main">
-            {move || match navigator.current() {
-                Some(Page::Home) => view! { <HomePage/> }.into_any(),
-                Some(Page::Settings) => view! { <SettingsPage/> }.into_any(),
-                None => view! { <NotFoundPage/> }.into_any(),
+            {move || {
+                let page = navigator.current();
+                // No interview before set-up: its responses would have no worker or ward.
+                let needs_setup = matches!(page, Some(Page::Interview(..)))
+                    && app.setup.with(Option::is_none);
+                match page {
+                    _ if needs_setup => view! { <SetUpPage/> }.into_any(),
+                    Some(Page::Today) => view! { <TodayPage/> }.into_any(),
+                    Some(Page::SetUp) => view! { <SetUpPage/> }.into_any(),
+                    Some(Page::Responses) => view! { <ResponsesPage/> }.into_any(),
+                    Some(Page::Settings) => view! { <SettingsPage/> }.into_any(),
+                    Some(Page::Interview(id, step)) => view! { <InterviewPage id=id step=step/> }.into_any(),
+                    None => view! { <NotFoundPage/> }.into_any(),
+                }
             }}
+        </main>
+    }
+    .into_any()
+}
+
+/// The questionnaire shipped with this build does not load: nothing can be asked, but
+/// nothing stored is touched either.
+fn broken_questionnaire(problem: &str) -> impl IntoView {
+    view! {
+        <main id="main" class="app-main">
+            <section class="page" data-testid="questionnaire-broken">
+                <h1>"The questionnaire in this version cannot be used"</h1>
+                <p>"Interviews already saved on this tablet are safe. Tell your coordinator, and update the app when a new version is offered."</p>
+                <pre class="problem">{problem.to_owned()}</pre>
+            </section>
         </main>
     }
 }
 
 /// Moves keyboard and screen-reader focus to the new screen's heading after navigation,
-/// as a full page load would.
+/// as a full page load would (or to the element a link asked for, such as the question
+/// to change).
 fn focus_heading_on_navigation(navigator: Navigator) {
     Effect::new(move |previous: Option<Option<Page>>| {
         let page = navigator.current();
         // On first load the browser's own focus is right.
         if previous.is_some() {
-            request_animation_frame(|| {
-                let heading = web_sys::window()
-                    .and_then(|window| window.document())
-                    .and_then(|document| document.query_selector("main h1").ok().flatten())
-                    .and_then(|element| {
-                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok()
-                    });
-                if let Some(heading) = heading {
-                    let _ = heading.focus();
-                }
-            });
+            let targets = navigator.take_focus().map_or_else(
+                || vec!["main h1".to_owned()],
+                |id| vec![format!("#{id} input, #{id} textarea"), "main h1".to_owned()],
+            );
+            focus::focus_first_later(targets);
         }
         page
     });

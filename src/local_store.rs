@@ -42,6 +42,13 @@ fn ids_under<T: std::str::FromStr>(prefix: &str) -> Result<Vec<T>, StorageError>
         .collect())
 }
 
+impl LocalStore {
+    /// One visit, by id.
+    pub fn visit(&self, id: VisitId) -> Result<Option<Visit>, StorageError> {
+        storage::load_or_quarantine(&visit_key(id))
+    }
+}
+
 impl Store for LocalStore {
     type Error = StorageError;
 

@@ -2,37 +2,83 @@
 //! History API.
 //!
 //! This replaces leptos_router on purpose: its URL handling brought the `url` crate's
-//! Unicode (IDNA) tables into the download, 43 KB of the shell's 120 KB gzip budget, for
-//! a handful of fixed addresses.
+//! Unicode (IDNA) tables into the download, 43 KB gzip, for a handful of fixed addresses.
 
 use leptos::ev;
 use leptos::prelude::*;
+use survey::ResponseId;
 use wasm_bindgen::JsValue;
 
 /// A screen of the app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Page {
-    /// `/`: what Doorstep is for, offline readiness, install hint.
-    Home,
-    /// `/settings`: storage on the device and the app version.
+    /// `/`: today's doors, call-backs, interviews in progress.
+    Today,
+    /// `/setup`: who and where the worker is, and where to hand in.
+    SetUp,
+    /// `/responses`: every interview on the device.
+    Responses,
+    /// `/settings`: set-up, storage on the device and the app version.
     Settings,
+    /// `/interview/<id>…`: one interview.
+    Interview(ResponseId, Step),
+}
+
+/// Which screen of an interview.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// `/interview/<id>`: wherever it was left (the app replaces this address with the
+    /// section's own).
+    Resume,
+    /// `/interview/<id>/section/<n>`: a section, by its index in the questionnaire
+    /// (`n` counts from 1 in the address).
+    Section(usize),
+    /// `/interview/<id>/review`: every answer, and "complete".
+    Review,
 }
 
 impl Page {
     /// The screen at `path` (a URL's path, without query or fragment), if there is one.
     pub fn from_path(path: &str) -> Option<Page> {
         match path.trim_end_matches('/') {
-            "" | "/index.html" => Some(Page::Home),
+            "" | "/index.html" => Some(Page::Today),
+            "/setup" => Some(Page::SetUp),
+            "/responses" => Some(Page::Responses),
             "/settings" => Some(Page::Settings),
-            _ => None,
+            other => {
+                let rest = other.strip_prefix("/interview/")?;
+                let mut parts = rest.split('/');
+                let id: ResponseId = parts.next()?.parse().ok()?;
+                let step = match (parts.next(), parts.next(), parts.next()) {
+                    (None, _, _) => Step::Resume,
+                    (Some("review"), None, _) => Step::Review,
+                    (Some("section"), Some(number), None) => {
+                        // Only canonical numbers: "01" or "+1" would be a second address.
+                        let n: usize = number.parse().ok()?;
+                        if n == 0 || n.to_string() != number {
+                            return None;
+                        }
+                        Step::Section(n - 1)
+                    }
+                    _ => return None,
+                };
+                Some(Page::Interview(id, step))
+            }
         }
     }
 
     /// The address of the screen.
-    pub fn path(self) -> &'static str {
+    pub fn path(self) -> String {
         match self {
-            Page::Home => "/",
-            Page::Settings => "/settings",
+            Page::Today => "/".to_owned(),
+            Page::SetUp => "/setup".to_owned(),
+            Page::Responses => "/responses".to_owned(),
+            Page::Settings => "/settings".to_owned(),
+            Page::Interview(id, Step::Resume) => format!("/interview/{id}"),
+            Page::Interview(id, Step::Section(index)) => {
+                format!("/interview/{id}/section/{}", index + 1)
+            }
+            Page::Interview(id, Step::Review) => format!("/interview/{id}/review"),
         }
     }
 }
@@ -42,6 +88,7 @@ impl Page {
 pub struct Navigator {
     current: ReadSignal<Option<Page>>,
     set_current: WriteSignal<Option<Page>>,
+    focus: StoredValue<Option<String>>,
 }
 
 impl Navigator {
@@ -56,7 +103,28 @@ impl Navigator {
             return;
         }
         if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
-            let _ = history.push_state_with_url(&JsValue::NULL, "", Some(page.path()));
+            let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&page.path()));
+        }
+        self.set_current.set(Some(page));
+    }
+
+    /// Shows `page` like [`Navigator::go`], then moves focus to the first control inside
+    /// the element with id `element` instead of the screen's heading.
+    pub fn go_and_focus(&self, page: Page, element: String) {
+        self.focus.set_value(Some(element));
+        self.go(page);
+    }
+
+    /// The element [`Navigator::go_and_focus`] asked to focus, once.
+    pub fn take_focus(&self) -> Option<String> {
+        self.focus.try_update_value(Option::take).flatten()
+    }
+
+    /// Shows `page` in place of the current entry of the browser's history (a redirect:
+    /// the back button does not return to the address replaced).
+    pub fn replace(&self, page: Page) {
+        if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&page.path()));
         }
         self.set_current.set(Some(page));
     }
@@ -77,6 +145,7 @@ pub fn start() -> Navigator {
     Navigator {
         current,
         set_current,
+        focus: StoredValue::new(None),
     }
 }
 
@@ -109,25 +178,59 @@ pub fn Link(
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::Page;
+    use super::{Page, Step};
+    use survey::ResponseId;
+
+    fn id() -> ResponseId {
+        ResponseId::from_random_bytes([7; 16])
+    }
 
     #[test]
     fn every_page_is_found_at_its_own_path() {
-        for page in [Page::Home, Page::Settings] {
-            assert_eq!(Page::from_path(page.path()), Some(page));
+        for page in [
+            Page::Today,
+            Page::SetUp,
+            Page::Responses,
+            Page::Settings,
+            Page::Interview(id(), Step::Resume),
+            Page::Interview(id(), Step::Section(0)),
+            Page::Interview(id(), Step::Section(6)),
+            Page::Interview(id(), Step::Review),
+        ] {
+            assert_eq!(Page::from_path(&page.path()), Some(page), "{}", page.path());
         }
+    }
+
+    #[test]
+    fn sections_count_from_one_in_the_address() {
+        assert_eq!(
+            Page::Interview(id(), Step::Section(0)).path(),
+            format!("/interview/{}/section/1", id())
+        );
     }
 
     #[test]
     fn trailing_slash_and_index_html_lead_to_the_same_screen() {
         assert_eq!(Page::from_path("/settings/"), Some(Page::Settings));
-        assert_eq!(Page::from_path("/index.html"), Some(Page::Home));
-        assert_eq!(Page::from_path(""), Some(Page::Home));
+        assert_eq!(Page::from_path("/index.html"), Some(Page::Today));
+        assert_eq!(Page::from_path(""), Some(Page::Today));
     }
 
     #[test]
     fn unknown_addresses_have_no_screen() {
         assert_eq!(Page::from_path("/interviews/42"), None);
+        assert_eq!(Page::from_path("/interview/42"), None);
         assert_eq!(Page::from_path("/settingsx"), None);
+        let base = format!("/interview/{}", id());
+        for tail in [
+            "/section/0",
+            "/section/01",
+            "/section/x",
+            "/section",
+            "/review/1",
+            "/x",
+        ] {
+            assert_eq!(Page::from_path(&format!("{base}{tail}")), None, "{tail}");
+        }
     }
 }

@@ -13,7 +13,7 @@ pub fn AppHeader() -> impl IntoView {
     view! {
         <header class="app-header">
             <div class="app-header__bar">
-                <Link page={Page::Home} {..} class="app-header__name">"Doorstep"</Link>
+                <Link page={Page::Today} {..} class="app-header__name">"Doorstep"</Link>
                 // role=status: screen readers announce a change of connection.
                 <p
                     class="connection"
@@ -26,8 +26,11 @@ pub fn AppHeader() -> impl IntoView {
                 </p>
             </div>
             <nav class="app-nav" aria-label="Main">
-                <Link page={Page::Home} {..} class="app-nav__link" data-testid="nav-home">
-                    "Home"
+                <Link page={Page::Today} {..} class="app-nav__link" data-testid="nav-home">
+                    "Today"
+                </Link>
+                <Link page={Page::Responses} {..} class="app-nav__link" data-testid="nav-responses">
+                    "Interviews"
                 </Link>
                 <Link page={Page::Settings} {..} class="app-nav__link" data-testid="nav-settings">
                     "Settings"

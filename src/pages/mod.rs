@@ -1,9 +1,15 @@
-//! One file per screen.
+//! One module per screen.
 
-mod home;
+mod interview;
 mod not_found;
+mod responses;
 mod settings;
+mod setup;
+mod today;
 
-pub use home::HomePage;
+pub use interview::InterviewPage;
 pub use not_found::NotFoundPage;
+pub use responses::ResponsesPage;
 pub use settings::SettingsPage;
+pub use setup::SetUpPage;
+pub use today::TodayPage;

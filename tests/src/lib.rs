@@ -507,6 +507,48 @@ impl Worker {
         Ok(())
     }
 
+    /// Types `text` into the field with `data-testid`, as a worker would on the keyboard.
+    pub async fn type_text(&self, testid: &str, text: &str) -> Result<()> {
+        self.see(testid).await?;
+        let element = self
+            .client
+            .find(Locator::Css(&selector_css(testid)))
+            .await?;
+        element.click().await?;
+        element.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Empties the field with `data-testid` (select all, delete), as a worker would.
+    pub async fn clear_text(&self, testid: &str) -> Result<()> {
+        self.see(testid).await?;
+        let element = self
+            .client
+            .find(Locator::Css(&selector_css(testid)))
+            .await?;
+        element.click().await?;
+        // Ctrl+A then Backspace, so the page sees real input events.
+        element.send_keys("\u{e009}a\u{e009}\u{e003}").await?;
+        Ok(())
+    }
+
+    /// Picks the option with value `value` in the drop-down with `data-testid`.
+    pub async fn choose(&self, testid: &str, value: &str) -> Result<()> {
+        self.see(testid).await?;
+        let element = self
+            .client
+            .find(Locator::Css(&selector_css(testid)))
+            .await?;
+        element.select_by_value(value).await?;
+        Ok(())
+    }
+
+    /// The address the page shows now (path only).
+    pub async fn path(&self) -> Result<String> {
+        let value = self.run("return location.pathname;").await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
     /// Waits until a service worker controls the page and the app says it is ready to
     /// work without signal.
     pub async fn wait_until_ready_offline(&self) -> Result<()> {

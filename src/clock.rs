@@ -1,0 +1,67 @@
+//! The time and fresh ids, from the browser.
+
+use survey::record::Timestamp;
+use survey::{ResponseId, VisitId};
+
+/// Now, in milliseconds since 1970 (UTC).
+pub fn now() -> Timestamp {
+    // Milliseconds since 1970 fit an f64 exactly until the year 287,396.
+    #[allow(clippy::cast_possible_truncation)]
+    Timestamp(js_sys::Date::now() as i64)
+}
+
+/// The local day of `time` as (year, month, day), in the tablet's own time zone.
+pub fn local_day(time: Timestamp) -> (u32, u32, u32) {
+    #[allow(clippy::cast_precision_loss)]
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(time.0 as f64));
+    (date.get_full_year(), date.get_month() + 1, date.get_date())
+}
+
+/// `time` as the tablet's local time of day, `"14:05"`.
+pub fn local_time(time: Timestamp) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(time.0 as f64));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// `time` as a short local date and time, `"23 Nov 14:05"`.
+pub fn local_date_time(time: Timestamp) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (_, month, day) = local_day(time);
+    let name = MONTHS
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("");
+    format!("{day} {name} {}", local_time(time))
+}
+
+/// 16 random bytes from the browser's cryptographic generator.
+fn random_bytes() -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok())
+        .is_some();
+    if !filled {
+        // Every browser that runs WebAssembly has `crypto`; this is only a fallback so
+        // that a missing one cannot stop an interview.
+        for byte in &mut bytes {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let value = (js_sys::Math::random() * 256.0) as u8;
+            *byte = value;
+        }
+    }
+    bytes
+}
+
+/// A new response id.
+pub fn new_response_id() -> ResponseId {
+    ResponseId::from_random_bytes(random_bytes())
+}
+
+/// A new visit id.
+pub fn new_visit_id() -> VisitId {
+    VisitId::from_random_bytes(random_bytes())
+}

@@ -1,0 +1,411 @@
+//! An interview: a screen per section (consent first), the review with every answer,
+//! completion, and the end of an interview without a response.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use survey::engine::{self, Next};
+use survey::record::ResponseStatus;
+use survey::{EndReason, Incomplete, ResponseId};
+
+use crate::app_state::AppState;
+use crate::clock;
+use crate::components::{LanguageSwitcher, ProgressBar, QuestionField};
+use crate::focus;
+use crate::interview::{resume_step, Interview};
+use crate::routes::{Link, Navigator, Page, Step};
+use crate::words;
+
+/// `/interview/<id>…`.
+#[component]
+pub fn InterviewPage(id: ResponseId, step: Step) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let navigator = expect_context::<Navigator>();
+    let response = match app.response(id) {
+        Ok(Some(response)) => response,
+        Ok(None) => return missing().into_any(),
+        Err(error) => {
+            return view! {
+                <section class="page" data-testid="page-interview-error" aria-labelledby="interview-error-title">
+                    <h1 id="interview-error-title" tabindex="-1">"This interview cannot be opened"</h1>
+                    <p>{error.to_string()} ". " {error.advice()}</p>
+                    <Link page={Page::Responses} {..} class="button">"All interviews"</Link>
+                </section>
+            }
+            .into_any()
+        }
+    };
+    let q = app.questionnaire;
+    // Screens that do not fit the response go where the interview really is.
+    let shown_sections = engine::visible_sections(q, &response.answers);
+    let step = match step {
+        Step::Section(section)
+            if response.status == ResponseStatus::Draft && shown_sections.contains(&section) =>
+        {
+            step
+        }
+        Step::Review => step,
+        _ => {
+            let resumed = resume_step(q, &response);
+            spawn_local(async move { navigator.replace(Page::Interview(id, resumed)) });
+            resumed
+        }
+    };
+    let interview = Interview::new(app, response);
+    view! {
+        {move || interview.ended.get().map(|reason| ended(reason).into_any())}
+        <Show when=move || interview.ended.get().is_none()>
+            {match step {
+                Step::Section(section) => section_screen(interview, section).into_any(),
+                _ => review_screen(interview).into_any(),
+            }}
+        </Show>
+    }
+    .into_any()
+}
+
+fn missing() -> impl IntoView {
+    view! {
+        <section class="page" data-testid="page-interview-missing" aria-labelledby="missing-title">
+            <h1 id="missing-title" tabindex="-1">"This interview is not on this tablet"</h1>
+            <p>"It may have ended without consent, been discarded, or been handed in and cleared."</p>
+            <p class="actions">
+                <Link page={Page::Responses} {..} class="button">"All interviews"</Link>
+                <Link page={Page::Today} {..} class="button">"Today"</Link>
+            </p>
+        </section>
+    }
+}
+
+fn ended(reason: EndReason) -> impl IntoView {
+    let (title, body) = match reason {
+        EndReason::ConsentRefused => (
+            "Interview ended: no consent",
+            "The resident did not agree to take part. No answers are kept; the visit is \
+             recorded as refused. Thank them for their time.",
+        ),
+        EndReason::NotEligible => (
+            "Interview ended: not eligible",
+            "The resident cannot take part in this survey. No answers are kept; the visit \
+             is recorded as not eligible.",
+        ),
+    };
+    view! {
+        <section class="page" data-testid="interview-ended" aria-labelledby="ended-title">
+            <h1 id="ended-title" tabindex="-1">{title}</h1>
+            <p>{body}</p>
+            <Link page={Page::Today} {..} class="button button--primary" data-testid="ended-today">"Back to today"</Link>
+        </section>
+    }
+}
+
+/// The bar above every screen of a draft: language, leave, discard.
+fn interview_bar(interview: Interview) -> impl IntoView {
+    let navigator = expect_context::<Navigator>();
+    let confirming = RwSignal::new(false);
+    let discard = move |_| {
+        let id = interview.response.with_untracked(|r| r.id);
+        if interview.app.delete_response(id).is_ok() {
+            navigator.go(Page::Today);
+        }
+    };
+    let answered = move || interview.response.with(|r| r.answers.len());
+    view! {
+        <div class="interview-bar">
+            <LanguageSwitcher interview=interview/>
+            <Show when=move || interview.editable()>
+                <div class="interview-actions">
+                    <Link page={Page::Today} {..} class="button" data-testid="interview-leave">
+                        "Leave for now"
+                    </Link>
+                    <button type="button" class="button button--danger" data-testid="interview-discard"
+                        aria-expanded=move || confirming.get().to_string()
+                        on:click=move |_| confirming.set(true)>
+                        "Discard…"
+                    </button>
+                </div>
+                <Show when=move || confirming.get()>
+                    <div class="confirm" role="alertdialog" aria-labelledby="discard-title"
+                        aria-describedby="discard-body" data-testid="discard-confirm">
+                        <h2 id="discard-title">"Discard this interview?"</h2>
+                        <p id="discard-body">
+                            {move || format!("Its {} answers will be deleted from this tablet. This cannot be undone.", answered())}
+                        </p>
+                        <div class="actions">
+                            <button type="button" class="button button--danger-solid" data-testid="discard-yes" on:click=discard>
+                                "Yes, discard it"
+                            </button>
+                            <button type="button" class="button" data-testid="discard-no"
+                                on:click=move |_| confirming.set(false)>
+                                "Keep it"
+                            </button>
+                        </div>
+                    </div>
+                </Show>
+            </Show>
+        </div>
+    }
+}
+
+fn section_screen(interview: Interview, section: usize) -> impl IntoView {
+    let navigator = expect_context::<Navigator>();
+    let q = interview.questionnaire();
+    let Some(definition) = q.sections.get(section) else {
+        return missing().into_any();
+    };
+    let id = interview.response.with_untracked(|r| r.id);
+    let heading_id = format!("section-{}", definition.id);
+    let questions = definition
+        .questions
+        .iter()
+        .map(|question| {
+            view! {
+                <Show when=move || interview.is_shown(&question.code)>
+                    <QuestionField interview=interview question=question/>
+                </Show>
+            }
+        })
+        .collect_view();
+    let next = move |_| match interview.next(section) {
+        Some(Next::Section(next)) => navigator.go(Page::Interview(id, Step::Section(next))),
+        Some(Next::Review) => navigator.go(Page::Interview(id, Step::Review)),
+        Some(Next::Ended(reason)) => interview.end(reason),
+        None => focus_first_problem(),
+    };
+    let back = move |_| {
+        let previous = interview
+            .response
+            .with_untracked(|r| engine::previous_section(q, &r.answers, section));
+        if let Some(previous) = previous {
+            navigator.go(Page::Interview(id, Step::Section(previous)));
+        }
+    };
+    let has_previous = move || {
+        interview
+            .response
+            .with(|r| engine::previous_section(q, &r.answers, section).is_some())
+    };
+    let next_label = move || {
+        let last = interview
+            .response
+            .with(|r| engine::last_section(q, &r.answers) == Some(section));
+        if last {
+            "Review answers"
+        } else {
+            "Next"
+        }
+    };
+    let problem_count = move || interview.problems.with(Vec::len);
+    view! {
+        <section class="page interview" data-testid="page-interview" data-section=definition.id.clone()
+            aria-labelledby=heading_id.clone()>
+            {interview_bar(interview)}
+            <ProgressBar interview=interview section=section/>
+            <h1 id=heading_id.clone() tabindex="-1" lang=move || interview.language.get().0>
+                {move || interview.text(&definition.title)}
+            </h1>
+            {definition.intro.as_ref().map(|intro| view! {
+                <p class="lead" lang=move || interview.language.get().0>{move || interview.text(intro)}</p>
+            })}
+            <div class="problem-summary" role="alert" data-testid="problem-summary">
+                {move || (problem_count() > 0).then(|| view! {
+                    <p>{move || match problem_count() {
+                        1 => "One question needs an answer before you go on.".to_owned(),
+                        n => format!("{n} questions need an answer before you go on."),
+                    }}</p>
+                })}
+            </div>
+            <div class="questions">{questions}</div>
+            <div class="step-buttons">
+                <Show when=has_previous>
+                    <button type="button" class="button" data-testid="interview-back" on:click=back>
+                        "Back"
+                    </button>
+                </Show>
+                <button type="button" class="button button--primary" data-testid="interview-next" on:click=next>
+                    {next_label}
+                </button>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// Moves focus to the first control of the first question with a problem.
+fn focus_first_problem() {
+    focus::focus_later(".question.has-problem input, .question.has-problem textarea".to_owned());
+}
+
+fn review_screen(interview: Interview) -> impl IntoView {
+    let navigator = expect_context::<Navigator>();
+    let q = interview.questionnaire();
+    let id = interview.response.with_untracked(|r| r.id);
+    let incomplete = RwSignal::new(None::<Incomplete>);
+    let sections = move || {
+        let language = interview.language.get();
+        interview.response.with(|r| {
+            engine::visible_sections(q, &r.answers)
+                .into_iter()
+                .map(|index| {
+                    let section = &q.sections[index];
+                    let rows = engine::section_questions(q, &r.answers, index)
+                        .into_iter()
+                        .filter(|question| !matches!(question.kind, survey::QuestionKind::Notice))
+                        .map(|question| {
+                            let answer = r.answers.get(&question.code).map_or_else(
+                                || "Not answered".to_owned(),
+                                |a| words::answer_text(q, question, a, &language),
+                            );
+                            let answered = r.answers.contains_key(&question.code);
+                            let code = question.code.clone();
+                            let editable = r.status == ResponseStatus::Draft;
+                            let row_id = format!("review-{code}");
+                            view! {
+                                <div class="review-row" data-testid=row_id>
+                                    <dt lang=language.0.clone()>{words::text(q, &question.text, &language).to_owned()}</dt>
+                                    <dd class:unanswered=!answered lang=language.0.clone()>{answer}</dd>
+                                    {editable.then(|| view! {
+                                        <dd class="change">
+                                            <button type="button" class="link-button" data-testid=format!("change-{code}")
+                                                on:click=move |_| navigator.go_and_focus(
+                                                    Page::Interview(id, Step::Section(index)),
+                                                    format!("q-{code}"),
+                                                )>
+                                                "Change" <span class="visually-hidden">{format!(" answer to question {code}")}</span>
+                                            </button>
+                                        </dd>
+                                    })}
+                                </div>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <h2 lang=language.0.clone()>{words::text(q, &section.title, &language).to_owned()}</h2>
+                        <dl class="review-list">{rows}</dl>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let complete = move |_| {
+        let outcome = interview
+            .response
+            .with_untracked(|r| engine::completed_answers(q, &r.answers));
+        match outcome {
+            Ok(answers) => {
+                incomplete.set(None);
+                let now = clock::now();
+                interview.response.update(|r| {
+                    r.answers = answers;
+                    // Only fails for a response that is not a draft; the button is only
+                    // offered for drafts.
+                    let _ = r.complete(now);
+                });
+                interview.save();
+                focus_heading();
+            }
+            Err(Incomplete::ConsentRefused) => interview.end(EndReason::ConsentRefused),
+            Err(Incomplete::NotEligible) => interview.end(EndReason::NotEligible),
+            Err(other) => incomplete.set(Some(other)),
+        }
+    };
+    let reopen = move |_| {
+        let now = clock::now();
+        let reopened = interview
+            .response
+            .try_update(|r| r.reopen(now).is_ok())
+            .unwrap_or(false);
+        if reopened {
+            interview.save();
+        }
+    };
+    let status = move || interview.response.with(|r| r.status);
+    let back = move |_| {
+        let last = interview
+            .response
+            .with_untracked(|r| engine::last_section(q, &r.answers));
+        if let Some(last) = last {
+            navigator.go(Page::Interview(id, Step::Section(last)));
+        }
+    };
+    let incomplete_view = move || {
+        incomplete.get().map(|incomplete| {
+            let items = match incomplete {
+                Incomplete::Problems { problems } => problems
+                    .into_iter()
+                    .filter_map(|problem| {
+                        let question = q.question(&problem.question)?;
+                        let section = q.questions().find(|(_, qq)| qq.code == question.code)?.0;
+                        let message = words::problem_message(q, question, &problem.problem);
+                        let code = problem.question.clone();
+                        Some(view! {
+                            <li>
+                                <button type="button" class="link-button"
+                                    on:click=move |_| navigator.go_and_focus(
+                                        Page::Interview(id, Step::Section(section)),
+                                        format!("q-{code}"),
+                                    )>
+                                    {format!("{}: {message}", words::text(q, &question.text, &interview.language.get_untracked()))}
+                                </button>
+                            </li>
+                        })
+                    })
+                    .collect_view()
+                    .into_any(),
+                other => view! { <li>{other.to_string()}</li> }.into_any(),
+            };
+            view! {
+                <div class="problem-summary" data-testid="review-problems">
+                    <p>"Some answers are still needed:"</p>
+                    <ul>{items}</ul>
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="page interview" data-testid="page-review" aria-labelledby="review-title">
+            {interview_bar(interview)}
+            <h1 id="review-title" tabindex="-1">
+                {move || match status() {
+                    ResponseStatus::Draft => "Check the answers",
+                    ResponseStatus::Complete => "Interview complete",
+                    ResponseStatus::Uploaded => "Interview handed in",
+                }}
+            </h1>
+            {move || match status() {
+                ResponseStatus::Draft => view! {
+                    <p class="lead">"Go through the answers with the resident. Change any that are wrong, then complete the interview."</p>
+                }.into_any(),
+                ResponseStatus::Complete => view! {
+                    <div class="card done" data-testid="interview-completed" role="status">
+                        <p>"Saved on this tablet and waiting to be handed in. Thank the resident for their time."</p>
+                        <p class="actions">
+                            <Link page={Page::Today} {..} class="button button--primary" data-testid="completed-today">"Next door"</Link>
+                            {move || interview.response.with(|r| r.batch.is_none()).then(|| view! {
+                                <button type="button" class="button" data-testid="interview-reopen" on:click=reopen>
+                                    "Correct an answer"
+                                </button>
+                            })}
+                        </p>
+                    </div>
+                }.into_any(),
+                ResponseStatus::Uploaded => view! {
+                    <p class="lead" data-testid="interview-uploaded">"The collector has this interview. It can no longer be changed."</p>
+                }.into_any(),
+            }}
+            <div role="alert">{incomplete_view}</div>
+            {sections}
+            <Show when=move || status() == ResponseStatus::Draft>
+                <div class="step-buttons">
+                    <button type="button" class="button" data-testid="interview-back" on:click=back>"Back"</button>
+                    <button type="button" class="button button--primary" data-testid="interview-complete" on:click=complete>
+                        "Complete interview"
+                    </button>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+fn focus_heading() {
+    focus::focus_later("main h1".to_owned());
+}
