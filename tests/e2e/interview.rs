@@ -691,3 +691,106 @@ async fn discarding_a_draft_asks_first() -> Result<()> {
         .any(|k| k.starts_with("doorstep/v1/response/")));
     worker.close().await
 }
+
+/// Checks the screen as it is now at the current size: no serious or critical axe-core
+/// violations, no sideways scrolling, 48px targets; and saves a screenshot.
+async fn check_screen(worker: &Worker, name: &str, size: (u32, u32)) -> Result<()> {
+    let (width, height) = size;
+    let problems = worker.accessibility_problems().await?;
+    assert!(
+        problems.is_empty(),
+        "{name} at {width}px:\n{}",
+        problems.join("\n")
+    );
+    let layout = worker.layout_problems().await?;
+    assert!(
+        layout.is_empty(),
+        "{name} at {width}px:\n{}",
+        layout.join("\n")
+    );
+    worker
+        .screenshot(&format!("{name}-{width}x{height}"))
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_screen_of_the_day_is_accessible_on_phone_and_tablet() -> Result<()> {
+    let (collector, _data) = serve("interview-a11y")?;
+    let mut worker = Worker::launch("interview-a11y").await?;
+    for size in [(360, 740), (800, 1280)] {
+        worker.use_screen(size.0, size.1).await?;
+        worker.open(&collector.url("/")).await?;
+        worker.run("localStorage.clear(); return true;").await?;
+        worker.reload().await?;
+        worker.see("setup-needed").await?;
+        check_screen(&worker, "today-before-setup", size).await?;
+        worker.tap("go-setup").await?;
+        worker.tap("setup-save").await?;
+        worker
+            .see_text("setup-worker-problem", "worker code")
+            .await?;
+        check_screen(&worker, "setup-problems", size).await?;
+        worker.type_text("setup-worker", "W012").await?;
+        worker.choose("setup-agency", "met-police").await?;
+        worker.type_text("setup-device", "Tablet 07").await?;
+        worker.choose("setup-area", "E05009370").await?;
+        worker.tap("setup-save").await?;
+
+        worker.tap("visit-outcome-call_back").await?;
+        worker
+            .type_text("visit-note", "Flat 3, buzzer broken")
+            .await?;
+        worker.tap("visit-save").await?;
+        worker.see("call-backs").await?;
+        worker.tap("visit-outcome-interviewed").await?;
+        check_screen(&worker, "today", size).await?;
+
+        worker.tap("visit-save").await?;
+        worker.see("q-CONSENT").await?;
+        check_screen(&worker, "interview-consent", size).await?;
+        consent_and_age(&worker, 5).await?;
+        see_section(&worker, "your_area").await?;
+        next(&worker).await?;
+        worker.see_text("problem-summary", "need an answer").await?;
+        check_screen(&worker, "interview-problems", size).await?;
+        let mut seen = Vec::new();
+        loop {
+            let id = section(&worker).await?;
+            answer_the_rest(&worker).await?;
+            if ["health", "home", "about_you"].contains(&id.as_str()) && !seen.contains(&id) {
+                check_screen(&worker, &format!("interview-{id}"), size).await?;
+            }
+            seen.push(id.clone());
+            next(&worker).await?;
+            if worker.is_showing("page-review").await? {
+                break;
+            }
+            worker
+                .wait_until(
+                    "the next section",
+                    &format!("document.querySelector('[data-testid=page-interview]')?.dataset.section !== {}", json!(id)),
+                )
+                .await?;
+        }
+        check_screen(&worker, "review", size).await?;
+        worker.tap("interview-complete").await?;
+        worker.see("interview-completed").await?;
+        check_screen(&worker, "completed", size).await?;
+
+        worker.tap("nav-responses").await?;
+        worker.see("response-row").await?;
+        check_screen(&worker, "responses", size).await?;
+        worker.tap("nav-settings").await?;
+        worker.see("storage-persisted").await?;
+        check_screen(&worker, "settings", size).await?;
+
+        worker.tap("nav-home").await?;
+        start_interview(&worker).await?;
+        worker.tap("q-CONSENT-2").await?;
+        next(&worker).await?;
+        worker.see("interview-ended").await?;
+        check_screen(&worker, "ended", size).await?;
+    }
+    worker.close().await
+}

@@ -612,6 +612,27 @@ impl Worker {
         Ok(())
     }
 
+    /// What makes the screen hard to use at its size: sideways scrolling, and links or
+    /// buttons smaller than a 48px touch target (each as `text: width x height`).
+    pub async fn layout_problems(&self) -> Result<Vec<String>> {
+        let value = self
+            .run(
+                "const problems = [];
+                 const overflow = document.documentElement.scrollWidth - window.innerWidth;
+                 if (overflow > 0) problems.push(`scrolls sideways by ${overflow}px`);
+                 for (const e of document.querySelectorAll('a, button, label.choice, label.rating-point, select, input[type=text], textarea')) {
+                   if (e.offsetParent === null || e.classList.contains('skip-link')) continue;
+                   const r = e.getBoundingClientRect();
+                   if (r.height < 48 || r.width < 48) {
+                     problems.push(`${e.textContent.trim().slice(0, 40) || e.tagName}: ${r.width}x${r.height}`);
+                   }
+                 }
+                 return problems;",
+            )
+            .await?;
+        Ok(serde_json::from_value(value)?)
+    }
+
     /// Saves a PNG of the page to `target/e2e/screenshots/<name>.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let dir = workspace().join("target/e2e/screenshots");
