@@ -14,7 +14,7 @@ DATA ?= data
 NEXT_DIST := target/e2e/dist-next
 NEXT_TARGET := target/e2e-next
 
-.PHONY: help setup setup-build build build-next collector run test size bench lint icons clean
+.PHONY: help setup setup-build build build-next collector run test size bench bench-app lint icons clean
 
 help:
 	@echo "make run    - build the app and serve it with the collector on http://$(ADDR)/"
@@ -50,7 +50,13 @@ test: setup
 size: build
 	@node scripts/size.mjs dist
 
-bench: size
+bench: size bench-app
+
+# The app with 2,000 responses stored, in headless Chromium (tap → LocalStorage, list).
+bench-app: build setup
+	cargo build -p collector
+	DOORSTEP_DIST="$(CURDIR)/dist" DOORSTEP_COLLECTOR="$(CURDIR)/target/debug/collector" \
+	  cargo run -p doorstep-e2e --example interview_bench
 
 lint: setup-build
 	cargo fmt --all --check

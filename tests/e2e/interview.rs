@@ -4,6 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use doorstep_e2e::journey::{
+    answer_the_rest, consent_and_age, next, open_and_set_up, section, see_section, start_interview,
+    unanswered,
+};
 use doorstep_e2e::{dist, Collector, Profile, Result, Scratch, Worker};
 use serde_json::{json, Value};
 
@@ -12,111 +16,6 @@ fn serve(label: &str) -> Result<(Collector, Scratch)> {
     let data = Scratch::new(label)?;
     let collector = Collector::start(&dist(), data.path())?;
     Ok((collector, data))
-}
-
-/// Opens the app and sets the tablet up as worker W012 of Hackney Council in Dalston.
-async fn open_and_set_up(worker: &mut Worker, collector: &Collector) -> Result<()> {
-    worker.open(&collector.url("/")).await?;
-    worker.tap("go-setup").await?;
-    worker.see("page-setup").await?;
-    worker.type_text("setup-worker", "w012").await?;
-    worker.choose("setup-agency", "hackney-council").await?;
-    worker.type_text("setup-device", "Tablet 07").await?;
-    worker.choose("setup-area", "E05009370").await?;
-    worker.tap("setup-save").await?;
-    worker.see("page-home").await?;
-    worker.see("visit-outcome-interviewed").await?;
-    Ok(())
-}
-
-/// Logs an "interview" visit and lands on the consent step.
-async fn start_interview(worker: &Worker) -> Result<()> {
-    worker.tap("visit-outcome-interviewed").await?;
-    worker.see_text("visit-save", "Start interview").await?;
-    worker.tap("visit-save").await?;
-    worker.see("q-CONSENT").await?;
-    Ok(())
-}
-
-/// Taps consent, "16 or over" and an age band, then "next".
-async fn consent_and_age(worker: &Worker, age_band: u16) -> Result<()> {
-    worker.tap("q-CONSENT-1").await?;
-    worker.tap("q-AGE_16_PLUS-1").await?;
-    worker.tap(&format!("q-AGE_BAND-{age_band}")).await?;
-    next(worker).await
-}
-
-async fn next(worker: &Worker) -> Result<()> {
-    worker.tap("interview-next").await
-}
-
-/// The section on screen (its id in the questionnaire).
-async fn section(worker: &Worker) -> Result<String> {
-    let value = worker
-        .wait_until(
-            "an interview section",
-            "document.querySelector('[data-testid=page-interview]')?.dataset.section",
-        )
-        .await?;
-    Ok(value.as_str().unwrap_or_default().to_owned())
-}
-
-/// Waits for section `id` to be on screen.
-async fn see_section(worker: &Worker, id: &str) -> Result<()> {
-    worker
-        .wait_until(
-            &format!("section {id}"),
-            &format!(
-                "document.querySelector('[data-testid=page-interview]')?.dataset.section === {}",
-                json!(id)
-            ),
-        )
-        .await?;
-    Ok(())
-}
-
-/// The questions on screen that take an answer and have none yet, with how to answer
-/// each: the first option's test id, or the field's.
-async fn unanswered(worker: &Worker) -> Result<Vec<(String, String)>> {
-    let value = worker
-        .run(
-            "return [...document.querySelectorAll('.question:not(.notice)')]
-               .filter((q) => !q.classList.contains('answered'))
-               .map((q) => {
-                 const field = q.querySelector('input[type=text], textarea');
-                 const first = q.querySelector('.choices input');
-                 return field ? ['type', field.dataset.testid] : ['tap', first.dataset.testid];
-               });",
-        )
-        .await?;
-    let pairs: Vec<(String, String)> = serde_json::from_value(value)?;
-    Ok(pairs)
-}
-
-/// Answers every question on screen the way a hurried worker would (first option, or
-/// "2" in a number field, or a few words), tapping and typing one by one; questions
-/// that skip logic reveals on the way are answered too.
-async fn answer_the_rest(worker: &Worker) -> Result<()> {
-    for _ in 0..40 {
-        let left = unanswered(worker).await?;
-        let Some((how, testid)) = left.into_iter().next() else {
-            return Ok(());
-        };
-        if how == "type" {
-            let text = if testid.contains("HOUSEHOLD")
-                || testid.contains("BEDROOMS")
-                || testid.contains("YEARS")
-            {
-                "2"
-            } else {
-                "More bins"
-            };
-            worker.type_text(&testid, text).await?;
-        } else {
-            worker.tap(&testid).await?;
-        }
-    }
-    Err("questions kept appearing".into())
 }
 
 /// The one stored response (its JSON), and its key.
@@ -792,5 +691,109 @@ async fn every_screen_of_the_day_is_accessible_on_phone_and_tablet() -> Result<(
         worker.see("interview-ended").await?;
         check_screen(&worker, "ended", size).await?;
     }
+    worker.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_list_of_interviews_handles_two_thousand() -> Result<()> {
+    let (collector, _data) = serve("two-thousand")?;
+    let mut worker = Worker::launch("two-thousand").await?;
+    open_and_set_up(&mut worker, &collector).await?;
+    start_interview(&worker).await?;
+    consent_and_age(&worker, 5).await?;
+    worker.tap("q-AREA_SATISFACTION-1").await?;
+    // 1,999 more stored, as the app stores them: 667 drafts with this one, 666 complete,
+    // 667 handed in.
+    worker
+        .run(
+            "const rKey = Object.keys(localStorage).find((k) => k.startsWith('doorstep/v1/response/'));
+             const id = rKey.split('/').pop();
+             const response = localStorage.getItem(rKey);
+             const summary = localStorage.getItem('doorstep/v1/summary/' + id);
+             const statuses = ['complete', 'uploaded', 'draft'];
+             for (let n = 1; n < 2000; n++) {
+               const fresh = crypto.randomUUID();
+               const st = `\"st\":\"${statuses[n % 3]}\"`;
+               const u = `\"u\":${1790000000000 + n * 60000}`;
+               localStorage.setItem('doorstep/v1/response/' + fresh,
+                 response.replaceAll(id, fresh).replace(/\"st\":\"draft\"/, st).replace(/\"u\":\\d+/, u));
+               localStorage.setItem('doorstep/v1/summary/' + fresh,
+                 summary.replaceAll(id, fresh).replace(/\"st\":\"draft\"/, st).replace(/\"u\":\\d+/, u));
+             }
+             return true;",
+        )
+        .await?;
+    worker.tap("nav-responses").await?;
+    worker.see_text("filter-all", "All (2000)").await?;
+    worker.see_text("filter-draft", "In progress (667)").await?;
+    worker
+        .see_text("filter-complete", "Completed (666)")
+        .await?;
+    worker
+        .see_text("filter-uploaded", "Handed in (667)")
+        .await?;
+    let rows = "document.querySelectorAll('[data-testid=response-row]').length";
+    assert_eq!(worker.run(&format!("return {rows};")).await?, json!(50));
+    worker.tap("responses-more").await?;
+    worker
+        .wait_until("100 rows", &format!("{rows} === 100"))
+        .await?;
+    // Newest first: the interview just taken (its time is now) leads the list.
+    worker.tap("filter-draft").await?;
+    worker
+        .wait_until(
+            "only drafts",
+            "[...document.querySelectorAll('[data-testid=response-row]')].every((r) => r.dataset.status === 'draft')",
+        )
+        .await?;
+    worker.see_text("response-row", "Continue").await?;
+    worker.tap("filter-uploaded").await?;
+    worker
+        .wait_until(
+            "only handed-in interviews",
+            "[...document.querySelectorAll('[data-testid=response-row]')].every((r) => r.dataset.status === 'uploaded')",
+        )
+        .await?;
+    // Reading one opens its answers, which can no longer change.
+    worker
+        .run("document.querySelector('[data-testid=response-row] a').click(); return true;")
+        .await?;
+    worker.see("interview-uploaded").await?;
+    worker
+        .see_text("review-AREA_SATISFACTION", "Very satisfied")
+        .await?;
+    assert!(!worker.is_showing("interview-complete").await?);
+    worker.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_interview_works_from_the_keyboard() -> Result<()> {
+    let (collector, _data) = serve("keyboard")?;
+    let mut worker = Worker::launch("keyboard").await?;
+    open_and_set_up(&mut worker, &collector).await?;
+    start_interview(&worker).await?;
+    // Tab from the heading reaches the controls; space picks, arrows move within a group.
+    worker
+        .run("document.querySelector('[data-testid=q-CONSENT-1]').focus(); return true;")
+        .await?;
+    worker.press_keys(" ").await?;
+    worker
+        .run("document.querySelector('[data-testid=q-AGE_16_PLUS-2]').focus(); return true;")
+        .await?;
+    worker.press_keys("\u{e013}").await?; // arrow up: from "no" to "yes"
+    worker.see("q-AGE_BAND").await?;
+    worker
+        .run("document.querySelector('[data-testid=q-AGE_BAND-1]').focus(); return true;")
+        .await?;
+    worker.press_keys("\u{e015}\u{e015}").await?; // arrow down twice: the third band
+    worker
+        .run("document.querySelector('[data-testid=interview-next]').focus(); return true;")
+        .await?;
+    worker.press_keys("\u{e007}").await?; // enter
+    see_section(&worker, "your_area").await?;
+    let (_, response) = stored_response(&worker).await?;
+    assert_eq!(response["a"]["CONSENT"], 1);
+    assert_eq!(response["a"]["AGE_16_PLUS"], 1);
+    assert_eq!(response["a"]["AGE_BAND"], 3);
     worker.close().await
 }

@@ -12,6 +12,8 @@
 //! Paths come from the environment that `scripts/test.sh` sets: `DOORSTEP_DIST`,
 //! `DOORSTEP_DIST_NEXT`, `DOORSTEP_COLLECTOR`; defaults suit a run from the workspace.
 
+pub mod journey;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -516,6 +518,14 @@ impl Worker {
             .await?;
         element.click().await?;
         element.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Presses keys on whatever has focus (WebDriver key codes, e.g. `"\u{e007}"` for
+    /// Enter), as a worker with a keyboard would.
+    pub async fn press_keys(&self, keys: &str) -> Result<()> {
+        let focused = self.client.active_element().await?;
+        focused.send_keys(keys).await?;
         Ok(())
     }
 

@@ -1,0 +1,110 @@
+//! A worker's steps through the app, shared by the end-to-end tests and the benchmark.
+
+use serde_json::json;
+
+use crate::{Collector, Result, Worker};
+
+/// Opens the app and sets the tablet up as worker W012 of Hackney Council in Dalston.
+pub async fn open_and_set_up(worker: &mut Worker, collector: &Collector) -> Result<()> {
+    worker.open(&collector.url("/")).await?;
+    worker.tap("go-setup").await?;
+    worker.see("page-setup").await?;
+    worker.type_text("setup-worker", "w012").await?;
+    worker.choose("setup-agency", "hackney-council").await?;
+    worker.type_text("setup-device", "Tablet 07").await?;
+    worker.choose("setup-area", "E05009370").await?;
+    worker.tap("setup-save").await?;
+    worker.see("page-home").await?;
+    worker.see("visit-outcome-interviewed").await?;
+    Ok(())
+}
+
+/// Logs an "interview" visit and lands on the consent step.
+pub async fn start_interview(worker: &Worker) -> Result<()> {
+    worker.tap("visit-outcome-interviewed").await?;
+    worker.see_text("visit-save", "Start interview").await?;
+    worker.tap("visit-save").await?;
+    worker.see("q-CONSENT").await?;
+    Ok(())
+}
+
+/// Taps consent, "16 or over" and an age band, then "next".
+pub async fn consent_and_age(worker: &Worker, age_band: u16) -> Result<()> {
+    worker.tap("q-CONSENT-1").await?;
+    worker.tap("q-AGE_16_PLUS-1").await?;
+    worker.tap(&format!("q-AGE_BAND-{age_band}")).await?;
+    next(worker).await
+}
+
+pub async fn next(worker: &Worker) -> Result<()> {
+    worker.tap("interview-next").await
+}
+
+/// The section on screen (its id in the questionnaire).
+pub async fn section(worker: &Worker) -> Result<String> {
+    let value = worker
+        .wait_until(
+            "an interview section",
+            "document.querySelector('[data-testid=page-interview]')?.dataset.section",
+        )
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+/// Waits for section `id` to be on screen.
+pub async fn see_section(worker: &Worker, id: &str) -> Result<()> {
+    worker
+        .wait_until(
+            &format!("section {id}"),
+            &format!(
+                "document.querySelector('[data-testid=page-interview]')?.dataset.section === {}",
+                json!(id)
+            ),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The questions on screen that take an answer and have none yet, with how to answer
+/// each: the first option's test id, or the field's.
+pub async fn unanswered(worker: &Worker) -> Result<Vec<(String, String)>> {
+    let value = worker
+        .run(
+            "return [...document.querySelectorAll('.question:not(.notice)')]
+               .filter((q) => !q.classList.contains('answered'))
+               .map((q) => {
+                 const field = q.querySelector('input[type=text], textarea');
+                 const first = q.querySelector('.choices input');
+                 return field ? ['type', field.dataset.testid] : ['tap', first.dataset.testid];
+               });",
+        )
+        .await?;
+    let pairs: Vec<(String, String)> = serde_json::from_value(value)?;
+    Ok(pairs)
+}
+
+/// Answers every question on screen the way a hurried worker would (first option, or
+/// "2" in a number field, or a few words), tapping and typing one by one; questions
+/// that skip logic reveals on the way are answered too.
+pub async fn answer_the_rest(worker: &Worker) -> Result<()> {
+    for _ in 0..40 {
+        let left = unanswered(worker).await?;
+        let Some((how, testid)) = left.into_iter().next() else {
+            return Ok(());
+        };
+        if how == "type" {
+            let text = if testid.contains("HOUSEHOLD")
+                || testid.contains("BEDROOMS")
+                || testid.contains("YEARS")
+            {
+                "2"
+            } else {
+                "More bins"
+            };
+            worker.type_text(&testid, text).await?;
+        } else {
+            worker.tap(&testid).await?;
+        }
+    }
+    Err("questions kept appearing".into())
+}
