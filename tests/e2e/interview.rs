@@ -797,3 +797,50 @@ async fn the_interview_works_from_the_keyboard() -> Result<()> {
     assert_eq!(response["a"]["AGE_BAND"], 3);
     worker.close().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn large_text_still_fits_without_sideways_scrolling() -> Result<()> {
+    let (collector, _data) = serve("large-text")?;
+    let mut worker = Worker::launch("large-text").await?;
+    open_and_set_up(&mut worker, &collector).await?;
+    start_interview(&worker).await?;
+    consent_and_age(&worker, 5).await?;
+    let id = worker.path().await?;
+    let id = id.split('/').nth(2).unwrap_or_default().to_owned();
+    for size in [(360, 740), (800, 1280)] {
+        worker.use_screen(size.0, size.1).await?;
+        // The browser's text size at 200%.
+        for (path, screen) in [
+            ("/", "page-home"),
+            (
+                format!("/interview/{id}/section/2").as_str(),
+                "page-interview",
+            ),
+            (
+                format!("/interview/{id}/section/4").as_str(),
+                "page-interview",
+            ),
+            (format!("/interview/{id}/review").as_str(), "page-review"),
+            ("/responses", "page-responses"),
+            ("/setup", "page-setup"),
+        ] {
+            worker.go(path).await?;
+            worker.see(screen).await?;
+            worker
+                .run("document.documentElement.style.fontSize = '225%'; return true;")
+                .await?;
+            let overflow = worker
+                .run("return document.documentElement.scrollWidth - window.innerWidth;")
+                .await?;
+            assert!(
+                overflow.as_i64().unwrap_or(i64::MAX) <= 0,
+                "{path} scrolls sideways by {overflow}px at {}px wide with 200% text",
+                size.0
+            );
+        }
+        worker
+            .screenshot(&format!("large-text-interview-{}x{}", size.0, size.1))
+            .await?;
+    }
+    worker.close().await
+}
