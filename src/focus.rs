@@ -2,6 +2,11 @@
 
 use wasm_bindgen::JsCast;
 
+/// The first control of the first question on screen still without an answer: where an
+/// interview resumes.
+pub const NEXT_QUESTION: &str = ".question:not(.answered):not(.notice) input, \
+                                 .question:not(.answered):not(.notice) textarea";
+
 /// Focuses (and scrolls to) the first element matching `selector` once the browser has
 /// drawn the next frame, so the element exists.
 pub fn focus_later(selector: String) {

@@ -93,14 +93,15 @@ fn broken_questionnaire(problem: &str) -> impl IntoView {
 fn focus_heading_on_navigation(navigator: Navigator) {
     Effect::new(move |previous: Option<Option<Page>>| {
         let page = navigator.current();
-        // On first load the browser's own focus is right.
         if previous.is_some() {
-            let targets = navigator.take_focus().map_or_else(
-                || vec!["main h1".to_owned()],
-                |id| vec![format!("#{id} input, #{id} textarea"), "main h1".to_owned()],
-            );
+            let mut targets = navigator.take_focus().unwrap_or_default();
+            targets.push("main h1".to_owned());
             focus::focus_first_later(targets);
+        } else if matches!(page, Some(Page::Interview(_, routes::Step::Section(_)))) {
+            // Reopened mid-interview (reload, crash, restart): the question to ask next.
+            focus::focus_first_later(vec![focus::NEXT_QUESTION.to_owned()]);
         }
+        // Otherwise, on first load the browser's own focus is right.
         page
     });
 }

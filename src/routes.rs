@@ -88,7 +88,7 @@ impl Page {
 pub struct Navigator {
     current: ReadSignal<Option<Page>>,
     set_current: WriteSignal<Option<Page>>,
-    focus: StoredValue<Option<String>>,
+    focus: StoredValue<Option<Vec<String>>>,
 }
 
 impl Navigator {
@@ -111,12 +111,21 @@ impl Navigator {
     /// Shows `page` like [`Navigator::go`], then moves focus to the first control inside
     /// the element with id `element` instead of the screen's heading.
     pub fn go_and_focus(&self, page: Page, element: String) {
-        self.focus.set_value(Some(element));
+        self.focus
+            .set_value(Some(vec![format!("#{element} input, #{element} textarea")]));
         self.go(page);
     }
 
-    /// The element [`Navigator::go_and_focus`] asked to focus, once.
-    pub fn take_focus(&self) -> Option<String> {
+    /// Shows `page` like [`Navigator::replace`], then moves focus to the first element
+    /// matching one of `selectors` (tried in turn) instead of the screen's heading.
+    pub fn replace_and_focus(&self, page: Page, selectors: Vec<String>) {
+        self.focus.set_value(Some(selectors));
+        self.replace(page);
+    }
+
+    /// What [`Navigator::go_and_focus`] or [`Navigator::replace_and_focus`] asked to
+    /// focus, once.
+    pub fn take_focus(&self) -> Option<Vec<String>> {
         self.focus.try_update_value(Option::take).flatten()
     }
 

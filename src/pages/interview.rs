@@ -46,7 +46,12 @@ pub fn InterviewPage(id: ResponseId, step: Step) -> impl IntoView {
         Step::Review => step,
         _ => {
             let resumed = resume_step(q, &response);
-            spawn_local(async move { navigator.replace(Page::Interview(id, resumed)) });
+            spawn_local(async move {
+                navigator.replace_and_focus(
+                    Page::Interview(id, resumed),
+                    vec![focus::NEXT_QUESTION.to_owned()],
+                );
+            });
             resumed
         }
     };

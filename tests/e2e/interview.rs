@@ -437,6 +437,12 @@ async fn reloading_mid_interview_resumes_at_the_same_question() -> Result<()> {
         left.first().map(|(_, t)| t.as_str()),
         Some("q-WORRY_CRIME-1")
     );
+    worker
+        .wait_until(
+            "focus on the next question",
+            "document.activeElement?.closest('.question')?.id === 'q-WORRY_CRIME'",
+        )
+        .await?;
     worker.tap("interview-back").await?;
     see_section(&worker, "your_area").await?;
     assert!(
@@ -463,6 +469,12 @@ async fn closing_the_browser_and_opening_it_again_resumes_the_interview() -> Res
     worker.see_text("drafts", "Interviews in progress").await?;
     worker.tap("continue-draft").await?;
     see_section(&worker, "your_area").await?;
+    worker
+        .wait_until(
+            "focus on the next question",
+            "document.activeElement?.closest('.question')?.id === 'q-DIFFERENT_BACKGROUNDS'",
+        )
+        .await?;
     assert!(is_checked(&worker, "q-AREA_SATISFACTION-3").await?);
     assert!(is_checked(&worker, "q-BELONGING-2").await?);
     assert!(worker.path().await?.ends_with("/section/2"));
