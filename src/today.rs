@@ -75,6 +75,7 @@ mod tests {
             attempt: 1,
             door_note: Some(DoorNote::new("blue door")),
             follows: follows.map(|f| VisitId::from_random_bytes([f; 16])),
+            uploaded: None,
         }
     }
 

@@ -66,6 +66,7 @@ fn DoorLog() -> impl IntoView {
             attempt: return_visit.as_ref().map_or(1, |r| r.attempt),
             door_note: (!text.trim().is_empty()).then(|| DoorNote::new(text.trim())),
             follows: return_visit.map(|r| r.follows),
+            uploaded: None,
         };
         if app.save_visit(&visit).is_err() {
             return;

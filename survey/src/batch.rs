@@ -501,6 +501,7 @@ mod tests {
             attempt: 1,
             door_note: Some(DoorNote::new("green gate")),
             follows: None,
+            uploaded: None,
         };
         Batch::new(
             BatchId::from_random_bytes([7; 16]),

@@ -559,6 +559,10 @@ pub struct Visit {
     /// call-back has been followed up. Device-only, like the note.
     #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
     pub follows: Option<VisitId>,
+    /// When the collector's receipt for a batch holding this visit's outcome arrived
+    /// (device-only bookkeeping: the outcome need not be sent again).
+    #[serde(rename = "up", default, skip_serializing_if = "Option::is_none")]
+    pub uploaded: Option<Timestamp>,
 }
 
 impl Visit {
@@ -778,6 +782,7 @@ mod tests {
             attempt: 1,
             door_note: Some(DoorNote::new("blue door, dog")),
             follows: None,
+            uploaded: None,
         };
         let device_json = serde_json::to_string(&visit).unwrap();
         assert!(device_json.contains("blue door, dog"));

@@ -382,6 +382,7 @@ pub mod contract {
             attempt: u16::from(n) + 1,
             door_note: Some(DoorNote::new(format!("kapı {n}: köpek var, yan kapıdan"))),
             follows: None,
+            uploaded: None,
         }
     }
 
