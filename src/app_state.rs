@@ -69,7 +69,8 @@ impl AppState {
         self.revision.track();
     }
 
-    fn changed(&self) {
+    /// Tells lists and counts that storage changed.
+    pub fn changed(&self) {
         self.revision.update(|n| *n = n.wrapping_add(1));
     }
 

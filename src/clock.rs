@@ -65,3 +65,8 @@ pub fn new_response_id() -> ResponseId {
 pub fn new_visit_id() -> VisitId {
     VisitId::from_random_bytes(random_bytes())
 }
+
+/// A new batch id.
+pub fn new_batch_id() -> survey::BatchId {
+    survey::BatchId::from_random_bytes(random_bytes())
+}

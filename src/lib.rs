@@ -7,14 +7,18 @@ pub mod clock;
 pub mod components;
 pub mod connection;
 pub mod device_storage;
+pub mod download;
 pub mod focus;
+pub mod hand_in;
 pub mod interview;
 pub mod local_store;
+pub mod outbox;
 pub mod pages;
 pub mod pwa;
 pub mod routes;
 pub mod setup;
 pub mod storage;
+pub mod sync;
 pub mod today;
 pub mod words;
 
@@ -23,7 +27,9 @@ use leptos::task::spawn_local;
 
 use app_state::AppState;
 use components::{AppHeader, SaveBanner, UpdateBanner};
-use pages::{InterviewPage, NotFoundPage, ResponsesPage, SetUpPage, SettingsPage, TodayPage};
+use pages::{
+    InterviewPage, NotFoundPage, ResponsesPage, SendPage, SetUpPage, SettingsPage, TodayPage,
+};
 use routes::{Navigator, Page};
 
 /// The whole app: shared state as context, the header, the banners and the screens.
@@ -31,7 +37,8 @@ use routes::{Navigator, Page};
 pub fn App() -> impl IntoView {
     let navigator = routes::start();
     provide_context(navigator);
-    provide_context(connection::follow());
+    let online = connection::follow();
+    provide_context(online);
     provide_context(pwa::start());
     spawn_local(async {
         // Not fatal: the settings panel shows the storage state either way.
@@ -46,6 +53,10 @@ pub fn App() -> impl IntoView {
     };
     let app = AppState::new(questionnaire);
     provide_context(app);
+    provide_context(sync::Sync::start(app, Some(online)));
+    // Interviews handed in long enough ago leave the tablet (never before their receipt).
+    // Not fatal: they are tried again at the next start.
+    let _ = outbox::clear_expired(&app, outbox::retention_days(), clock::now());
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -64,6 +75,7 @@ pub fn App() -> impl IntoView {
                     Some(Page::SetUp) => view! { <SetUpPage/> }.into_any(),
                     Some(Page::Responses) => view! { <ResponsesPage/> }.into_any(),
                     Some(Page::Settings) => view! { <SettingsPage/> }.into_any(),
+                    Some(Page::Send) => view! { <SendPage/> }.into_any(),
                     Some(Page::Interview(id, step)) => view! { <InterviewPage id=id step=step/> }.into_any(),
                     None => view! { <NotFoundPage/> }.into_any(),
                 }

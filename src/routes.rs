@@ -20,6 +20,8 @@ pub enum Page {
     Responses,
     /// `/settings`: set-up, storage on the device and the app version.
     Settings,
+    /// `/send`: hand in completed interviews (upload or export a file).
+    Send,
     /// `/interview/<id>…`: one interview.
     Interview(ResponseId, Step),
 }
@@ -45,6 +47,7 @@ impl Page {
             "/setup" => Some(Page::SetUp),
             "/responses" => Some(Page::Responses),
             "/settings" => Some(Page::Settings),
+            "/send" => Some(Page::Send),
             other => {
                 let rest = other.strip_prefix("/interview/")?;
                 let mut parts = rest.split('/');
@@ -74,6 +77,7 @@ impl Page {
             Page::SetUp => "/setup".to_owned(),
             Page::Responses => "/responses".to_owned(),
             Page::Settings => "/settings".to_owned(),
+            Page::Send => "/send".to_owned(),
             Page::Interview(id, Step::Resume) => format!("/interview/{id}"),
             Page::Interview(id, Step::Section(index)) => {
                 format!("/interview/{id}/section/{}", index + 1)
@@ -201,6 +205,7 @@ mod tests {
             Page::SetUp,
             Page::Responses,
             Page::Settings,
+            Page::Send,
             Page::Interview(id(), Step::Resume),
             Page::Interview(id(), Step::Section(0)),
             Page::Interview(id(), Step::Section(6)),

@@ -32,6 +32,9 @@ pub fn AppHeader() -> impl IntoView {
                 <Link page={Page::Responses} {..} class="app-nav__link" data-testid="nav-responses">
                     "Interviews"
                 </Link>
+                <Link page={Page::Send} {..} class="app-nav__link" data-testid="nav-send">
+                    "Hand in"
+                </Link>
                 <Link page={Page::Settings} {..} class="app-nav__link" data-testid="nav-settings">
                     "Settings"
                 </Link>

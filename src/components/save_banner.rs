@@ -29,7 +29,7 @@ pub fn SaveBanner() -> impl IntoView {
                             "Try saving again"
                         </button>
                     </Show>
-                    <Link page={Page::Responses} {..} class="button">"See interviews"</Link>
+                    <Link page={Page::Send} {..} class="button">"Hand in or export"</Link>
                     <button type="button" class="button" data-testid="save-problem-dismiss"
                         on:click=move |_| app.save_problem.set(None)
                         hidden=move || app.unsaved.with(Option::is_some)>

@@ -3,6 +3,7 @@
 mod interview;
 mod not_found;
 mod responses;
+mod send;
 mod settings;
 mod setup;
 mod today;
@@ -10,6 +11,7 @@ mod today;
 pub use interview::InterviewPage;
 pub use not_found::NotFoundPage;
 pub use responses::ResponsesPage;
+pub use send::SendPage;
 pub use settings::SettingsPage;
 pub use setup::SetUpPage;
 pub use today::TodayPage;

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::app_state::AppState;
 use crate::components::StoragePanel;
+use crate::outbox::{self, MAX_RETENTION_DAYS};
 use crate::routes::{Link, Page};
 
 /// Settings: the set-up, the storage on this device and the app version.
@@ -47,7 +48,41 @@ pub fn SettingsPage() -> impl IntoView {
                 }}
                 <Link page={Page::SetUp} {..} class="button" data-testid="change-setup">"Change set-up"</Link>
             </div>
+            <RetentionSetting/>
             <StoragePanel/>
         </section>
+    }
+}
+
+/// How long handed-in interviews stay on the tablet after the collector's receipt.
+#[component]
+fn RetentionSetting() -> impl IntoView {
+    let typed = RwSignal::new(outbox::retention_days().to_string());
+    let message = RwSignal::new(None::<String>);
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let days = typed.get_untracked().trim().parse::<u16>().ok();
+        message.set(Some(match days {
+            Some(days) if (1..=MAX_RETENTION_DAYS).contains(&days) => {
+                match outbox::set_retention_days(days) {
+                    Ok(()) => format!("Saved: handed-in interviews are cleared {days} days after the collector's receipt."),
+                    Err(error) => format!("Not saved: {error}. {}", error.advice()),
+                }
+            }
+            _ => format!("Enter a number of days from 1 to {MAX_RETENTION_DAYS}."),
+        }));
+    };
+    view! {
+        <form class="card" data-testid="retention" on:submit=save>
+            <h2 class="card__title">"Handed-in interviews"</h2>
+            <div class="field">
+                <label for="retention-days">"Days to keep them on this tablet after the collector's receipt"</label>
+                <input id="retention-days" data-testid="retention-days" type="text" inputmode="numeric"
+                    autocomplete="off" aria-describedby="retention-message"
+                    prop:value=move || typed.get() on:input=move |event| typed.set(event_target_value(&event))/>
+            </div>
+            <button type="submit" class="button" data-testid="retention-save">"Save"</button>
+            <p id="retention-message" role="status" data-testid="retention-message">{move || message.get()}</p>
+        </form>
     }
 }
