@@ -108,3 +108,26 @@ pub async fn answer_the_rest(worker: &Worker) -> Result<()> {
     }
     Err("questions kept appearing".into())
 }
+
+/// From today's screen: logs an interview visit and takes a whole interview through to
+/// "complete", answering every question the way [`answer_the_rest`] does.
+pub async fn complete_interview(worker: &Worker) -> Result<()> {
+    start_interview(worker).await?;
+    consent_and_age(worker, 5).await?;
+    while !worker.is_showing("page-review").await? {
+        answer_the_rest(worker).await?;
+        let before = worker.path().await?;
+        next(worker).await?;
+        worker
+            .wait_until(
+                "the next screen",
+                &format!("location.pathname !== {}", json!(before)),
+            )
+            .await?;
+    }
+    worker.tap("interview-complete").await?;
+    worker.see("interview-completed").await?;
+    worker.tap("completed-today").await?;
+    worker.see("page-home").await?;
+    Ok(())
+}

@@ -553,6 +553,40 @@ impl Worker {
         Ok(())
     }
 
+    /// Lets the page save files into `dir` (as the tablet's Downloads folder).
+    pub async fn allow_downloads(&self, dir: &Path) -> Result<()> {
+        self.devtools(
+            "Browser.setDownloadBehavior",
+            json!({ "behavior": "allow", "downloadPath": dir.to_string_lossy() }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Waits until a file whose name satisfies `matches` is completely saved in `dir`,
+    /// and returns its path.
+    pub async fn downloaded(&self, dir: &Path, matches: impl Fn(&str) -> bool) -> Result<PathBuf> {
+        let started = Instant::now();
+        loop {
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                for entry in entries.flatten() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if matches(&name) && !name.ends_with(".crdownload") {
+                        return Ok(entry.path());
+                    }
+                }
+            }
+            if started.elapsed() > PATIENCE {
+                return Err(format!(
+                    "no matching download in {} after {PATIENCE:?}",
+                    dir.display()
+                )
+                .into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The address the page shows now (path only).
     pub async fn path(&self) -> Result<String> {
         let value = self.run("return location.pathname;").await?;
