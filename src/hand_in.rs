@@ -12,8 +12,9 @@ use survey::{
     Assignment, Batch, BatchError, BatchId, Questionnaire, Response, ResponseId, Visit, VisitId,
 };
 
-/// Most responses in one batch: a batch stays well under the collector's request limit.
-pub const MAX_RESPONSES: usize = 500;
+/// Most responses in one batch (about 7 MB of JSON): a batch stays under the collector's
+/// request limit.
+pub const MAX_RESPONSES: usize = 5_000;
 
 /// A batch made on this tablet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

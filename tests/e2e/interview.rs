@@ -726,7 +726,7 @@ async fn the_list_of_interviews_handles_two_thousand() -> Result<()> {
              for (let n = 1; n < 2000; n++) {
                const fresh = crypto.randomUUID();
                const st = `\"st\":\"${statuses[n % 3]}\"`;
-               const u = `\"u\":${1790000000000 + n * 60000}`;
+               const u = `\"u\":${Date.now() - n * 60000}`;
                localStorage.setItem('doorstep/v1/response/' + fresh,
                  response.replaceAll(id, fresh).replace(/\"st\":\"draft\"/, st).replace(/\"u\":\\d+/, u));
                localStorage.setItem('doorstep/v1/summary/' + fresh,

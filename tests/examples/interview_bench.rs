@@ -5,7 +5,9 @@
 //! - tap → LocalStorage: from tapping an answer to the response being written, in the
 //!   page's own clock (`performance.now()`), and how many entries each tap writes;
 //! - the interviews list: from tapping "Interviews" to the first rows drawn, and from
-//!   tapping a filter to the list redrawn.
+//!   tapping a filter to the list redrawn;
+//! - export: from tapping "Export a file" to the batch file handed to the browser, with
+//!   every stored interview completed.
 
 use doorstep_e2e::journey::{
     answer_the_rest, consent_and_age, next, open_and_set_up, start_interview,
@@ -65,7 +67,7 @@ async fn main() -> Result<()> {
              for (let n = 1; n < {STORED}; n++) {{
                const fresh = crypto.randomUUID();
                const status = statuses[n % 3];
-               const when = 1790000000000 + n * 60000;
+               const when = Date.now() - n * 60000;
                const r = response.replaceAll(id, fresh).replace(/\"st\":\"complete\"/, `\"st\":\"${{status}}\"`).replace(/\"u\":\\d+/, `\"u\":${{when}}`);
                const s = summary.replaceAll(id, fresh).replace(/\"st\":\"complete\"/, `\"st\":\"${{status}}\"`).replace(/\"u\":\\d+/, `\"u\":${{when}}`);
                localStorage.setItem('doorstep/v1/response/' + fresh, r);
@@ -182,5 +184,48 @@ async fn main() -> Result<()> {
     );
     summary("switch the list's filter", filter_ms);
     println!("rows drawn at first: {rows} (\"show more\" adds 50 at a time)");
+
+    // Export: all 2,000 completed, one batch file.
+    let downloads = Scratch::new("bench-downloads")?;
+    worker.allow_downloads(downloads.path()).await?;
+    worker
+        .run(
+            "for (const k of Object.keys(localStorage)) {
+               if (k.startsWith('doorstep/v1/response/') || k.startsWith('doorstep/v1/summary/')) {
+                 localStorage.setItem(k, localStorage.getItem(k).replace(/\"st\":\"(draft|uploaded)\"/, '\"st\":\"complete\"'));
+               }
+             }
+             return true;",
+        )
+        .await?;
+    worker.tap("nav-send").await?;
+    worker
+        .see_text("waiting-count", "completed interviews")
+        .await?;
+    let mut export_ms = Vec::new();
+    for _ in 0..3 {
+        let ms = worker
+            .run_async(
+                "const t0 = performance.now();
+                 // The export runs inside the tap's handler: batch built, checksummed,
+                 // responses marked, file handed to the browser.
+                 document.querySelector('[data-testid=export-file]').click();
+                 await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+                 const status = document.querySelector('[data-testid=export-status]').textContent;
+                 if (!status.includes('Saved')) return status;
+                 return performance.now() - t0;",
+            )
+            .await?;
+        export_ms.push(ms.as_f64().ok_or_else(|| format!("export failed: {ms}"))?);
+    }
+    let waiting = worker.see("waiting-count").await?;
+    summary(&format!("export a batch file ({waiting})"), export_ms);
+    let file = worker
+        .downloaded(downloads.path(), |n| n.ends_with(".json"))
+        .await?;
+    println!(
+        "batch file: {} bytes (first export also marks every response with the batch)",
+        std::fs::metadata(&file)?.len()
+    );
     worker.close().await
 }
