@@ -34,10 +34,7 @@ pub fn answer_text(
             )
     };
     match answer {
-        Answer::Choice(code) => match question.kind {
-            QuestionKind::Rating { .. } => code.to_string(),
-            _ => label(*code),
-        },
+        Answer::Choice(code) => label(*code),
         Answer::Choices(codes) => codes
             .iter()
             .map(|c| label(*c))

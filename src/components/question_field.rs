@@ -267,8 +267,8 @@ fn rating(
                     <input type="radio" name=name.clone() value=code.to_string()
                         data-testid=format!("{name}-{code}")
                         disabled=move || !interview.editable()
-                        prop:checked=move || interview.answer(&question.code) == Some(Answer::Choice(code))
-                        on:change=move |_| interview.set(question, Some(Answer::Choice(code)))/>
+                        prop:checked=move || interview.answer(&question.code) == Some(Answer::Number(i64::from(code)))
+                        on:change=move |_| interview.set(question, Some(Answer::Number(i64::from(code))))/>
                     <span>{code}</span>
                     {low_or_high.map(|end| view! {
                         <span class="visually-hidden">" " {move || interview.text(end)}</span>

@@ -157,6 +157,10 @@ async fn a_full_interview_from_consent_to_complete_with_the_collector_gone() -> 
         if seen.last() != Some(&id) {
             seen.push(id.clone());
         }
+        if id == "health" {
+            // A 0–10 rating, tapped on its number.
+            worker.tap("q-LIFE_SATISFACTION-8").await?;
+        }
         answer_the_rest(&worker).await?;
         // Progress moves on and focus lands on the new section's heading.
         next(&worker).await?;
@@ -230,6 +234,7 @@ async fn a_full_interview_from_consent_to_complete_with_the_collector_gone() -> 
     assert_eq!(response["ar"], "E05009370");
     assert_eq!(response["a"]["AREA_SATISFACTION"], 2);
     assert_eq!(response["a"]["CONSENT"], 1);
+    assert_eq!(response["a"]["LIFE_SATISFACTION"], json!({"n": 8}));
     assert!(
         response["a"].as_object().map_or(0, |a| a.len()) >= 50,
         "{response}"

@@ -74,7 +74,7 @@ pub async fn unanswered(worker: &Worker) -> Result<Vec<(String, String)>> {
                .filter((q) => !q.classList.contains('answered'))
                .map((q) => {
                  const field = q.querySelector('input[type=text], textarea');
-                 const first = q.querySelector('.choices input');
+                 const first = q.querySelector('.rating input, .choices input');
                  return field ? ['type', field.dataset.testid] : ['tap', first.dataset.testid];
                });",
         )
