@@ -20,21 +20,13 @@
 use std::error::Error;
 use std::path::PathBuf;
 
-use survey::answer::{check, Answer};
 use survey::batch::Batch;
 use survey::csv_export::{codebook_csv, file_bytes, responses_csv, responses_header};
-use survey::questionnaire::{QuestionKind, Questionnaire};
+use survey::questionnaire::Questionnaire;
 use survey::record::{
-    Assignment, BatchId, QuestionnaireRef, Response, ResponseId, Timestamp, VisitId, VisitOutcome,
-    VisitOutcomeRecord,
+    BatchId, QuestionnaireRef, Response, Timestamp, VisitId, VisitOutcome, VisitOutcomeRecord,
 };
-
-const TEXTS: [&str; 4] = [
-    "Bilgisayar kursu, akşamları; \"İngilizce\" de olur",
-    "কম্পিউটার প্রশিক্ষণ, সন্ধ্যায়\nদ্বিতীয় লাইন",
-    "Evening classes, near the market",
-    "Kurs yok\r\nçocuk bakımı lazım",
-];
+use survey::sample::{assignment, bytes, complete_response};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
@@ -50,7 +42,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     std::fs::create_dir_all(&out)?;
 
     let responses: Vec<Response> = (0..count)
-        .map(|index| sample_response(&questionnaire, index))
+        .map(|index| complete_response(&questionnaire, index))
         .collect::<Result<_, _>>()?;
     let csv = responses_csv(&questionnaire, &responses);
     std::fs::write(out.join("responses.csv"), file_bytes(&csv))?;
@@ -115,120 +107,4 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     println!("written to {}", out.display());
     Ok(())
-}
-
-/// Deterministic pseudo-random bytes (SplitMix64), so runs are repeatable.
-fn bytes(seed: u64) -> [u8; 16] {
-    let mut state = seed;
-    let mut next = || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
-    let (a, b) = (next(), next());
-    let mut out = [0; 16];
-    out[..8].copy_from_slice(&a.to_le_bytes());
-    out[8..].copy_from_slice(&b.to_le_bytes());
-    out
-}
-
-fn assignment(questionnaire: &Questionnaire, index: usize) -> Assignment {
-    let area = questionnaire
-        .areas
-        .get(index % questionnaire.areas.len().max(1))
-        .map_or("E05000000", |area| area.code.as_str());
-    Assignment {
-        worker: "W012".into(),
-        agency: "hackney-cvs".into(),
-        device: "tablet-07".into(),
-        area: area.into(),
-    }
-}
-
-fn sample_response(
-    questionnaire: &Questionnaire,
-    index: usize,
-) -> Result<Response, Box<dyn Error>> {
-    let language = questionnaire.languages[index % questionnaire.languages.len()]
-        .code
-        .clone();
-    let started = Timestamp(1_714_550_000_000 + index as i64 * 1_800_000);
-    let mut response = Response::start(
-        ResponseId::from_random_bytes(bytes(index as u64)),
-        QuestionnaireRef::of(questionnaire),
-        &assignment(questionnaire, index),
-        language,
-        started,
-    );
-    for (position, (_, question)) in questionnaire.questions().enumerate() {
-        if !survey::engine::is_shown(questionnaire, question, &response.answers) {
-            continue;
-        }
-        let r = u64::from_le_bytes(bytes((index * 1000 + position) as u64)[..8].try_into()?);
-        let options = questionnaire.options(question);
-        let answer = if question.kind == QuestionKind::Consent {
-            Answer::Choice(survey::questionnaire::YES)
-        } else if !question.allow.is_empty() && r.is_multiple_of(9) {
-            Answer::from_non_substantive(question.allow[(r as usize / 9) % question.allow.len()])
-        } else {
-            match &question.kind {
-                QuestionKind::Notice => continue,
-                QuestionKind::MultipleChoice { .. } => {
-                    let mut chosen: Vec<u16> = options
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, o)| !o.exclusive && (r >> (i + 8)) & 1 == 1)
-                        .map(|(_, o)| o.code)
-                        .take(2)
-                        .collect();
-                    if chosen.is_empty() {
-                        chosen.extend(options.last().map(|o| o.code));
-                    }
-                    Answer::Choices(chosen)
-                }
-                QuestionKind::Rating { .. } => Answer::Number((r % 11) as i64),
-                QuestionKind::Number { min, max } => {
-                    Answer::Number(min + (r % ((max - min + 1).max(1) as u64)) as i64)
-                }
-                QuestionKind::Text { max_length, .. } => Answer::Text(
-                    TEXTS[index % TEXTS.len()]
-                        .chars()
-                        .take(*max_length as usize)
-                        .collect(),
-                ),
-                _ => match options.get(r as usize % options.len().max(1)) {
-                    Some(option) => Answer::Choice(option.code),
-                    None => continue,
-                },
-            }
-        };
-        // Multiple choice limits (`max_selections`) may reject two options: fall back to one.
-        let answer = match (check(questionnaire, question, Some(&answer)), answer) {
-            (Ok(()), answer) => answer,
-            (Err(_), Answer::Choices(mut chosen)) => {
-                chosen.truncate(1);
-                Answer::Choices(chosen)
-            }
-            (Err(problem), answer) => {
-                return Err(format!("{}: {answer:?}: {problem}", question.code).into())
-            }
-        };
-        response.set_answer(question.code.clone(), answer, started)?;
-        // A sample resident is always eligible (an answer that ends the interview, such as
-        // "under 16", leaves no response to export).
-        if survey::engine::not_eligible(questionnaire, &response.answers) {
-            response.set_answer(
-                question.code.clone(),
-                Answer::Choice(survey::questionnaire::YES),
-                started,
-            )?;
-        }
-    }
-    // What the tablet stores on "Complete": answers to questions skipped by their
-    // conditions dropped, so the sample is a batch the collector accepts.
-    response.answers = survey::engine::completed_answers(questionnaire, &response.answers)?;
-    response.complete(Timestamp(started.0 + 900_000))?;
-    Ok(response)
 }

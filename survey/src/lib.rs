@@ -12,6 +12,7 @@ pub mod csv_export;
 pub mod engine;
 pub mod questionnaire;
 pub mod record;
+pub mod sample;
 pub mod shipped;
 pub mod store;
 pub mod summary;
