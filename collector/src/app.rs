@@ -8,6 +8,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::batches::{self, Intake};
 use crate::dist::{serve_static, Dist};
 
 /// The collector's version, as reported by `/api/v1/health`.
@@ -31,12 +32,23 @@ pub struct ApiError {
     pub reason: &'static str,
 }
 
-/// The whole application: API routes, the built app from `dist`, gzip/brotli compression
-/// for clients that accept it, and one log line per request.
+/// The whole application without batch intake (serving only): API routes, the built
+/// app from `dist`, gzip/brotli compression, and one log line per request.
 pub fn router(dist: Dist) -> Router {
-    Router::new()
-        .route("/api/v1/health", get(health))
-        .route("/api", any(api_not_found))
+    build(dist, None)
+}
+
+/// The whole application with `POST /api/v1/batches` taking batches into `intake`.
+pub fn router_with_intake(dist: Dist, intake: Intake) -> Router {
+    build(dist, Some(intake))
+}
+
+fn build(dist: Dist, intake: Option<Intake>) -> Router {
+    let mut api = Router::new().route("/api/v1/health", get(health));
+    if let Some(intake) = intake {
+        api = api.merge(batches::routes(intake));
+    }
+    api.route("/api", any(api_not_found))
         .route("/api/", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         // `get` also answers HEAD, and 405 (with `Allow`) to every other method.

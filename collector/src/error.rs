@@ -38,6 +38,44 @@ pub enum CollectorError {
         source: std::io::Error,
     },
 
+    /// The database or the questionnaire could not be opened.
+    #[error(transparent)]
+    Intake(#[from] crate::batches::IntakeError),
+
+    /// A database operation of a subcommand failed.
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+
+    /// A token could not be added or revoked.
+    #[error(transparent)]
+    Token(#[from] crate::tokens::TokenError),
+
+    /// Exporting failed.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+
+    /// Some imported files were rejected (each was reported).
+    #[error("{rejected} of {total} files were not imported")]
+    ImportRejected {
+        /// How many failed.
+        rejected: usize,
+        /// How many were given.
+        total: usize,
+    },
+
+    /// Nothing to do: a subcommand was given no work.
+    #[error("{0}")]
+    Usage(String),
+
     /// The server stopped with an I/O error while running.
     #[error("the server stopped unexpectedly: {0}")]
     Serve(#[source] std::io::Error),

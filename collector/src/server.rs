@@ -7,7 +7,8 @@ use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
 
-use crate::app::router;
+use crate::app::{router, router_with_intake};
+use crate::batches::Intake;
 use crate::cli::ServeArgs;
 use crate::dist::Dist;
 use crate::error::CollectorError;
@@ -45,13 +46,14 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CollectorError> {
         path: args.data_dir.clone(),
         source,
     })?;
+    let intake = Intake::open(&args.data_dir)?;
     let listener = TcpListener::bind(args.addr)
         .await
         .map_err(|source| CollectorError::Bind {
             addr: args.addr,
             source,
         })?;
-    serve_on(listener, dist, shutdown).await
+    serve_on(listener, dist, Some(intake), shutdown).await
 }
 
 /// Serves `dist` on an already bound listener until `shutdown` completes, then finishes
@@ -59,12 +61,17 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CollectorError> {
 pub async fn serve_on(
     listener: TcpListener,
     dist: Dist,
+    intake: Option<Intake>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), CollectorError> {
     let addr = listener.local_addr().map_err(CollectorError::Serve)?;
     tracing::info!(dist = %dist.root().display(), %addr, "serving the app");
     announce(addr);
-    axum::serve(listener, router(dist))
+    let app = match intake {
+        Some(intake) => router_with_intake(dist, intake),
+        None => router(dist),
+    };
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(CollectorError::Serve)?;

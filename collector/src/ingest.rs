@@ -1,0 +1,186 @@
+//! Taking a batch in, the same way for an upload and for an imported file: verify it
+//! with the engine's parser, then store it in one transaction (or not at all). Responses
+//! and visits are keyed by their UUIDs, so a batch that arrives twice, or overlaps
+//! another, stores nothing twice; the receipt says what was new.
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use survey::{Batch, BatchError, Questionnaire};
+
+use crate::db::{now_text, DbError};
+
+/// Where a batch came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `POST /api/v1/batches`.
+    Upload,
+    /// `collector import FILE`.
+    Import,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Upload => "upload",
+            Source::Import => "import",
+        }
+    }
+}
+
+/// What the collector answers when it has a batch: what was new and what it already had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The batch's id.
+    pub batch: String,
+    /// Responses stored now.
+    pub accepted: u32,
+    /// Responses already stored (from an earlier upload or import).
+    pub already_present: u32,
+    /// Visit outcomes stored now.
+    pub visits_accepted: u32,
+    /// Visit outcomes already stored.
+    pub visits_already_present: u32,
+}
+
+/// Why a batch was not taken in.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// Not JSON, or not a batch at all (HTTP 400).
+    #[error("{0}")]
+    Malformed(String),
+    /// A batch, but the engine's checks reject it (HTTP 422).
+    #[error("{0}")]
+    Invalid(String),
+    /// The token is for another agency than the batch's (HTTP 403).
+    #[error("the upload token is for agency {token}, but the batch is from agency {batch}")]
+    AgencyMismatch {
+        /// The token's agency.
+        token: String,
+        /// The batch's agency.
+        batch: String,
+    },
+    /// The database failed; nothing was stored (HTTP 500).
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<rusqlite::Error> for IngestError {
+    fn from(error: rusqlite::Error) -> Self {
+        IngestError::Db(DbError::Query(error))
+    }
+}
+
+/// Parses and verifies `bytes` as a batch for one of `questionnaires`.
+pub fn verify(bytes: &[u8], questionnaires: &[Questionnaire]) -> Result<Batch, IngestError> {
+    survey::parse_and_verify(bytes, questionnaires).map_err(|error| match error {
+        BatchError::NotABatch { .. } | BatchError::Malformed { .. } => {
+            IngestError::Malformed(error.to_string())
+        }
+        other => IngestError::Invalid(other.to_string()),
+    })
+}
+
+/// Stores a verified batch in one transaction and returns the receipt.
+pub fn store(
+    connection: &mut Connection,
+    batch: &Batch,
+    source: Source,
+) -> Result<Receipt, IngestError> {
+    let transaction = connection.transaction()?;
+    let batch_id = batch.id.to_string();
+    let mut accepted = 0u32;
+    let mut visits_accepted = 0u32;
+    // The batch row first (responses refer to it); a batch that arrives again keeps its
+    // first row.
+    let first_arrival = transaction.execute(
+        "INSERT INTO batches (id, received, source, agency, worker, device, questionnaire_id,
+                              questionnaire_version, created, count, checksum, accepted,
+                              already_present)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0)
+         ON CONFLICT (id) DO NOTHING",
+        params![
+            batch_id,
+            now_text(),
+            source.as_str(),
+            batch.agency.as_str(),
+            batch.worker.as_str(),
+            batch.device.as_str(),
+            batch.questionnaire.id,
+            batch.questionnaire.version,
+            batch.created.0,
+            batch.count,
+            batch.checksum,
+        ],
+    )? > 0;
+    {
+        let mut insert = transaction.prepare_cached(
+            "INSERT INTO responses (id, batch, questionnaire_id, questionnaire_version, worker,
+                                    agency, device, area, language, started, completed, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (id) DO NOTHING",
+        )?;
+        for response in &batch.responses {
+            let json = serde_json::to_string(response)
+                .map_err(|error| IngestError::Invalid(error.to_string()))?;
+            let changed = insert.execute(params![
+                response.id.to_string(),
+                batch_id,
+                response.questionnaire.id,
+                response.questionnaire.version,
+                response.worker.as_str(),
+                response.agency.as_str(),
+                response.device.as_str(),
+                response.area.as_str(),
+                response.language.0,
+                response.started.0,
+                response.completed.map(|t| t.0),
+                json,
+            ])?;
+            accepted += u32::from(changed > 0);
+        }
+        let mut insert = transaction.prepare_cached(
+            "INSERT INTO visits (id, batch, time, area, outcome, attempt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (id) DO NOTHING",
+        )?;
+        for visit in &batch.visits {
+            let changed = insert.execute(params![
+                visit.id.to_string(),
+                batch_id,
+                visit.time.0,
+                visit.area.as_str(),
+                visit.outcome.as_str(),
+                visit.attempt,
+            ])?;
+            visits_accepted += u32::from(changed > 0);
+        }
+    }
+    let receipt = Receipt {
+        batch: batch_id,
+        accepted,
+        already_present: batch.count - accepted,
+        visits_accepted,
+        visits_already_present: u32::try_from(batch.visits.len()).unwrap_or(u32::MAX)
+            - visits_accepted,
+    };
+    // The batch row keeps what its first arrival brought; a repeat brings nothing new.
+    if first_arrival {
+        transaction.execute(
+            "UPDATE batches SET accepted = ?2, already_present = ?3 WHERE id = ?1",
+            params![receipt.batch, receipt.accepted, receipt.already_present],
+        )?;
+    }
+    transaction.commit()?;
+    Ok(receipt)
+}
+
+/// How many responses and visits are stored.
+pub fn counts(connection: &Connection) -> Result<(u64, u64), IngestError> {
+    let responses: i64 =
+        connection.query_row("SELECT count(*) FROM responses", [], |r| r.get(0))?;
+    let visits: i64 = connection.query_row("SELECT count(*) FROM visits", [], |r| r.get(0))?;
+    Ok((
+        u64::try_from(responses).unwrap_or(0),
+        u64::try_from(visits).unwrap_or(0),
+    ))
+}

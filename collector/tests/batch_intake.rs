@@ -1,0 +1,431 @@
+//! Batch intake on a real SQLite file, through the real router (and the real binary for
+//! the subcommands): exactly once, whatever arrives and however often.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use collector::batches::Intake;
+use collector::{router_with_intake, Dist};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use survey::Questionnaire;
+use tower::ServiceExt;
+
+fn questionnaire() -> Questionnaire {
+    survey::shipped::shared_questionnaire().unwrap()
+}
+
+/// A sample batch of responses `range` (batch id from `seed`), as JSON.
+fn batch_json(seed: u64, range: std::ops::Range<usize>) -> String {
+    survey::sample::batch(&questionnaire(), seed, range)
+        .unwrap()
+        .to_json()
+        .unwrap()
+}
+
+struct Setup {
+    build: common::FakeBuild,
+    data: tempfile::TempDir,
+    token: String,
+}
+
+impl Setup {
+    /// A data folder with a token for hackney-cvs (the sample batches' agency).
+    fn new() -> Setup {
+        let data = tempfile::tempdir().unwrap();
+        let connection = collector::db::open(data.path()).unwrap();
+        let agencies: Vec<String> = questionnaire()
+            .agencies
+            .iter()
+            .map(|a| a.code.clone())
+            .collect();
+        let (_, token) = collector::tokens::add(&connection, "hackney-cvs", &agencies).unwrap();
+        Setup {
+            build: common::FakeBuild::new(),
+            data,
+            token,
+        }
+    }
+
+    fn router(&self) -> axum::Router {
+        let dist = Dist::open(&self.build.dist()).unwrap();
+        router_with_intake(dist, Intake::open(self.data.path()).unwrap())
+    }
+
+    fn count(&self, table: &str) -> i64 {
+        let connection = collector::db::open(self.data.path()).unwrap();
+        connection
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+}
+
+async fn post(
+    router: &axum::Router,
+    token: Option<&str>,
+    body: impl Into<Body>,
+) -> (StatusCode, Value) {
+    let mut request =
+        Request::post("/api/v1/batches").header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(body.into()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, json)
+}
+
+#[tokio::test]
+async fn a_good_batch_is_stored_and_receipted() {
+    let setup = Setup::new();
+    let router = setup.router();
+    let json = batch_json(1, 0..10);
+    let (status, receipt) = post(&router, Some(&setup.token), json.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    let batch: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(receipt["batch"], batch["id"]);
+    assert_eq!(receipt["accepted"], 10);
+    assert_eq!(receipt["already_present"], 0);
+    assert_eq!(receipt["visits_accepted"], 10);
+    assert_eq!(setup.count("responses"), 10);
+    assert_eq!(setup.count("visits"), 10);
+    assert_eq!(setup.count("batches"), 1);
+}
+
+#[tokio::test]
+async fn the_same_batch_again_stores_nothing_new() {
+    let setup = Setup::new();
+    let router = setup.router();
+    let json = batch_json(1, 0..10);
+    post(&router, Some(&setup.token), json.clone()).await;
+    let (status, receipt) = post(&router, Some(&setup.token), json).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(receipt["accepted"], 0);
+    assert_eq!(receipt["already_present"], 10);
+    assert_eq!(receipt["visits_already_present"], 10);
+    assert_eq!(setup.count("responses"), 10);
+    assert_eq!(setup.count("batches"), 1);
+}
+
+#[tokio::test]
+async fn overlapping_batches_store_each_response_once() {
+    let setup = Setup::new();
+    let router = setup.router();
+    post(&router, Some(&setup.token), batch_json(1, 0..10)).await;
+    let (status, receipt) = post(&router, Some(&setup.token), batch_json(2, 5..15)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(receipt["accepted"], 5);
+    assert_eq!(receipt["already_present"], 5);
+    assert_eq!(setup.count("responses"), 15);
+    assert_eq!(setup.count("batches"), 2);
+}
+
+#[tokio::test]
+async fn a_missing_unknown_or_revoked_token_is_refused() {
+    let setup = Setup::new();
+    let router = setup.router();
+    let json = batch_json(1, 0..3);
+    let (status, body) = post(&router, None, json.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "token");
+    let (status, body) = post(&router, Some("dst_not-a-real-token"), json.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body["reason"]
+        .as_str()
+        .unwrap()
+        .contains("not known or was revoked"));
+    let connection = collector::db::open(setup.data.path()).unwrap();
+    collector::tokens::revoke(&connection, 1).unwrap();
+    let (status, _) = post(&router, Some(&setup.token), json).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(setup.count("responses"), 0);
+}
+
+#[tokio::test]
+async fn a_token_of_another_agency_is_refused() {
+    let setup = Setup::new();
+    let connection = collector::db::open(setup.data.path()).unwrap();
+    let agencies: Vec<String> = questionnaire()
+        .agencies
+        .iter()
+        .map(|a| a.code.clone())
+        .collect();
+    let (_, police) = collector::tokens::add(&connection, "met-police", &agencies).unwrap();
+    let (status, body) = post(&setup.router(), Some(&police), batch_json(1, 0..3)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"], "agency");
+    assert_eq!(setup.count("responses"), 0);
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400_with_a_reason() {
+    let setup = Setup::new();
+    let (status, body) = post(
+        &setup.router(),
+        Some(&setup.token),
+        "{\"format\": \"doorstep-batch\", ",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "malformed");
+    assert!(!body["reason"].as_str().unwrap().is_empty());
+    let (status, _) = post(&setup.router(), Some(&setup.token), "[1, 2, 3]").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_tampered_checksum_is_a_422_and_nothing_is_stored() {
+    let setup = Setup::new();
+    let mut batch: Value = serde_json::from_str(&batch_json(1, 0..4)).unwrap();
+    batch["responses"][2]["a"]["CONSENT"] = Value::from(1);
+    batch["responses"][0]["w"] = Value::from("W999");
+    let (status, body) = post(&setup.router(), Some(&setup.token), batch.to_string()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "invalid_batch");
+    assert!(
+        body["reason"].as_str().unwrap().contains("checksum"),
+        "{body}"
+    );
+    assert_eq!(setup.count("responses"), 0);
+    assert_eq!(setup.count("batches"), 0);
+}
+
+#[tokio::test]
+async fn an_unknown_questionnaire_version_is_a_422() {
+    let setup = Setup::new();
+    let mut batch = survey::sample::batch(&questionnaire(), 1, 0..2).unwrap();
+    batch.questionnaire.version = 99;
+    for response in &mut batch.responses {
+        response.questionnaire.version = 99;
+    }
+    batch.checksum = batch.compute_checksum().unwrap();
+    let (status, body) = post(
+        &setup.router(),
+        Some(&setup.token),
+        batch.to_json().unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["reason"].as_str().unwrap().contains("version 99"),
+        "{body}"
+    );
+    assert_eq!(setup.count("responses"), 0);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_413_with_a_json_reason() {
+    let setup = Setup::new();
+    let huge = vec![b' '; collector::batches::BODY_LIMIT + 1];
+    let (status, body) = post(&setup.router(), Some(&setup.token), huge).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body["error"], "too_large");
+    assert_eq!(setup.count("responses"), 0);
+}
+
+#[tokio::test]
+async fn the_app_may_upload_from_another_origin() {
+    let setup = Setup::new();
+    let request = Request::builder()
+        .method("OPTIONS")
+        .uri("/api/v1/batches")
+        .header(header::ORIGIN, "https://tablet.example")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .header(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            "authorization,content-type",
+        )
+        .body(Body::empty())
+        .unwrap();
+    let response = setup.router().oneshot(request).await.unwrap();
+    assert!(response.status().is_success());
+    let headers = response.headers();
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let allowed = headers[header::ACCESS_CONTROL_ALLOW_HEADERS]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(allowed.contains("authorization"), "{allowed}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_overlapping_uploads_end_with_the_right_rows() {
+    let setup = Setup::new();
+    let router = setup.router();
+    // Batch i holds responses 5i .. 5i+20: neighbours overlap; 0..115 in all.
+    let uploads = (0..20u64).map(|i| {
+        let router = router.clone();
+        let token = setup.token.clone();
+        let json = batch_json(i, (5 * i as usize)..(5 * i as usize + 20));
+        tokio::spawn(async move { post(&router, Some(&token), json).await })
+    });
+    let mut accepted = 0;
+    for upload in uploads {
+        let (status, receipt) = upload.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{receipt}");
+        accepted += receipt["accepted"].as_i64().unwrap();
+        assert_eq!(
+            receipt["accepted"].as_i64().unwrap() + receipt["already_present"].as_i64().unwrap(),
+            20
+        );
+    }
+    assert_eq!(
+        accepted, 115,
+        "the receipts' new responses add up to the rows"
+    );
+    assert_eq!(setup.count("responses"), 115);
+    assert_eq!(setup.count("visits"), 115);
+    assert_eq!(setup.count("batches"), 20);
+}
+
+fn collector(data: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn importing_a_file_equals_uploading_it() {
+    let setup = Setup::new();
+    let file = setup
+        .data
+        .path()
+        .join("doorstep-W012-2024-05-01-abcd1234.json");
+    std::fs::write(&file, batch_json(1, 0..8)).unwrap();
+    let output = collector(setup.data.path(), &["import", file.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("8 new, 0 already present"), "{printed}");
+    assert_eq!(setup.count("responses"), 8);
+    // The same batch uploaded afterwards adds nothing.
+    let (status, receipt) = post(&setup.router(), Some(&setup.token), batch_json(1, 0..8)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(receipt["accepted"], 0);
+    assert_eq!(receipt["already_present"], 8);
+    assert_eq!(setup.count("responses"), 8);
+    // And importing it again says so.
+    let output = collector(setup.data.path(), &["import", file.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("0 new, 8 already present"));
+}
+
+#[test]
+fn a_damaged_file_is_rejected_by_import_with_the_reason() {
+    let data = tempfile::tempdir().unwrap();
+    let good = data.path().join("good.json");
+    let bad = data.path().join("bad.json");
+    std::fs::write(&good, batch_json(1, 0..2)).unwrap();
+    std::fs::write(&bad, batch_json(2, 2..4).replace("\"W012\"", "\"W013\"")).unwrap();
+    let output = collector(
+        data.path(),
+        &["import", good.to_str().unwrap(), bad.to_str().unwrap()],
+    );
+    assert!(!output.status.success());
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        errors.contains("bad.json: rejected") && errors.contains("checksum"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("1 of 2 files were not imported"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn tokens_are_added_listed_and_revoked_from_the_command_line() {
+    let data = tempfile::tempdir().unwrap();
+    let output = collector(
+        data.path(),
+        &["token", "add", "--agency", "hackney-council"],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let token = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    assert!(token.starts_with("dst_"), "{token}");
+    let listed = collector(data.path(), &["token", "list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("hackney-council") && listed.contains(&token[..12]),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains(&token),
+        "the list never shows a whole token"
+    );
+    assert!(collector(data.path(), &["token", "revoke", "1"])
+        .status
+        .success());
+    let listed = collector(data.path(), &["token", "list"]);
+    assert!(!String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .ends_with(" -"));
+    let unknown = collector(data.path(), &["token", "add", "--agency", "nobody"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown agency"));
+}
+
+#[test]
+fn export_writes_every_stored_response_and_the_codebook() {
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("batch.json");
+    std::fs::write(&file, batch_json(1, 0..12)).unwrap();
+    assert!(collector(data.path(), &["import", file.to_str().unwrap()])
+        .status
+        .success());
+    let csv = data.path().join("all.csv");
+    let codebook = data.path().join("codebook.csv");
+    let output = collector(
+        data.path(),
+        &[
+            "export",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--codebook",
+            codebook.to_str().unwrap(),
+            "--language",
+            "tr",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("CONSENT"), "{header}");
+    let rows = survey::csv_export::responses_csv(
+        &questionnaire(),
+        &(0..12)
+            .map(|i| survey::sample::complete_response(&questionnaire(), i).unwrap())
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(
+        text.trim_start_matches('\u{feff}').matches("\r\n").count(),
+        rows.matches("\r\n").count()
+    );
+    assert!(std::fs::read_to_string(&codebook).unwrap().contains("Evet"));
+}
