@@ -4,14 +4,30 @@
 
 use std::path::Path;
 
-use doorstep_e2e::journey::{complete_interview, open_and_set_up};
-use doorstep_e2e::{dist, Collector, Result, Scratch, Worker};
+use doorstep_e2e::journey::{complete_interview, open_and_set_up, open_and_set_up_with_token};
+use doorstep_e2e::{collector_command, dist, Collector, Result, Scratch, Worker};
 use serde_json::Value;
 
 fn serve(label: &str) -> Result<(Collector, Scratch)> {
     let data = Scratch::new(label)?;
     let collector = Collector::start(&dist(), data.path())?;
     Ok((collector, data))
+}
+
+/// Makes every stored interview look last changed `days` days ago.
+async fn age_interviews(worker: &Worker, days: u32) -> Result<()> {
+    worker
+        .run(&format!(
+            "const then = Date.now() - {days} * 86400000;
+             for (const k of Object.keys(localStorage)) {{
+               if (k.startsWith('doorstep/v1/response/') || k.startsWith('doorstep/v1/summary/')) {{
+                 localStorage.setItem(k, localStorage.getItem(k).replace(/\"u\":\\d+/, `\"u\":${{then}}`));
+               }}
+             }}
+             return true;"
+        ))
+        .await?;
+    Ok(())
 }
 
 /// Reads a downloaded batch and checks it as the collector would.
@@ -115,5 +131,188 @@ async fn a_file_exported_without_signal_is_a_valid_batch_and_stays_until_confirm
         .await?;
     worker.see("interview-completed").await?;
     assert!(!worker.is_showing("interview-reopen").await?);
+
+    // However old, an interview without a receipt is never cleared.
+    age_interviews(&worker, 400).await?;
+    worker.reload().await?;
+    worker.tap("nav-responses").await?;
+    worker.see_text("filter-complete", "Completed (2)").await?;
+    worker.close().await
+}
+
+/// Rows of the collector's CSV export: how many responses it holds.
+fn stored_in_collector(data: &Path) -> Result<usize> {
+    let csv = data.join("export.csv");
+    collector_command(data, &["export", "--csv", csv.to_str().unwrap_or_default()])?;
+    let text = std::fs::read_to_string(csv)?;
+    Ok(text.matches("\r\n").count().saturating_sub(1))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exported_offline_then_imported_then_uploaded_online_stores_each_interview_once(
+) -> Result<()> {
+    let data = Scratch::new("handin-data")?;
+    let token = collector_command(
+        data.path(),
+        &["token", "add", "--agency", "hackney-council"],
+    )?;
+    let token = token.trim().to_owned();
+    let mut collector = Collector::start(&dist(), data.path())?;
+    let addr = collector.addr().to_owned();
+    let downloads = Scratch::new("handin-downloads")?;
+    let mut worker = Worker::launch("handin").await?;
+    worker.allow_downloads(downloads.path()).await?;
+    open_and_set_up_with_token(&mut worker, &collector, Some(&token)).await?;
+    worker.wait_until_ready_offline().await?;
+
+    // No signal: two interviews, exported as a file.
+    collector.kill();
+    worker.set_network(false).await?;
+    complete_interview(&worker).await?;
+    complete_interview(&worker).await?;
+    worker.tap("nav-send").await?;
+    worker.tap("export-file").await?;
+    let file = worker
+        .downloaded(downloads.path(), |n| n.ends_with(".json"))
+        .await?;
+    let (batch, _) = verified_batch(&file)?;
+    assert_eq!(batch.count, 2);
+
+    // The coordinator imports the file.
+    let imported = collector_command(data.path(), &["import", file.to_str().unwrap_or_default()])?;
+    assert!(imported.contains("2 new, 0 already present"), "{imported}");
+    assert_eq!(stored_in_collector(data.path())?, 2);
+
+    // Back in signal: one more interview, then upload everything that waits.
+    let collector = Collector::start_at(&addr, &dist(), data.path())?;
+    worker.set_network(true).await?;
+    worker.tap("nav-home").await?;
+    complete_interview(&worker).await?;
+    worker.tap("nav-send").await?;
+    worker
+        .see_text("waiting-count", "3 completed interviews")
+        .await?;
+    worker.tap("upload-now").await?;
+    worker.see_state("upload-status", "done").await?;
+    worker
+        .see_text("upload-status", "1 new, 2 it already had")
+        .await?;
+    worker
+        .see_text("waiting-count", "No completed interviews wait")
+        .await?;
+    worker
+        .see_text("batches", "confirmed by the collector")
+        .await?;
+    assert_eq!(stored_in_collector(data.path())?, 3);
+
+    // On the tablet: handed in, read-only.
+    worker.tap("nav-responses").await?;
+    worker.see_text("filter-uploaded", "Handed in (3)").await?;
+    let storage = worker.local_storage().await?;
+    for (key, value) in storage
+        .iter()
+        .filter(|(k, _)| k.starts_with("doorstep/v1/response/"))
+    {
+        let response: Value = serde_json::from_str(value)?;
+        assert_eq!(response["st"], "uploaded", "{key}");
+    }
+
+    // The same batch again, as a second upload: nothing new is stored.
+    let again = worker
+        .run_async(&format!(
+            "const r = await fetch('/api/v1/batches', {{ method: 'POST',
+                headers: {{ 'Content-Type': 'application/json', 'Authorization': 'Bearer {token}' }},
+                body: {} }});
+             return [r.status, await r.json()];",
+            serde_json::to_string(&std::fs::read_to_string(&file)?)?
+        ))
+        .await?;
+    assert_eq!(again[0], 200, "{again}");
+    assert_eq!(again[1]["accepted"], 0);
+    assert_eq!(again[1]["already_present"], 2);
+    assert_eq!(stored_in_collector(data.path())?, 3);
+
+    // Handed in more than the retention period ago (set to 1 day): cleared at start.
+    worker.tap("nav-settings").await?;
+    worker.see_text("retention", "").await?;
+    assert_eq!(
+        worker
+            .run("return document.querySelector('[data-testid=retention-days]').value;")
+            .await?,
+        "7",
+        "the default retention"
+    );
+    worker.clear_text("retention-days").await?;
+    worker.type_text("retention-days", "1").await?;
+    worker.tap("retention-save").await?;
+    worker
+        .see_text("retention-message", "cleared 1 days after")
+        .await?;
+    age_interviews(&worker, 2).await?;
+    worker.reload().await?;
+    worker.tap("nav-responses").await?;
+    worker.see("responses-empty").await?;
+    let storage = worker.local_storage().await?;
+    assert!(!storage
+        .keys()
+        .any(|k| k.starts_with("doorstep/v1/response/")));
+    drop(collector);
+    worker.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upload_problems_are_told_plainly_and_retried_when_signal_returns() -> Result<()> {
+    let data = Scratch::new("retry-data")?;
+    let good = collector_command(
+        data.path(),
+        &["token", "add", "--agency", "hackney-council"],
+    )?;
+    let good = good.trim().to_owned();
+    let mut collector = Collector::start(&dist(), data.path())?;
+    let addr = collector.addr().to_owned();
+    let mut worker = Worker::launch("retry").await?;
+    open_and_set_up_with_token(&mut worker, &collector, Some("dst_wrong")).await?;
+    worker.wait_until_ready_offline().await?;
+    complete_interview(&worker).await?;
+
+    // A wrong token: said plainly, not retried by itself, nothing marked.
+    worker.tap("nav-send").await?;
+    worker.tap("upload-now").await?;
+    worker.see_state("upload-status", "failed").await?;
+    worker
+        .see_text("upload-status", "refused the upload token")
+        .await?;
+    worker
+        .see_text("waiting-count", "1 completed interview")
+        .await?;
+
+    // The right token; then the collector goes away: "no connection", tried again.
+    worker.tap("nav-settings").await?;
+    worker.tap("change-setup").await?;
+    worker.clear_text("setup-token").await?;
+    worker.type_text("setup-token", &good).await?;
+    worker.tap("setup-save").await?;
+    collector.kill();
+    worker.tap("nav-send").await?;
+    worker.tap("upload-now").await?;
+    worker
+        .see_text("upload-status", "No connection to the collector")
+        .await?;
+    worker
+        .see_text("upload-status", "Next try in about 15 seconds")
+        .await?;
+    worker
+        .see_text("waiting-count", "1 completed interview")
+        .await?;
+
+    // Signal back (the browser goes offline, then online): it goes by itself.
+    let _collector = Collector::start_at(&addr, &dist(), data.path())?;
+    worker.set_network(false).await?;
+    worker.set_network(true).await?;
+    worker.see_state("upload-status", "done").await?;
+    worker
+        .see_text("upload-status", "1 new, 0 it already had")
+        .await?;
+    assert_eq!(stored_in_collector(data.path())?, 1);
     worker.close().await
 }

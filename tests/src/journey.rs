@@ -6,6 +6,16 @@ use crate::{Collector, Result, Worker};
 
 /// Opens the app and sets the tablet up as worker W012 of Hackney Council in Dalston.
 pub async fn open_and_set_up(worker: &mut Worker, collector: &Collector) -> Result<()> {
+    open_and_set_up_with_token(worker, collector, None).await
+}
+
+/// As [`open_and_set_up`], also typing the agency's upload `token` (the collector's
+/// address is the one the app came from, as set-up suggests).
+pub async fn open_and_set_up_with_token(
+    worker: &mut Worker,
+    collector: &Collector,
+    token: Option<&str>,
+) -> Result<()> {
     worker.open(&collector.url("/")).await?;
     worker.tap("go-setup").await?;
     worker.see("page-setup").await?;
@@ -13,6 +23,9 @@ pub async fn open_and_set_up(worker: &mut Worker, collector: &Collector) -> Resu
     worker.choose("setup-agency", "hackney-council").await?;
     worker.type_text("setup-device", "Tablet 07").await?;
     worker.choose("setup-area", "E05009370").await?;
+    if let Some(token) = token {
+        worker.type_text("setup-token", token).await?;
+    }
     worker.tap("setup-save").await?;
     worker.see("page-home").await?;
     worker.see("visit-outcome-interviewed").await?;

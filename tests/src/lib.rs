@@ -100,6 +100,27 @@ impl Drop for Scratch {
     }
 }
 
+/// Runs the collector binary with `args` and `--data-dir data` (token, import,
+/// export…) and returns what it printed; an error with its messages if it failed.
+pub fn collector_command(data: &Path, args: &[&str]) -> Result<String> {
+    let binary = collector_binary();
+    let output = Command::new(&binary)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .output()
+        .map_err(|e| format!("running {}: {e}", binary.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "collector {args:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 /// A running `collector serve`.
 pub struct Collector {
     child: Option<Child>,
