@@ -14,13 +14,14 @@ DATA ?= data
 NEXT_DIST := target/e2e/dist-next
 NEXT_TARGET := target/e2e-next
 
-.PHONY: help setup setup-build build build-next collector run test size bench bench-app lint icons clean
+.PHONY: help setup setup-build build build-next collector run test size bench bench-app bench-collector fuzz lint icons clean
 
 help:
 	@echo "make run    - build the app and serve it with the collector on http://$(ADDR)/"
 	@echo "make test   - run every test (native, browser unit tests, end-to-end in Chromium)"
 	@echo "make size   - raw, gzip and brotli bytes of the app's wasm, js and css"
 	@echo "make bench  - benchmarks (prints figures)"
+	@echo "make fuzz   - fuzz the batch parser for FUZZ_SECONDS (60)"
 	@echo "make lint   - rustfmt and clippy"
 
 setup:
@@ -50,7 +51,17 @@ test: setup
 size: build
 	@node scripts/size.mjs dist
 
-bench: size bench-app
+bench: size bench-app bench-collector
+
+# Collector intake: 100,000 responses in batches of 50 into a fresh SQLite file.
+bench-collector: setup-build
+	cargo build --profile server -p collector
+	target/server/collector bench --data-dir target/collector-bench
+
+# The batch parser's fuzz target (cargo fuzz); FUZZ_SECONDS=60 by default.
+FUZZ_SECONDS ?= 60
+fuzz: setup-build
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The app with 2,000 responses stored, in headless Chromium (tap → LocalStorage, list).
 bench-app: build setup
