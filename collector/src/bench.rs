@@ -34,9 +34,10 @@ pub fn run(
         crate::db::path_in(data_dir).display()
     );
     println!(
-        "{:>10}  {:>14}  {:>12}",
-        "stored", "responses/s", "ms/batch"
+        "{:>10}  {:>14}  {:>12}  {:>12}  {:>12}",
+        "stored", "responses/s", "ms/batch", "verify ms", "store ms"
     );
+    let mut window_verify = Duration::ZERO;
     let mut stored = 0usize;
     let mut window = Duration::ZERO;
     let mut window_responses = 0usize;
@@ -55,6 +56,7 @@ pub fn run(
         let started = Instant::now();
         let verified = ingest::verify(json.as_bytes(), &questionnaires)
             .map_err(|e| CollectorError::Usage(e.to_string()))?;
+        window_verify += started.elapsed();
         let receipt = ingest::store(&mut connection, &verified, Source::Import)
             .map_err(|e| CollectorError::Usage(e.to_string()))?;
         let took = started.elapsed();
@@ -73,8 +75,13 @@ pub fn run(
         if stored.is_multiple_of(step) || stored == total {
             let rate = window_responses as f64 / window.as_secs_f64().max(1e-9);
             let per_batch = window.as_secs_f64() * 1000.0 / window_batches as f64;
-            println!("{stored:>10}  {rate:>14.0}  {per_batch:>12.2}");
+            let verify = window_verify.as_secs_f64() * 1000.0 / window_batches as f64;
+            let store = per_batch - verify;
+            println!(
+                "{stored:>10}  {rate:>14.0}  {per_batch:>12.2}  {verify:>12.2}  {store:>12.2}"
+            );
             window = Duration::ZERO;
+            window_verify = Duration::ZERO;
             window_responses = 0;
             window_batches = 0;
         }

@@ -116,6 +116,10 @@ pub fn open(data_dir: &Path) -> Result<Connection, DbError> {
     connection
         .pragma_update(None, "foreign_keys", "ON")
         .map_err(open_error)?;
+    // 64 MB of page cache: the UUID-keyed indexes stay in memory as the tables grow.
+    connection
+        .pragma_update(None, "cache_size", -65_536)
+        .map_err(open_error)?;
     migrate(&mut connection).map_err(|error| match error {
         DbError::Query(source) => open_error(source),
         DbError::TooNew { found, known, .. } => DbError::TooNew {
