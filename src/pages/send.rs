@@ -162,9 +162,9 @@ pub fn SendPage() -> impl IntoView {
                 <h2 class="card__title" id="upload-title">"Upload"</h2>
                 {move || (!configured()).then(|| view! {
                     <p data-testid="upload-not-configured">
-                        "Uploading needs the collector's address and your agency's token. "
-                        <Link page={Page::SetUp} {..} class="link-button">"Add them in set-up"</Link>
+                        "Uploading needs the collector's address and your agency's token."
                     </p>
+                    <p><Link page={Page::SetUp} {..} class="button">"Add them in set-up"</Link></p>
                 })}
                 {move || (!is_online()).then(|| view! {
                     <p data-testid="upload-offline">"No signal now: export a file, or upload when back online."</p>

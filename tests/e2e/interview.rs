@@ -700,6 +700,11 @@ async fn every_screen_of_the_day_is_accessible_on_phone_and_tablet() -> Result<(
         worker.tap("nav-settings").await?;
         worker.see("storage-persisted").await?;
         check_screen(&worker, "settings", size).await?;
+        worker.tap("nav-send").await?;
+        worker
+            .see_text("waiting-count", "1 completed interview")
+            .await?;
+        check_screen(&worker, "send", size).await?;
 
         worker.tap("nav-home").await?;
         start_interview(&worker).await?;
