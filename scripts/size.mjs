@@ -5,10 +5,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, extname } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
-// The whole app: shell, questionnaire, engine and every screen. The shell alone was
-// 104 KB gzip; the interview screens (Leptos view code) and the embedded questionnaire
-// brought it to 342 KB. Downloaded once with signal, then served by the service worker.
-const BUDGET_BYTES = 360 * 1000;
+// The whole app: shell, questionnaire, engine, every screen and the hand-in (batches,
+// checksums, CSV). The shell alone was 104 KB gzip; the interview screens (Leptos view
+// code) and the embedded questionnaire brought it to 342 KB, hand-in to 395 KB.
+// Downloaded once with signal, then served by the service worker.
+const BUDGET_BYTES = 420 * 1000;
 const dist = process.argv[2] ?? "dist";
 
 const files = readdirSync(dist).filter((name) => [".wasm", ".js", ".css"].includes(extname(name)) && name !== "sw.js");
