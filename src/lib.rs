@@ -53,7 +53,7 @@ pub fn App() -> impl IntoView {
     };
     let app = AppState::new(questionnaire);
     provide_context(app);
-    provide_context(sync::Sync::start(app, Some(online)));
+    provide_context(sync::Uploads::start(app, Some(online)));
     // Interviews handed in long enough ago leave the tablet (never before their receipt).
     // Not fatal: they are tried again at the next start.
     let _ = outbox::clear_expired(&app, outbox::retention_days(), clock::now());

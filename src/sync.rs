@@ -100,7 +100,7 @@ pub enum SyncState {
 
 /// The upload queue, as context.
 #[derive(Clone, Copy)]
-pub struct Sync {
+pub struct Uploads {
     /// Where it stands.
     pub state: RwSignal<SyncState>,
     app: AppState,
@@ -109,10 +109,10 @@ pub struct Sync {
     generation: StoredValue<u32>,
 }
 
-impl Sync {
+impl Uploads {
     /// Starts the queue: retries after failures, and when the browser comes back online.
     pub fn start(app: AppState, online: Option<Online>) -> Self {
-        let sync = Sync {
+        let sync = Uploads {
             state: RwSignal::new(SyncState::Idle),
             app,
             failures: StoredValue::new(0),

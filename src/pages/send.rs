@@ -13,12 +13,12 @@ use crate::hand_in::{self, BatchRecord};
 use crate::outbox;
 use crate::routes::{Link, Page};
 use crate::storage;
-use crate::sync::{Sync, SyncState};
+use crate::sync::{SyncState, Uploads};
 
 #[component]
 pub fn SendPage() -> impl IntoView {
     let app = expect_context::<AppState>();
-    let sync = expect_context::<Sync>();
+    let sync = expect_context::<Uploads>();
     let online = use_context::<Online>().map(|Online(online)| online);
     let is_online = move || online.is_none_or(|online| online.get());
     let with_csv = RwSignal::new(false);
