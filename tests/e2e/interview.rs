@@ -18,6 +18,16 @@ fn serve(label: &str) -> Result<(Collector, Scratch)> {
     Ok((collector, data))
 }
 
+/// A set-up tablet with an interview begun: consent given, 35–39, on "your area".
+async fn past_consent(label: &str) -> Result<(Collector, Scratch, Worker)> {
+    let (collector, data) = serve(label)?;
+    let mut worker = Worker::launch(label).await?;
+    open_and_set_up(&mut worker, &collector).await?;
+    start_interview(&worker).await?;
+    consent_and_age(&worker, 5).await?;
+    Ok((collector, data, worker))
+}
+
 /// The one stored response (its JSON), and its key.
 async fn stored_response(worker: &Worker) -> Result<(String, Value)> {
     let storage = worker.local_storage().await?;
@@ -419,11 +429,7 @@ async fn switching_language_mid_interview_keeps_every_answer() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reloading_mid_interview_resumes_at_the_same_question() -> Result<()> {
-    let (collector, _data) = serve("reload")?;
-    let mut worker = Worker::launch("reload").await?;
-    open_and_set_up(&mut worker, &collector).await?;
-    start_interview(&worker).await?;
-    consent_and_age(&worker, 5).await?;
+    let (_collector, _data, worker) = past_consent("reload").await?;
     answer_the_rest(&worker).await?;
     next(&worker).await?;
     see_section(&worker, "safety").await?;
@@ -488,11 +494,7 @@ async fn closing_the_browser_and_opening_it_again_resumes_the_interview() -> Res
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_device_keeps_the_answer_on_screen_and_loses_nothing_saved() -> Result<()> {
-    let (collector, _data) = serve("full")?;
-    let mut worker = Worker::launch("full").await?;
-    open_and_set_up(&mut worker, &collector).await?;
-    start_interview(&worker).await?;
-    consent_and_age(&worker, 5).await?;
+    let (_collector, _data, worker) = past_consent("full").await?;
     worker.tap("q-AREA_SATISFACTION-1").await?;
     let (key, before) = stored_response(&worker).await?;
 
@@ -545,11 +547,7 @@ async fn a_full_device_keeps_the_answer_on_screen_and_loses_nothing_saved() -> R
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_damaged_response_is_set_aside_and_the_app_still_starts() -> Result<()> {
-    let (collector, _data) = serve("damaged")?;
-    let mut worker = Worker::launch("damaged").await?;
-    open_and_set_up(&mut worker, &collector).await?;
-    start_interview(&worker).await?;
-    consent_and_age(&worker, 5).await?;
+    let (_collector, _data, worker) = past_consent("damaged").await?;
     let (good_key, good) = stored_response(&worker).await?;
     let bad_id = "0f1e2d3c-4b5a-4968-8776-655443322110";
     worker
@@ -586,11 +584,7 @@ async fn a_damaged_response_is_set_aside_and_the_app_still_starts() -> Result<()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn discarding_a_draft_asks_first() -> Result<()> {
-    let (collector, _data) = serve("discard")?;
-    let mut worker = Worker::launch("discard").await?;
-    open_and_set_up(&mut worker, &collector).await?;
-    start_interview(&worker).await?;
-    consent_and_age(&worker, 5).await?;
+    let (_collector, _data, worker) = past_consent("discard").await?;
     worker.tap("interview-discard").await?;
     worker
         .see_text("discard-confirm", "cannot be undone")
@@ -718,11 +712,7 @@ async fn every_screen_of_the_day_is_accessible_on_phone_and_tablet() -> Result<(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_list_of_interviews_handles_two_thousand() -> Result<()> {
-    let (collector, _data) = serve("two-thousand")?;
-    let mut worker = Worker::launch("two-thousand").await?;
-    open_and_set_up(&mut worker, &collector).await?;
-    start_interview(&worker).await?;
-    consent_and_age(&worker, 5).await?;
+    let (_collector, _data, worker) = past_consent("two-thousand").await?;
     worker.tap("q-AREA_SATISFACTION-1").await?;
     // 1,999 more stored, as the app stores them: 667 drafts with this one, 666 complete,
     // 667 handed in.
@@ -822,11 +812,7 @@ async fn the_interview_works_from_the_keyboard() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn large_text_still_fits_without_sideways_scrolling() -> Result<()> {
-    let (collector, _data) = serve("large-text")?;
-    let mut worker = Worker::launch("large-text").await?;
-    open_and_set_up(&mut worker, &collector).await?;
-    start_interview(&worker).await?;
-    consent_and_age(&worker, 5).await?;
+    let (_collector, _data, worker) = past_consent("large-text").await?;
     let id = worker.path().await?;
     let id = id.split('/').nth(2).unwrap_or_default().to_owned();
     for size in [(360, 740), (800, 1280)] {
