@@ -110,7 +110,9 @@ pub struct Uploads {
 }
 
 impl Uploads {
-    /// Starts the queue: retries after failures, and when the browser comes back online.
+    /// Starts the queue: retries after failures, and when the browser comes back online
+    /// sends what waits (unless the last try failed in a way only the worker can fix,
+    /// such as a refused token).
     pub fn start(app: AppState, online: Option<Online>) -> Self {
         let sync = Uploads {
             state: RwSignal::new(SyncState::Idle),
@@ -121,16 +123,35 @@ impl Uploads {
         if let Some(Online(online)) = online {
             Effect::new(move |was_online: Option<bool>| {
                 let now_online = online.get();
-                let waiting_retry = sync.state.with_untracked(|state| {
-                    matches!(state, SyncState::Failed { problem, .. } if problem.retry_helps())
-                });
-                if was_online == Some(false) && now_online && waiting_retry {
+                if was_online == Some(false) && now_online && untrack(|| sync.worth_sending()) {
                     sync.upload();
                 }
                 now_online
             });
         }
         sync
+    }
+
+    /// Whether coming back online should send: a passing failure to retry, or completed
+    /// interviews waiting with the collector set up and no failure that needs the worker.
+    fn worth_sending(&self) -> bool {
+        match self.state.get_untracked() {
+            SyncState::Sending => false,
+            SyncState::Failed { problem, .. } if !problem.retry_helps() => false,
+            SyncState::Failed { .. } => true,
+            SyncState::Idle | SyncState::Done(_) => {
+                let configured = self.app.setup.with_untracked(|s| {
+                    s.as_ref()
+                        .is_some_and(|s| !s.collector.is_empty() && !s.token.is_empty())
+                });
+                configured
+                    && self.app.summaries().is_ok_and(|summaries| {
+                        summaries
+                            .iter()
+                            .any(|s| s.status == survey::record::ResponseStatus::Complete)
+                    })
+            }
+        }
     }
 
     /// Sends what waits now.
