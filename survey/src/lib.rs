@@ -17,6 +17,7 @@ pub mod shipped;
 pub mod store;
 pub mod summary;
 pub mod validate;
+pub mod wire;
 
 pub use answer::{check, Answer, AnswerProblem};
 pub use batch::{parse_and_verify, Batch, BatchError, QuestionnaireSource, ResponseProblem};

@@ -1,0 +1,194 @@
+//! The contract between the app and the collector, written once: where the app sends a
+//! batch, how large it may be, what the collector answers when it has stored it (a
+//! [`Receipt`]) and when it has not (an [`ErrorBody`] with a typed [`ErrorCode`]).
+//!
+//! Both sides use these types, so a field renamed on one side is a compile error on the
+//! other rather than a receipt the tablet cannot read.
+//!
+//! ```
+//! use survey::wire::{ErrorBody, ErrorCode};
+//! let body: ErrorBody =
+//!     serde_json::from_str(r#"{"error":"token","reason":"the upload token was revoked"}"#)?;
+//! assert_eq!(body.error, ErrorCode::Token);
+//! assert_eq!(body.error.status(), 401);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::record::BatchId;
+
+/// `GET`: whether the collector answers, and its version ([`Health`]).
+pub const HEALTH_PATH: &str = "/api/v1/health";
+
+/// `POST` a batch (JSON, `Authorization: Bearer <token>`): a [`Receipt`] or an
+/// [`ErrorBody`].
+pub const BATCHES_PATH: &str = "/api/v1/batches";
+
+/// Every API path starts with this; anything else the collector serves is the app.
+pub const API_PREFIX: &str = "/api/";
+
+/// The largest request body the collector reads, in bytes.
+pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The most responses the app puts in one batch: about 7 MB of JSON for the shared
+/// questionnaire, well under [`BODY_LIMIT`].
+pub const MAX_BATCH_RESPONSES: usize = 5_000;
+
+// A full batch of the longest interview measured (1,607 bytes), with room to spare for
+// the batch's own fields, fits the body limit: checked when the crate compiles.
+const _: () = assert!(MAX_BATCH_RESPONSES * 1_607 * 2 < BODY_LIMIT);
+
+/// What the collector answers (200) once it has stored a batch: how many of its
+/// responses and visit outcomes were new and how many it already had.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The batch it is for. A receipt for another batch confirms nothing.
+    pub batch: BatchId,
+    /// Responses stored now.
+    pub accepted: u32,
+    /// Responses it already had (from an earlier upload or an imported file).
+    pub already_present: u32,
+    /// Visit outcomes stored now. The collector always sends it; receipts remembered by
+    /// tablets that ran app version 0.1.0 lack it, hence the default.
+    #[serde(default)]
+    pub visits_accepted: u32,
+    /// Visit outcomes it already had (defaults as [`Receipt::visits_accepted`]).
+    #[serde(default)]
+    pub visits_already_present: u32,
+}
+
+/// Why the collector did not store a batch (or did not answer an API request), as a
+/// stable machine-readable code. Each code has one HTTP status ([`ErrorCode::status`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not JSON, or not a batch at all (400).
+    Malformed,
+    /// No upload token, or one that is not known or was revoked (401).
+    Token,
+    /// The token is another agency's than the batch's (403).
+    Agency,
+    /// No such API endpoint (404).
+    NotFound,
+    /// The body is larger than [`BODY_LIMIT`] (413).
+    TooLarge,
+    /// A batch, but its checks fail: checksum, questionnaire, answers (422).
+    InvalidBatch,
+    /// The collector failed; nothing was stored (500).
+    Server,
+    /// A code this version of the app does not know (a newer collector): read by its
+    /// HTTP status instead.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// Every code a collector sends, for tests and documentation.
+    pub const ALL: [ErrorCode; 7] = [
+        ErrorCode::Malformed,
+        ErrorCode::Token,
+        ErrorCode::Agency,
+        ErrorCode::NotFound,
+        ErrorCode::TooLarge,
+        ErrorCode::InvalidBatch,
+        ErrorCode::Server,
+    ];
+
+    /// The HTTP status the collector answers with this code.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::Malformed => 400,
+            ErrorCode::Token => 401,
+            ErrorCode::Agency => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::InvalidBatch => 422,
+            ErrorCode::Server | ErrorCode::Unknown => 500,
+        }
+    }
+
+    /// The code as it is written on the wire (`"invalid_batch"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Malformed => "malformed",
+            ErrorCode::Token => "token",
+            ErrorCode::Agency => "agency",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::InvalidBatch => "invalid_batch",
+            ErrorCode::Server => "server",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+}
+
+/// The body of every API error: `{"error": <code>, "reason": <plain words>}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// What kind of failure.
+    pub error: ErrorCode,
+    /// What is wrong, in words a coordinator can act on.
+    pub reason: String,
+}
+
+/// The body of `GET` [`HEALTH_PATH`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `"ok"` while the collector answers.
+    pub status: String,
+    /// The collector's version.
+    pub version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_back_as_itself_and_has_its_own_status() {
+        let mut statuses = std::collections::BTreeSet::new();
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+            assert!(statuses.insert(code.status()), "{code:?} shares a status");
+        }
+    }
+
+    #[test]
+    fn a_code_from_a_newer_collector_is_unknown_not_an_error() {
+        let body: ErrorBody =
+            serde_json::from_str(r#"{"error":"throttled","reason":"try again later"}"#).unwrap();
+        assert_eq!(body.error, ErrorCode::Unknown);
+        assert_eq!(body.reason, "try again later");
+    }
+
+    #[test]
+    fn a_receipt_reads_the_collectors_answer() {
+        let receipt: Receipt = serde_json::from_str(
+            r#"{"batch":"abababab-abab-4bab-abab-abababababab","accepted":3,"already_present":1,
+                "visits_accepted":2,"visits_already_present":0}"#,
+        )
+        .unwrap();
+        assert_eq!(receipt.batch, BatchId::from_random_bytes([0xab; 16]));
+        assert_eq!((receipt.accepted, receipt.already_present), (3, 1));
+        assert_eq!(receipt.visits_accepted, 2);
+    }
+
+    #[test]
+    fn a_receipt_without_a_batch_id_is_not_a_receipt() {
+        assert!(serde_json::from_str::<Receipt>(r#"{"accepted":3,"already_present":1}"#).is_err());
+        assert!(serde_json::from_str::<Receipt>(
+            r#"{"batch":"not-an-id","accepted":3,"already_present":1}"#
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn every_path_is_under_the_api_prefix() {
+        for path in [BATCHES_PATH, HEALTH_PATH] {
+            assert!(path.starts_with(API_PREFIX), "{path}");
+        }
+    }
+}
