@@ -114,6 +114,7 @@ impl Store for LocalStore {
 
 /// These run in headless Chromium: `cargo test -p doorstep --lib --target wasm32-unknown-unknown`.
 #[cfg(all(test, target_arch = "wasm32"))]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // a test stops where it fails
 mod browser_tests {
     use super::*;
     use survey::record::{Assignment, QuestionnaireRef, Timestamp};

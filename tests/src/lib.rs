@@ -265,6 +265,8 @@ struct Driver {
     profile_dir: PathBuf,
 }
 
+// Signalling a process group needs libc's kill(2); the only unsafe code in the project.
+#[allow(unsafe_code)]
 impl Drop for Driver {
     fn drop(&mut self) {
         let pid = self.child.id() as libc::pid_t;

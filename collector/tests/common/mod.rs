@@ -1,5 +1,6 @@
 //! A fake trunk build in a temporary folder, shared by the integration tests.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops where it fails
 #![allow(dead_code)]
 
 use std::fs;
