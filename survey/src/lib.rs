@@ -1,10 +1,11 @@
 //! Doorstep's survey model and engine, with no web dependencies: the questionnaire as data
 //! and its validator, the interview engine (what to ask next, skip logic, validation),
-//! responses and visits, the batch format (JSON and CSV), a store interface with an
-//! in-memory store and contract tests, and summaries.
+//! responses and visits, the batch format (JSON and CSV), the wire contract between the
+//! app and the collector, the device's store interface with an in-memory store and
+//! contract tests, and the counts a worker sees.
 //!
-//! The app and the collector both use it, so a batch is checked by the same code on the
-//! tablet that made it and on the server that receives it.
+//! The app and the collector both use it, so a batch is checked, sent and answered by
+//! the same code on the tablet that made it and on the server that receives it.
 
 pub mod answer;
 pub mod batch;
@@ -32,6 +33,6 @@ pub use record::{
     ResponseId, ResponseStatus, StatusError, Timestamp, Visit, VisitId, VisitOutcome,
     VisitOutcomeRecord, WorkerCode,
 };
-pub use store::{MemoryStore, ResponseSummary, Store};
-pub use summary::Summary;
+pub use store::{BatchRecord, MemoryStore, ResponseSummary, Store};
+pub use summary::{StatusCounts, VisitCounts};
 pub use validate::{load, DefinitionError, DefinitionProblem};

@@ -1,6 +1,6 @@
-//! Where the device keeps responses and visits: the [`Store`] interface, an in-memory
-//! [`MemoryStore`], and the [`contract`] every implementation must pass (the app runs it
-//! against its LocalStorage store in the browser).
+//! Where the device keeps responses, visits and the batches it made: the [`Store`]
+//! interface, an in-memory [`MemoryStore`], and the [`contract`] every implementation
+//! must pass (the app runs it against its LocalStorage store in the browser).
 
 use std::collections::BTreeMap;
 
@@ -8,10 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::questionnaire::LanguageCode;
 use crate::record::{
-    AreaCode, BatchId, Response, ResponseId, ResponseStatus, Timestamp, Visit, VisitId,
+    AreaCode, Assignment, BatchId, Response, ResponseId, ResponseStatus, Timestamp, Visit,
+    VisitId,
 };
+use crate::wire::Receipt;
 
-/// What a store keeps: one entry per response and per visit.
+/// What a store keeps: one entry per response, per visit and per batch made.
 ///
 /// Writing one response must not rewrite the others (a LocalStorage store keeps a key
 /// per response and a small index of [`ResponseSummary`]s), so that saving an answer
@@ -42,19 +44,72 @@ pub trait Store {
     /// Removes a visit; `true` if there was one.
     fn delete_visit(&mut self, id: VisitId) -> Result<bool, Self::Error>;
 
+    /// Saves the record of a batch made on this device, replacing any with the same id.
+    fn put_batch_record(&mut self, record: &BatchRecord) -> Result<(), Self::Error>;
+
+    /// Every batch record, newest first (by `created`, then by id).
+    fn batch_records(&self) -> Result<Vec<BatchRecord>, Self::Error>;
+
+    /// Removes a batch record; `true` if there was one.
+    fn delete_batch_record(&mut self, id: BatchId) -> Result<bool, Self::Error>;
+
+    /// The summaries of the stored responses with `status`, newest first.
+    fn summaries_with_status(
+        &self,
+        status: ResponseStatus,
+    ) -> Result<Vec<ResponseSummary>, Self::Error> {
+        let mut summaries = self.responses()?;
+        summaries.retain(|summary| summary.status == status);
+        Ok(summaries)
+    }
+
     /// The stored responses with `status`, in full, newest first (e.g. the completed
-    /// ones to put in a batch).
+    /// ones to put in a batch). A response is read again, so one whose summary is stale
+    /// is left out if its own status differs.
     fn responses_with_status(&self, status: ResponseStatus) -> Result<Vec<Response>, Self::Error> {
         let mut found = Vec::new();
-        for summary in self.responses()? {
-            if summary.status == status {
-                if let Some(response) = self.response(summary.id)? {
+        for summary in self.summaries_with_status(status)? {
+            if let Some(response) = self.response(summary.id)? {
+                if response.status == status {
                     found.push(response);
                 }
             }
         }
         Ok(found)
     }
+}
+
+/// A batch made on this device: which responses and visit outcomes it holds, not their
+/// content (that would double the storage used). The same batch is built again from them
+/// whenever it is exported again or uploaded; responses in a batch cannot be reopened, so
+/// it comes out the same.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRecord {
+    /// The batch's id.
+    pub id: BatchId,
+    /// When it was made.
+    #[serde(rename = "t")]
+    pub created: Timestamp,
+    /// Who made it, on which tablet, for which agency (as in the batch).
+    #[serde(rename = "by")]
+    pub assignment: Assignment,
+    /// Its responses, in order.
+    #[serde(rename = "r")]
+    pub responses: Vec<ResponseId>,
+    /// Its visit outcomes, in order.
+    #[serde(rename = "v")]
+    pub visits: Vec<VisitId>,
+    /// When it was last saved as a file.
+    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
+    pub exported: Option<Timestamp>,
+    /// The collector's receipt for it, once it came.
+    #[serde(rename = "rc", default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<Receipt>,
+}
+
+/// Sorts batch records newest first, as [`Store::batch_records`] returns them.
+pub fn sort_batch_records_newest_first(records: &mut [BatchRecord]) {
+    records.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
 }
 
 /// What the list of interviews shows about a response, without its answers.
@@ -132,6 +187,7 @@ pub enum MemoryStoreError {
 pub struct MemoryStore {
     responses: BTreeMap<ResponseId, Response>,
     visits: BTreeMap<VisitId, Visit>,
+    batch_records: BTreeMap<BatchId, BatchRecord>,
     limit: Option<usize>,
 }
 
@@ -141,8 +197,8 @@ impl MemoryStore {
         MemoryStore::default()
     }
 
-    /// An empty store that refuses new entries beyond `limit` responses and visits
-    /// together, like a full LocalStorage.
+    /// An empty store that refuses new entries beyond `limit` responses, visits and
+    /// batch records together, like a full LocalStorage.
     pub fn with_limit(limit: usize) -> Self {
         MemoryStore {
             limit: Some(limit),
@@ -152,7 +208,11 @@ impl MemoryStore {
 
     fn room_for_new(&self, is_new: bool) -> Result<(), MemoryStoreError> {
         match self.limit {
-            Some(limit) if is_new && self.responses.len() + self.visits.len() >= limit => {
+            Some(limit)
+                if is_new
+                    && self.responses.len() + self.visits.len() + self.batch_records.len()
+                        >= limit =>
+            {
                 Err(MemoryStoreError::Full { limit })
             }
             _ => Ok(()),
@@ -198,6 +258,22 @@ impl Store for MemoryStore {
     fn delete_visit(&mut self, id: VisitId) -> Result<bool, Self::Error> {
         Ok(self.visits.remove(&id).is_some())
     }
+
+    fn put_batch_record(&mut self, record: &BatchRecord) -> Result<(), Self::Error> {
+        self.room_for_new(!self.batch_records.contains_key(&record.id))?;
+        self.batch_records.insert(record.id, record.clone());
+        Ok(())
+    }
+
+    fn batch_records(&self) -> Result<Vec<BatchRecord>, Self::Error> {
+        let mut records: Vec<_> = self.batch_records.values().cloned().collect();
+        sort_batch_records_newest_first(&mut records);
+        Ok(records)
+    }
+
+    fn delete_batch_record(&mut self, id: BatchId) -> Result<bool, Self::Error> {
+        Ok(self.batch_records.remove(&id).is_some())
+    }
 }
 
 /// The behaviour every [`Store`] must show, as plain functions (not `#[cfg(test)]`), so
@@ -215,13 +291,14 @@ pub mod contract {
 
     use uuid::Uuid;
 
-    use super::{ResponseSummary, Store};
+    use super::{BatchRecord, ResponseSummary, Store};
     use crate::answer::Answer;
     use crate::questionnaire::LanguageCode;
     use crate::record::{
-        Assignment, DoorNote, QuestionnaireRef, Response, ResponseId, ResponseStatus, Timestamp,
-        Visit, VisitId, VisitOutcome,
+        Assignment, BatchId, DoorNote, QuestionnaireRef, Response, ResponseId, ResponseStatus,
+        Timestamp, Visit, VisitId, VisitOutcome,
     };
+    use crate::wire::Receipt;
 
     /// A contract check that failed, by name, with what was wrong.
     #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -287,6 +364,14 @@ pub mod contract {
             Check {
                 name: "visit_overwrite_and_delete",
                 run: visit_overwrite_and_delete::<S>,
+            },
+            Check {
+                name: "batch_records_round_trip_newest_first",
+                run: batch_records_round_trip_newest_first::<S>,
+            },
+            Check {
+                name: "batch_record_overwrite_and_delete",
+                run: batch_record_overwrite_and_delete::<S>,
             },
         ]
     }
@@ -386,18 +471,44 @@ pub mod contract {
         }
     }
 
-    /// A new store lists no responses and no visits.
+    /// A batch record for the checks: `n` varies its id and content, `created` its time.
+    pub fn sample_batch_record(n: u8, created: i64) -> BatchRecord {
+        BatchRecord {
+            id: BatchId(Uuid::from_u128(
+                0x0000_0000_0000_4000_8000_0000_0002_0000 | u128::from(n),
+            )),
+            created: Timestamp(created),
+            assignment: Assignment {
+                worker: "W001".into(),
+                agency: "agency".into(),
+                device: "tablet".into(),
+                area: "E05000001".into(),
+            },
+            responses: vec![sample_response_id(n), sample_response_id(n + 1)],
+            visits: vec![sample_visit(n, created).id],
+            exported: None,
+            receipt: None,
+        }
+    }
+
+    /// A new store lists no responses, visits or batch records.
     pub fn empty_store_is_empty<S: Store>(store: &mut S) -> Result<(), ContractFailure> {
         const CHECK: &str = "empty_store_is_empty";
         let responses = io(CHECK, store.responses())?;
         let visits = io(CHECK, store.visits())?;
-        ensure(CHECK, responses.is_empty() && visits.is_empty(), || {
-            format!(
-                "{} responses and {} visits listed",
-                responses.len(),
-                visits.len()
-            )
-        })
+        let batches = io(CHECK, store.batch_records())?;
+        ensure(
+            CHECK,
+            responses.is_empty() && visits.is_empty() && batches.is_empty(),
+            || {
+                format!(
+                    "{} responses, {} visits and {} batch records listed",
+                    responses.len(),
+                    visits.len(),
+                    batches.len()
+                )
+            },
+        )
     }
 
     /// Asking for an id never stored gives `None`, not an error.
@@ -585,6 +696,52 @@ pub mod contract {
             format!("after delete: {listed:?}")
         })
     }
+
+    /// Batch records read back as written, newest first by the time they were made.
+    pub fn batch_records_round_trip_newest_first<S: Store>(
+        store: &mut S,
+    ) -> Result<(), ContractFailure> {
+        const CHECK: &str = "batch_records_round_trip_newest_first";
+        let older = sample_batch_record(1, 5_000);
+        let mut newer = sample_batch_record(3, 9_000);
+        newer.exported = Some(Timestamp(9_500));
+        newer.receipt = Some(Receipt {
+            batch: newer.id,
+            accepted: 1,
+            already_present: 1,
+            visits_accepted: 1,
+            visits_already_present: 0,
+        });
+        io(CHECK, store.put_batch_record(&older))?;
+        io(CHECK, store.put_batch_record(&newer))?;
+        let listed = io(CHECK, store.batch_records())?;
+        ensure(CHECK, listed == vec![newer, older], || {
+            format!("listed {listed:?}")
+        })
+    }
+
+    /// Saving a batch record again replaces it; deleting removes only it.
+    pub fn batch_record_overwrite_and_delete<S: Store>(
+        store: &mut S,
+    ) -> Result<(), ContractFailure> {
+        const CHECK: &str = "batch_record_overwrite_and_delete";
+        let mut first = sample_batch_record(1, 5_000);
+        let second = sample_batch_record(3, 6_000);
+        io(CHECK, store.put_batch_record(&first))?;
+        io(CHECK, store.put_batch_record(&second))?;
+        first.exported = Some(Timestamp(7_000));
+        io(CHECK, store.put_batch_record(&first))?;
+        let listed = io(CHECK, store.batch_records())?;
+        ensure(CHECK, listed == vec![second.clone(), first.clone()], || {
+            format!("listed {listed:?}")
+        })?;
+        let deleted = io(CHECK, store.delete_batch_record(first.id))?;
+        let again = io(CHECK, store.delete_batch_record(first.id))?;
+        let listed = io(CHECK, store.batch_records())?;
+        ensure(CHECK, deleted && !again && listed == vec![second], || {
+            format!("after delete: {listed:?}")
+        })
+    }
 }
 
 #[cfg(test)]
@@ -638,9 +795,34 @@ mod tests {
             fn delete_visit(&mut self, id: VisitId) -> Result<bool, Self::Error> {
                 self.0.delete_visit(id)
             }
+            fn put_batch_record(&mut self, record: &BatchRecord) -> Result<(), Self::Error> {
+                self.0.put_batch_record(record)
+            }
+            fn batch_records(&self) -> Result<Vec<BatchRecord>, Self::Error> {
+                self.0.batch_records()
+            }
+            fn delete_batch_record(&mut self, id: BatchId) -> Result<bool, Self::Error> {
+                self.0.delete_batch_record(id)
+            }
         }
         let failure = run_all(|| OldestFirst(MemoryStore::new())).unwrap_err();
         assert_eq!(failure.check, "listing_newest_first");
+    }
+
+    #[test]
+    fn a_batch_record_kept_by_app_version_0_1_reads_back() {
+        // Its receipt had no visit counts and carried the time it arrived.
+        let record: BatchRecord = serde_json::from_str(
+            r#"{"id":"abababab-abab-4bab-abab-abababababab","t":1795400000000,
+                "by":{"worker":"W012","agency":"hackney-council","device":"Tablet 07","area":"E05009370"},
+                "r":["01010101-0101-4101-8101-010101010101"],"v":[],"x":1795400001000,
+                "rc":{"batch":"abababab-abab-4bab-abab-abababababab","accepted":1,
+                      "already_present":0,"received":1795400002000}}"#,
+        )
+        .unwrap();
+        let receipt = record.receipt.unwrap();
+        assert_eq!((receipt.batch, receipt.accepted), (record.id, 1));
+        assert_eq!(receipt.visits_accepted, 0);
     }
 
     #[test]
