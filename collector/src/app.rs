@@ -1,9 +1,10 @@
 //! The HTTP surface: the JSON API under `/api/` and the built app for everything else.
 
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
-use serde::Serialize;
+use survey::wire::{ErrorBody, ErrorCode, Health, HEALTH_PATH};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -11,25 +12,39 @@ use tracing::Level;
 use crate::batches::{self, Intake};
 use crate::dist::{serve_static, Dist};
 
-/// The collector's version, as reported by `/api/v1/health`.
+/// The collector's version, as reported by [`HEALTH_PATH`].
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Body of `GET /api/v1/health`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Health {
-    /// Always `"ok"` while the server answers.
-    pub status: &'static str,
-    /// The collector's crate version.
-    pub version: &'static str,
+/// Every API error: a code of the wire contract and a reason in plain words, answered as
+/// the code's HTTP status with an [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// What kind of failure; it decides the HTTP status.
+    pub code: ErrorCode,
+    /// What is wrong, in words a coordinator can act on.
+    pub reason: String,
 }
 
-/// Body of every API error: a stable machine-readable code and a reason for people.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ApiError {
-    /// Stable code, e.g. `not_found`.
-    pub error: &'static str,
-    /// Plain-words explanation.
-    pub reason: &'static str,
+impl ApiError {
+    /// An error with `code` and `reason`.
+    pub fn new(code: ErrorCode, reason: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody {
+            error: self.code,
+            reason: self.reason,
+        };
+        (status, Json(body)).into_response()
+    }
 }
 
 /// The whole application without batch intake (serving only): API routes, the built
@@ -38,13 +53,13 @@ pub fn router(dist: Dist) -> Router {
     build(dist, None)
 }
 
-/// The whole application with `POST /api/v1/batches` taking batches into `intake`.
+/// The whole application with `POST` [`survey::wire::BATCHES_PATH`] taking batches into `intake`.
 pub fn router_with_intake(dist: Dist, intake: Intake) -> Router {
     build(dist, Some(intake))
 }
 
 fn build(dist: Dist, intake: Option<Intake>) -> Router {
-    let mut api = Router::new().route("/api/v1/health", get(health));
+    let mut api = Router::new().route(HEALTH_PATH, get(health));
     if let Some(intake) = intake {
         api = api.merge(batches::routes(intake));
     }
@@ -64,17 +79,11 @@ fn build(dist: Dist, intake: Option<Intake>) -> Router {
 
 async fn health() -> Json<Health> {
     Json(Health {
-        status: "ok",
-        version: VERSION,
+        status: "ok".to_owned(),
+        version: VERSION.to_owned(),
     })
 }
 
-async fn api_not_found() -> (StatusCode, Json<ApiError>) {
-    (
-        StatusCode::NOT_FOUND,
-        Json(ApiError {
-            error: "not_found",
-            reason: "no such API endpoint",
-        }),
-    )
+async fn api_not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such API endpoint")
 }

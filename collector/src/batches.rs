@@ -11,16 +11,14 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
 use rusqlite::Connection;
-use serde::Serialize;
+use survey::wire::{ErrorCode, Receipt, BATCHES_PATH, BODY_LIMIT};
 use survey::Questionnaire;
 use tower_http::cors::{Any, CorsLayer};
 
+use crate::app::ApiError;
 use crate::db::{self, DbError};
-use crate::ingest::{self, IngestError, Receipt, Source};
+use crate::ingest::{self, IngestError, Source};
 use crate::tokens;
-
-/// The largest request body accepted: about 10,000 responses.
-pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// What the upload route needs: the database and the questionnaires batches may answer.
 #[derive(Clone)]
@@ -60,32 +58,11 @@ pub enum IntakeError {
     },
 }
 
-/// An API error body: a stable code and a reason in plain words.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ErrorBody {
-    /// Stable code: `malformed`, `token`, `agency`, `too_large`, `invalid_batch`, `server`.
-    pub error: &'static str,
-    /// What is wrong.
-    pub reason: String,
-}
-
-type Failure = (StatusCode, Json<ErrorBody>);
-
-fn failure(status: StatusCode, error: &'static str, reason: impl Into<String>) -> Failure {
-    (
-        status,
-        Json(ErrorBody {
-            error,
-            reason: reason.into(),
-        }),
-    )
-}
-
 /// The route, with its body limit and CORS (a tablet may have been given the collector's
 /// address while the app came from elsewhere).
 pub fn routes<S: Clone + Send + Sync + 'static>(intake: Intake) -> Router<S> {
     Router::new()
-        .route("/api/v1/batches", post(upload))
+        .route(BATCHES_PATH, post(upload))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
             CorsLayer::new()
@@ -106,38 +83,30 @@ async fn upload(
     State(intake): State<Intake>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<Receipt>), Failure> {
+) -> Result<Json<Receipt>, ApiError> {
     let token = bearer(&headers).ok_or_else(|| {
-        failure(
-            StatusCode::UNAUTHORIZED,
-            "token",
+        ApiError::new(
+            ErrorCode::Token,
             "an upload token is required (Authorization: Bearer <token>)",
         )
     })?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            failure(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
+            ApiError::new(
+                ErrorCode::TooLarge,
                 format!(
                     "the batch is larger than {} MB; send it in smaller batches",
                     BODY_LIMIT / 1024 / 1024
                 ),
             )
         } else {
-            failure(StatusCode::BAD_REQUEST, "malformed", rejection.body_text())
+            ApiError::new(ErrorCode::Malformed, rejection.body_text())
         }
     })?;
     let token = token.to_owned();
     let result = tokio::task::spawn_blocking(move || take_in(&intake, &token, &body))
         .await
-        .map_err(|error| {
-            failure(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server",
-                error.to_string(),
-            )
-        })?;
+        .map_err(|error| ApiError::new(ErrorCode::Server, error.to_string()))?;
     match result {
         Ok(receipt) => {
             tracing::info!(
@@ -147,21 +116,25 @@ async fn upload(
                 visits_accepted = receipt.visits_accepted,
                 "batch uploaded"
             );
-            Ok((StatusCode::OK, Json(receipt)))
+            Ok(Json(receipt))
         }
-        Err(failed) => {
-            tracing::warn!(status = failed.0.as_u16(), error = failed.1.error, reason = %failed.1.reason, "batch refused");
-            Err(failed)
+        Err(refused) => {
+            tracing::warn!(
+                status = refused.code.status(),
+                error = refused.code.as_str(),
+                reason = %refused.reason,
+                "batch refused"
+            );
+            Err(refused)
         }
     }
 }
 
 /// Token, verification, storage: the blocking part of an upload.
-fn take_in(intake: &Intake, token: &str, body: &[u8]) -> Result<Receipt, Failure> {
+fn take_in(intake: &Intake, token: &str, body: &[u8]) -> Result<Receipt, ApiError> {
     let server = |error: &dyn std::fmt::Display| {
-        failure(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "server",
+        ApiError::new(
+            ErrorCode::Server,
             format!("the collector could not store the batch: {error}"),
         )
     };
@@ -170,27 +143,22 @@ fn take_in(intake: &Intake, token: &str, body: &[u8]) -> Result<Receipt, Failure
         tokens::agency_of(&connection, token).map_err(|e| server(&e))?
     };
     let agency = agency.ok_or_else(|| {
-        failure(
-            StatusCode::UNAUTHORIZED,
-            "token",
+        ApiError::new(
+            ErrorCode::Token,
             "the upload token is not known or was revoked",
         )
     })?;
     // Verification (the slow part) runs without holding the database.
     let batch = ingest::verify(body, &intake.questionnaires).map_err(|error| match error {
-        IngestError::Malformed(reason) => failure(StatusCode::BAD_REQUEST, "malformed", reason),
-        other => failure(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_batch",
-            other.to_string(),
-        ),
+        IngestError::Malformed(reason) => ApiError::new(ErrorCode::Malformed, reason),
+        other => ApiError::new(ErrorCode::InvalidBatch, other.to_string()),
     })?;
     if batch.agency.as_str() != agency {
         let error = IngestError::AgencyMismatch {
             token: agency,
             batch: batch.agency.as_str().to_owned(),
         };
-        return Err(failure(StatusCode::FORBIDDEN, "agency", error.to_string()));
+        return Err(ApiError::new(ErrorCode::Agency, error.to_string()));
     }
     let mut connection = intake.connection.lock().map_err(|e| server(&e))?;
     ingest::store(&mut connection, &batch, Source::Upload).map_err(|e| server(&e))

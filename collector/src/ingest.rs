@@ -4,7 +4,7 @@
 //! another, stores nothing twice; the receipt says what was new.
 
 use rusqlite::{params, Connection};
-use serde::{Deserialize, Serialize};
+use survey::wire::Receipt;
 use survey::{Batch, BatchError, Questionnaire};
 
 use crate::db::{now_text, DbError};
@@ -25,21 +25,6 @@ impl Source {
             Source::Import => "import",
         }
     }
-}
-
-/// What the collector answers when it has a batch: what was new and what it already had.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Receipt {
-    /// The batch's id.
-    pub batch: String,
-    /// Responses stored now.
-    pub accepted: u32,
-    /// Responses already stored (from an earlier upload or import).
-    pub already_present: u32,
-    /// Visit outcomes stored now.
-    pub visits_accepted: u32,
-    /// Visit outcomes already stored.
-    pub visits_already_present: u32,
 }
 
 /// Why a batch was not taken in.
@@ -156,7 +141,7 @@ pub fn store(
         }
     }
     let receipt = Receipt {
-        batch: batch_id,
+        batch: batch.id,
         accepted,
         already_present: batch.count - accepted,
         visits_accepted,
@@ -167,7 +152,7 @@ pub fn store(
     if first_arrival {
         transaction.execute(
             "UPDATE batches SET accepted = ?2, already_present = ?3 WHERE id = ?1",
-            params![receipt.batch, receipt.accepted, receipt.already_present],
+            params![batch_id, receipt.accepted, receipt.already_present],
         )?;
     }
     transaction.commit()?;

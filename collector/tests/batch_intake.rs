@@ -228,7 +228,7 @@ async fn an_unknown_questionnaire_version_is_a_422() {
 #[tokio::test]
 async fn an_oversized_body_is_a_413_with_a_json_reason() {
     let setup = Setup::new();
-    let huge = vec![b' '; collector::batches::BODY_LIMIT + 1];
+    let huge = vec![b' '; survey::wire::BODY_LIMIT + 1];
     let (status, body) = post(&setup.router(), Some(&setup.token), huge).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["error"], "too_large");
