@@ -17,15 +17,6 @@ pub enum CollectorError {
         dist: PathBuf,
     },
 
-    /// `--data-dir` could not be created.
-    #[error("cannot create the data folder {}: {source}", path.display())]
-    DataDir {
-        /// The `--data-dir` folder as given.
-        path: PathBuf,
-        /// Why the file system refused.
-        source: std::io::Error,
-    },
-
     /// The address could not be bound, most often because the port is taken.
     #[error(
         "cannot listen on {addr}: {source}. \
@@ -40,19 +31,19 @@ pub enum CollectorError {
 
     /// The database or the questionnaire could not be opened.
     #[error(transparent)]
-    Intake(#[from] crate::batches::IntakeError),
+    Intake(#[from] crate::store::intake::IntakeError),
 
     /// A database operation of a subcommand failed.
     #[error(transparent)]
-    Db(#[from] crate::db::DbError),
+    Db(#[from] crate::store::DbError),
 
     /// A token could not be added or revoked.
     #[error(transparent)]
-    Token(#[from] crate::tokens::TokenError),
+    Token(#[from] crate::store::tokens::TokenError),
 
     /// Exporting failed.
     #[error(transparent)]
-    Export(#[from] crate::export::ExportError),
+    Export(#[from] crate::store::export::ExportError),
 
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]

@@ -8,7 +8,7 @@ use clap::Parser;
 async fn main() -> ExitCode {
     let cli = collector::cli::Cli::parse();
     collector::logging::init();
-    match collector::cli::run(cli).await {
+    match collector::cli::commands::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("collector: error: {error}");

@@ -10,8 +10,7 @@ use std::process::Command;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use collector::batches::Intake;
-use collector::{router_with_intake, Dist};
+use collector::{router_with_intake, Dist, Intake};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use survey::Questionnaire;
@@ -39,13 +38,14 @@ impl Setup {
     /// A data folder with a token for hackney-cvs (the sample batches' agency).
     fn new() -> Setup {
         let data = tempfile::tempdir().unwrap();
-        let connection = collector::db::open(data.path()).unwrap();
+        let connection = collector::store::open(data.path()).unwrap();
         let agencies: Vec<String> = questionnaire()
             .agencies
             .iter()
             .map(|a| a.code.clone())
             .collect();
-        let (_, token) = collector::tokens::add(&connection, "hackney-cvs", &agencies).unwrap();
+        let (_, token) =
+            collector::store::tokens::add(&connection, "hackney-cvs", &agencies).unwrap();
         Setup {
             build: common::FakeBuild::new(),
             data,
@@ -59,7 +59,7 @@ impl Setup {
     }
 
     fn count(&self, table: &str) -> i64 {
-        let connection = collector::db::open(self.data.path()).unwrap();
+        let connection = collector::store::open(self.data.path()).unwrap();
         connection
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             .unwrap()
@@ -146,8 +146,8 @@ async fn a_missing_unknown_or_revoked_token_is_refused() {
         .as_str()
         .unwrap()
         .contains("not known or was revoked"));
-    let connection = collector::db::open(setup.data.path()).unwrap();
-    collector::tokens::revoke(&connection, 1).unwrap();
+    let connection = collector::store::open(setup.data.path()).unwrap();
+    collector::store::tokens::revoke(&connection, 1).unwrap();
     let (status, _) = post(&router, Some(&setup.token), json).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(setup.count("responses"), 0);
@@ -156,13 +156,13 @@ async fn a_missing_unknown_or_revoked_token_is_refused() {
 #[tokio::test]
 async fn a_token_of_another_agency_is_refused() {
     let setup = Setup::new();
-    let connection = collector::db::open(setup.data.path()).unwrap();
+    let connection = collector::store::open(setup.data.path()).unwrap();
     let agencies: Vec<String> = questionnaire()
         .agencies
         .iter()
         .map(|a| a.code.clone())
         .collect();
-    let (_, police) = collector::tokens::add(&connection, "met-police", &agencies).unwrap();
+    let (_, police) = collector::store::tokens::add(&connection, "met-police", &agencies).unwrap();
     let (status, body) = post(&setup.router(), Some(&police), batch_json(1, 0..3)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"], "agency");

@@ -2,12 +2,101 @@
 //! with the engine's parser, then store it in one transaction (or not at all). Responses
 //! and visits are keyed by their UUIDs, so a batch that arrives twice, or overlaps
 //! another, stores nothing twice; the receipt says what was new.
+//!
+//! An upload adds the token: [`Intake::take_in`] finds the token's agency, verifies the
+//! batch and stores it if it is that agency's.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection};
 use survey::wire::Receipt;
 use survey::{Batch, BatchError, Questionnaire};
 
-use crate::db::{now_text, DbError};
+use super::{now_text, tokens, DbError};
+
+/// The database and the questionnaires batches may answer, shared by every upload: what
+/// the upload route holds. Cloning it shares the same connection.
+#[derive(Clone)]
+pub struct Intake {
+    connection: Arc<Mutex<Connection>>,
+    questionnaires: Arc<Vec<Questionnaire>>,
+}
+
+impl Intake {
+    /// Opens the database in `data_dir` (creating the folder) with the shipped
+    /// questionnaires.
+    pub fn open(data_dir: &Path) -> Result<Intake, IntakeError> {
+        let questionnaires = shipped_questionnaires()?;
+        Ok(Intake {
+            connection: Arc::new(Mutex::new(super::open(data_dir)?)),
+            questionnaires: Arc::new(questionnaires),
+        })
+    }
+
+    /// Takes in an uploaded batch (`body`) sent with `token`: the token must be a current
+    /// one, the batch must verify and be of the token's agency. Blocks on the database, so
+    /// an async caller runs it on a blocking thread.
+    pub fn take_in(&self, token: &str, body: &[u8]) -> Result<Receipt, UploadError> {
+        let failed = |error: &dyn std::fmt::Display| UploadError::Failed(error.to_string());
+        let agency = {
+            let connection = self.connection.lock().map_err(|e| failed(&e))?;
+            tokens::agency_of(&connection, token).map_err(|e| failed(&e))?
+        };
+        let agency = agency.ok_or(UploadError::UnknownToken)?;
+        // Verification (the slow part) runs without holding the database.
+        let batch = verify(body, &self.questionnaires).map_err(UploadError::Unverified)?;
+        if batch.agency.as_str() != agency {
+            return Err(UploadError::OtherAgency {
+                token: agency,
+                batch: batch.agency.as_str().to_owned(),
+            });
+        }
+        let mut connection = self.connection.lock().map_err(|e| failed(&e))?;
+        store(&mut connection, &batch, Source::Upload).map_err(|e| failed(&e))
+    }
+}
+
+/// Why the intake could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// The database could not be opened.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// The shipped questionnaire does not load (a broken build).
+    #[error("the shipped questionnaire does not load: {0}")]
+    Questionnaire(String),
+}
+
+/// Why an upload was not stored. Each kind is one API error code, and the message is
+/// the reason the tablet is given.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// No current token matches: never made, or revoked.
+    #[error("the upload token is not known or was revoked")]
+    UnknownToken,
+    /// The batch does not verify: not a batch ([`IngestError::Malformed`]) or one the
+    /// engine's checks reject.
+    #[error(transparent)]
+    Unverified(IngestError),
+    /// The token is for another agency than the batch's.
+    #[error("the upload token is for agency {token}, but the batch is from agency {batch}")]
+    OtherAgency {
+        /// The token's agency.
+        token: String,
+        /// The batch's agency.
+        batch: String,
+    },
+    /// The collector failed; nothing was stored.
+    #[error("the collector could not store the batch: {0}")]
+    Failed(String),
+}
+
+/// The questionnaires this build ships, which batches may answer.
+pub fn shipped_questionnaires() -> Result<Vec<Questionnaire>, IntakeError> {
+    survey::shipped::shipped_questionnaires()
+        .map_err(|error| IntakeError::Questionnaire(error.to_string()))
+}
 
 /// Where a batch came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,21 +119,13 @@ impl Source {
 /// Why a batch was not taken in.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    /// Not JSON, or not a batch at all (HTTP 400).
+    /// Not JSON, or not a batch at all.
     #[error("{0}")]
     Malformed(String),
-    /// A batch, but the engine's checks reject it (HTTP 422).
+    /// A batch, but the engine's checks reject it.
     #[error("{0}")]
     Invalid(String),
-    /// The token is for another agency than the batch's (HTTP 403).
-    #[error("the upload token is for agency {token}, but the batch is from agency {batch}")]
-    AgencyMismatch {
-        /// The token's agency.
-        token: String,
-        /// The batch's agency.
-        batch: String,
-    },
-    /// The database failed; nothing was stored (HTTP 500).
+    /// The database failed; nothing was stored.
     #[error(transparent)]
     Db(#[from] DbError),
 }

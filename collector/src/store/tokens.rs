@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::db::{now_text, DbError};
+use super::{now_text, DbError};
 
 /// A token as `token list` shows it (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +146,7 @@ mod tests {
     #[test]
     fn a_token_is_shown_once_and_stored_only_as_its_hash() {
         let dir = tempfile::tempdir().unwrap();
-        let connection = crate::db::open(dir.path()).unwrap();
+        let connection = crate::store::open(dir.path()).unwrap();
         let (id, token) = add(&connection, "hackney-cvs", &agencies()).unwrap();
         assert!(token.starts_with("dst_") && token.len() == 68, "{token}");
         let stored: String = connection
@@ -166,7 +166,7 @@ mod tests {
     #[test]
     fn a_revoked_token_no_longer_uploads() {
         let dir = tempfile::tempdir().unwrap();
-        let connection = crate::db::open(dir.path()).unwrap();
+        let connection = crate::store::open(dir.path()).unwrap();
         let (id, token) = add(&connection, "hackney-council", &agencies()).unwrap();
         revoke(&connection, id).unwrap();
         assert_eq!(agency_of(&connection, &token).unwrap(), None);
@@ -175,13 +175,17 @@ mod tests {
             revoke(&connection, 99),
             Err(TokenError::NoSuchToken(99))
         ));
-        assert!(exists(&connection, id).unwrap());
+        assert_eq!(
+            list(&connection).unwrap()[0].id,
+            id,
+            "a revoked token stays listed"
+        );
     }
 
     #[test]
     fn only_the_questionnaires_agencies_get_tokens() {
         let dir = tempfile::tempdir().unwrap();
-        let connection = crate::db::open(dir.path()).unwrap();
+        let connection = crate::store::open(dir.path()).unwrap();
         let error = add(&connection, "someone", &agencies()).unwrap_err();
         assert!(
             error.to_string().contains("hackney-council, hackney-cvs"),

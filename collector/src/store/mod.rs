@@ -1,9 +1,19 @@
-//! The collector's SQLite database: opened (and created, and migrated) at start, one
-//! file in the data folder.
+//! What the collector keeps: one SQLite file in the data folder, created and migrated
+//! when it is opened ([`open`]), and what is done with it. Nothing here knows about HTTP
+//! or the command line.
 //!
 //! Tables: `tokens` (agency upload tokens, hashed), `batches` (each batch received, once),
 //! `responses` and `visits` (keyed by their UUIDs, so a response is stored once however
 //! often it arrives).
+//!
+//! - [`intake`]: taking a batch in (verify, then store in one transaction), and the
+//!   [`intake::Intake`] handle the upload route holds.
+//! - [`tokens`]: agency upload tokens.
+//! - [`export`]: the stored responses and the codebook as CSV.
+
+pub mod export;
+pub mod intake;
+pub mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -67,6 +77,14 @@ const MIGRATIONS: &[&str] = &[
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
+    /// The data folder could not be created.
+    #[error("cannot create the data folder {}: {source}", path.display())]
+    DataDir {
+        /// The folder as given.
+        path: PathBuf,
+        /// Why the file system refused.
+        source: std::io::Error,
+    },
     /// The file could not be opened or migrated.
     #[error("cannot open the database {}: {source}", path.display())]
     Open {
@@ -95,9 +113,14 @@ pub fn path_in(data_dir: &Path) -> PathBuf {
     data_dir.join(FILE)
 }
 
-/// Opens (creating and migrating as needed) the database in `data_dir`: WAL journal,
-/// foreign keys on, and a busy timeout so concurrent writers wait instead of failing.
+/// Opens the database in `data_dir`, creating the folder and the file and migrating the
+/// schema as needed: WAL journal, foreign keys on, and a busy timeout so concurrent
+/// writers wait instead of failing. Every subcommand opens its database here.
 pub fn open(data_dir: &Path) -> Result<Connection, DbError> {
+    std::fs::create_dir_all(data_dir).map_err(|source| DbError::DataDir {
+        path: data_dir.to_owned(),
+        source,
+    })?;
     let path = path_in(data_dir);
     let open_error = |source| DbError::Open {
         path: path.clone(),
@@ -130,6 +153,15 @@ pub fn open(data_dir: &Path) -> Result<Connection, DbError> {
         other => other,
     })?;
     Ok(connection)
+}
+
+/// Removes the database file in `data_dir`, if there is one, and [`open`]s a new one
+/// (for `collector bench`, which measures intake into empty tables).
+pub fn open_empty(data_dir: &Path) -> Result<Connection, DbError> {
+    // No file is the usual case. One that cannot be removed is opened as it is, and the
+    // benchmark then finds its sample responses already stored and says so.
+    let _ = std::fs::remove_file(path_in(data_dir));
+    open(data_dir)
 }
 
 fn migrate(connection: &mut Connection) -> Result<(), DbError> {

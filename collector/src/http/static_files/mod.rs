@@ -1,5 +1,10 @@
 //! Serving the trunk build in `dist/`: files with the right type and cache policy, app
 //! routes falling back to `index.html`, and nothing outside the folder.
+//!
+//! This file reads the disk and answers; the rules it follows (content types, cache
+//! policy, which request paths map to which file) are in [`assets`], without I/O.
+
+pub mod assets;
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -13,7 +18,7 @@ use axum::http::header::{
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use crate::assets::{self, CachePolicy};
+use self::assets::CachePolicy;
 use crate::error::CollectorError;
 
 /// The entry page trunk writes at the top of `dist/`.

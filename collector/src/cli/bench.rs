@@ -7,31 +7,28 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::error::CollectorError;
-use crate::ingest::{self, Source};
+use crate::store;
+use crate::store::intake::{self, Source};
 
-/// Runs the benchmark in `data_dir` (which should be empty): `total` responses in
-/// batches of `batch_size`, reporting every `step` responses.
+/// Runs the benchmark on a new database in `data_dir` (an existing one is removed first):
+/// `total` responses in batches of `batch_size`, reporting every `step` responses.
 pub fn run(
     data_dir: &Path,
     total: usize,
     batch_size: usize,
     step: usize,
 ) -> Result<(), CollectorError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| CollectorError::DataDir {
-        path: data_dir.to_owned(),
-        source,
-    })?;
+    let mut connection = store::open_empty(data_dir)?;
     let questionnaires = survey::shipped::shipped_questionnaires()
         .map_err(|e| CollectorError::Usage(e.to_string()))?;
     let questionnaire = questionnaires
         .first()
         .ok_or_else(|| CollectorError::Usage("no questionnaire shipped".into()))?;
-    let mut connection = crate::db::open(data_dir)?;
     let batch_size = batch_size.max(1);
     let step = step.max(batch_size);
     println!(
         "collector ingest: {total} responses in batches of {batch_size}, into {}",
-        crate::db::path_in(data_dir).display()
+        store::path_in(data_dir).display()
     );
     println!(
         "{:>10}  {:>14}  {:>12}  {:>12}  {:>12}",
@@ -54,10 +51,10 @@ pub fn run(
             .map_err(|e| CollectorError::Usage(e.to_string()))?;
         bytes_total += json.len();
         let started = Instant::now();
-        let verified = ingest::verify(json.as_bytes(), &questionnaires)
+        let verified = intake::verify(json.as_bytes(), &questionnaires)
             .map_err(|e| CollectorError::Usage(e.to_string()))?;
         window_verify += started.elapsed();
-        let receipt = ingest::store(&mut connection, &verified, Source::Import)
+        let receipt = intake::store(&mut connection, &verified, Source::Import)
             .map_err(|e| CollectorError::Usage(e.to_string()))?;
         let took = started.elapsed();
         if receipt.accepted as usize != size {
@@ -87,7 +84,7 @@ pub fn run(
         }
     }
     let (responses, visits) =
-        ingest::counts(&connection).map_err(|e| CollectorError::Usage(e.to_string()))?;
+        intake::counts(&connection).map_err(|e| CollectorError::Usage(e.to_string()))?;
     println!(
         "overall: {:.0} responses/s ({} responses, {} visits stored; {:.1} MB of batch JSON)",
         total as f64 / overall.as_secs_f64().max(1e-9),

@@ -1,12 +1,13 @@
-//! The command line: `serve`, `token`, `import`, `export` and `bench`.
+//! The command line: `serve`, `token`, `import`, `export` and `bench`. This file holds
+//! only what clap parses; [`commands::run`] carries a parsed command out.
+
+pub mod bench;
+pub mod commands;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-
-use crate::error::CollectorError;
-use crate::ingest::{self, Source};
 
 /// Doorstep collector: serves the survey app and receives batches from the tablets.
 #[derive(Debug, Parser)]
@@ -128,150 +129,6 @@ pub struct BenchArgs {
     /// Print a line every this many responses.
     #[arg(long, default_value_t = 10_000)]
     pub step: usize,
-}
-
-/// Runs the parsed command to completion.
-pub async fn run(cli: Cli) -> Result<(), CollectorError> {
-    match cli.command {
-        Command::Serve(args) => crate::server::serve(&args).await,
-        Command::Token(args) => token(&args),
-        Command::Import(args) => import(&args),
-        Command::Export(args) => export(&args),
-        Command::Bench(args) => {
-            let _ = std::fs::remove_file(crate::db::path_in(&args.data_dir));
-            crate::bench::run(&args.data_dir, args.responses, args.batch_size, args.step)
-        }
-    }
-}
-
-fn open(data_dir: &Path) -> Result<rusqlite::Connection, CollectorError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| CollectorError::DataDir {
-        path: data_dir.to_owned(),
-        source,
-    })?;
-    Ok(crate::db::open(data_dir)?)
-}
-
-fn shared() -> Result<Vec<survey::Questionnaire>, CollectorError> {
-    survey::shipped::shipped_questionnaires()
-        .map_err(|e| CollectorError::Usage(format!("the shipped questionnaire does not load: {e}")))
-}
-
-fn token(args: &TokenArgs) -> Result<(), CollectorError> {
-    let connection = open(&args.data_dir)?;
-    match &args.action {
-        TokenAction::Add { agency } => {
-            let agencies: Vec<String> = shared()?
-                .iter()
-                .flat_map(|q| q.agencies.iter().map(|a| a.code.clone()))
-                .collect();
-            let (id, token) = crate::tokens::add(&connection, agency, &agencies)?;
-            tracing::info!(token_id = id, agency = %agency, "token added");
-            println!("{token}");
-            eprintln!(
-                "Token {id} for {agency}. Give it to the agency's workers (Settings → Change set-up → Upload token). \
-                 It is shown only now: the collector keeps only its hash."
-            );
-        }
-        TokenAction::List => {
-            println!(
-                "{:>4}  {:<24}  {:<14}  {:<24}  revoked",
-                "id", "agency", "starts with", "made"
-            );
-            for token in crate::tokens::list(&connection)? {
-                println!(
-                    "{:>4}  {:<24}  {:<14}  {:<24}  {}",
-                    token.id,
-                    token.agency,
-                    token.prefix,
-                    token.created,
-                    token.revoked.as_deref().unwrap_or("-")
-                );
-            }
-        }
-        TokenAction::Revoke { id } => {
-            crate::tokens::revoke(&connection, *id)?;
-            tracing::info!(token_id = id, "token revoked");
-            println!("token {id} revoked");
-        }
-    }
-    Ok(())
-}
-
-fn import(args: &ImportArgs) -> Result<(), CollectorError> {
-    let questionnaires = shared()?;
-    let mut connection = open(&args.data_dir)?;
-    let mut rejected = 0;
-    for path in &args.files {
-        let result = std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| ingest::verify(&bytes, &questionnaires).map_err(|e| e.to_string()))
-            .and_then(|batch| {
-                ingest::store(&mut connection, &batch, Source::Import).map_err(|e| e.to_string())
-            });
-        match result {
-            Ok(receipt) => {
-                tracing::info!(
-                    batch = %receipt.batch,
-                    accepted = receipt.accepted,
-                    already_present = receipt.already_present,
-                    file = %path.display(),
-                    "batch imported"
-                );
-                println!(
-                    "{}: batch {}: {} new, {} already present; visits {} new, {} already present",
-                    path.display(),
-                    receipt.batch,
-                    receipt.accepted,
-                    receipt.already_present,
-                    receipt.visits_accepted,
-                    receipt.visits_already_present
-                );
-            }
-            Err(reason) => {
-                rejected += 1;
-                tracing::warn!(file = %path.display(), %reason, "batch file rejected");
-                eprintln!("{}: rejected: {reason}", path.display());
-            }
-        }
-    }
-    if rejected > 0 {
-        return Err(CollectorError::ImportRejected {
-            rejected,
-            total: args.files.len(),
-        });
-    }
-    Ok(())
-}
-
-fn export(args: &ExportArgs) -> Result<(), CollectorError> {
-    if args.csv.is_none() && args.codebook.is_none() {
-        return Err(CollectorError::Usage(
-            "say what to write: --csv OUT and/or --codebook OUT".into(),
-        ));
-    }
-    let questionnaires = shared()?;
-    let questionnaire = questionnaires
-        .first()
-        .ok_or_else(|| CollectorError::Usage("no questionnaire shipped".into()))?;
-    let connection = open(&args.data_dir)?;
-    let write = |path: &PathBuf, bytes: &[u8]| {
-        std::fs::write(path, bytes).map_err(|source| CollectorError::File {
-            path: path.clone(),
-            source,
-        })
-    };
-    if let Some(path) = &args.csv {
-        let (bytes, rows) = crate::export::responses_csv(&connection, questionnaire)?;
-        write(path, &bytes)?;
-        println!("{}: {rows} responses", path.display());
-    }
-    if let Some(path) = &args.codebook {
-        let bytes = crate::export::codebook_csv(questionnaire, &args.language)?;
-        write(path, &bytes)?;
-        println!("{}: codebook ({})", path.display(), args.language);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -7,11 +7,10 @@ use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
 
-use crate::app::{router, router_with_intake};
-use crate::batches::Intake;
-use crate::cli::ServeArgs;
-use crate::dist::Dist;
+use super::static_files::Dist;
+use super::{router, router_with_intake};
 use crate::error::CollectorError;
+use crate::store::intake::Intake;
 
 /// What the stdout announcement starts with; the bound URL follows it.
 pub const LISTENING_PREFIX: &str = "Doorstep collector listening on ";
@@ -36,24 +35,11 @@ pub fn parse_listening_line(line: &str) -> Option<SocketAddr> {
         .ok()
 }
 
-/// `collector serve`: checks the build, creates the data folder, binds, prints the
-/// [`listening_line`] and serves until Ctrl-C or SIGTERM.
-pub async fn serve(args: &ServeArgs) -> Result<(), CollectorError> {
-    let dist = Dist::open(&args.dist)?;
-    // Before anything is announced, so an early Ctrl-C or SIGTERM still stops cleanly.
-    let shutdown = shutdown_signal();
-    std::fs::create_dir_all(&args.data_dir).map_err(|source| CollectorError::DataDir {
-        path: args.data_dir.clone(),
-        source,
-    })?;
-    let intake = Intake::open(&args.data_dir)?;
-    let listener = TcpListener::bind(args.addr)
+/// Binds `addr`, failing with [`CollectorError::Bind`] (most often: the port is taken).
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, CollectorError> {
+    TcpListener::bind(addr)
         .await
-        .map_err(|source| CollectorError::Bind {
-            addr: args.addr,
-            source,
-        })?;
-    serve_on(listener, dist, Some(intake), shutdown).await
+        .map_err(|source| CollectorError::Bind { addr, source })
 }
 
 /// Serves `dist` on an already bound listener until `shutdown` completes, then finishes

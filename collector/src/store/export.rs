@@ -4,7 +4,7 @@ use rusqlite::Connection;
 use survey::questionnaire::LanguageCode;
 use survey::{Questionnaire, Response};
 
-use crate::db::DbError;
+use super::DbError;
 
 /// Why the export failed.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,153 @@
+//! What each subcommand does, once clap has parsed it: `serve` puts the store behind the
+//! HTTP surface; `token`, `import` and `export` work on the store directly; `bench` is
+//! its own file.
+
+use std::path::PathBuf;
+
+use super::{bench, Cli, Command, ExportArgs, ImportArgs, ServeArgs, TokenAction, TokenArgs};
+use crate::error::CollectorError;
+use crate::http::server::{bind, serve_on, shutdown_signal};
+use crate::http::static_files::Dist;
+use crate::store;
+use crate::store::intake::{self, shipped_questionnaires, Intake, Source};
+
+/// Runs the parsed command to completion.
+pub async fn run(cli: Cli) -> Result<(), CollectorError> {
+    match cli.command {
+        Command::Serve(args) => serve(&args).await,
+        Command::Token(args) => token(&args),
+        Command::Import(args) => import(&args),
+        Command::Export(args) => export(&args),
+        Command::Bench(args) => {
+            bench::run(&args.data_dir, args.responses, args.batch_size, args.step)
+        }
+    }
+}
+
+/// `collector serve`: checks the build, opens the database (creating the data folder),
+/// binds, prints the listening line and serves until Ctrl-C or SIGTERM.
+async fn serve(args: &ServeArgs) -> Result<(), CollectorError> {
+    let dist = Dist::open(&args.dist)?;
+    // Before anything is announced, so an early Ctrl-C or SIGTERM still stops cleanly.
+    let shutdown = shutdown_signal();
+    let intake = Intake::open(&args.data_dir)?;
+    let listener = bind(args.addr).await?;
+    serve_on(listener, dist, Some(intake), shutdown).await
+}
+
+fn token(args: &TokenArgs) -> Result<(), CollectorError> {
+    let connection = store::open(&args.data_dir)?;
+    match &args.action {
+        TokenAction::Add { agency } => {
+            let agencies: Vec<String> = shipped_questionnaires()?
+                .iter()
+                .flat_map(|q| q.agencies.iter().map(|a| a.code.clone()))
+                .collect();
+            let (id, token) = store::tokens::add(&connection, agency, &agencies)?;
+            tracing::info!(token_id = id, agency = %agency, "token added");
+            println!("{token}");
+            eprintln!(
+                "Token {id} for {agency}. Give it to the agency's workers (Settings → Change set-up → Upload token). \
+                 It is shown only now: the collector keeps only its hash."
+            );
+        }
+        TokenAction::List => {
+            println!(
+                "{:>4}  {:<24}  {:<14}  {:<24}  revoked",
+                "id", "agency", "starts with", "made"
+            );
+            for token in store::tokens::list(&connection)? {
+                println!(
+                    "{:>4}  {:<24}  {:<14}  {:<24}  {}",
+                    token.id,
+                    token.agency,
+                    token.prefix,
+                    token.created,
+                    token.revoked.as_deref().unwrap_or("-")
+                );
+            }
+        }
+        TokenAction::Revoke { id } => {
+            store::tokens::revoke(&connection, *id)?;
+            tracing::info!(token_id = id, "token revoked");
+            println!("token {id} revoked");
+        }
+    }
+    Ok(())
+}
+
+fn import(args: &ImportArgs) -> Result<(), CollectorError> {
+    let questionnaires = shipped_questionnaires()?;
+    let mut connection = store::open(&args.data_dir)?;
+    let mut rejected = 0;
+    for path in &args.files {
+        let result = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| intake::verify(&bytes, &questionnaires).map_err(|e| e.to_string()))
+            .and_then(|batch| {
+                intake::store(&mut connection, &batch, Source::Import).map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(receipt) => {
+                tracing::info!(
+                    batch = %receipt.batch,
+                    accepted = receipt.accepted,
+                    already_present = receipt.already_present,
+                    file = %path.display(),
+                    "batch imported"
+                );
+                println!(
+                    "{}: batch {}: {} new, {} already present; visits {} new, {} already present",
+                    path.display(),
+                    receipt.batch,
+                    receipt.accepted,
+                    receipt.already_present,
+                    receipt.visits_accepted,
+                    receipt.visits_already_present
+                );
+            }
+            Err(reason) => {
+                rejected += 1;
+                tracing::warn!(file = %path.display(), %reason, "batch file rejected");
+                eprintln!("{}: rejected: {reason}", path.display());
+            }
+        }
+    }
+    if rejected > 0 {
+        return Err(CollectorError::ImportRejected {
+            rejected,
+            total: args.files.len(),
+        });
+    }
+    Ok(())
+}
+
+fn export(args: &ExportArgs) -> Result<(), CollectorError> {
+    if args.csv.is_none() && args.codebook.is_none() {
+        return Err(CollectorError::Usage(
+            "say what to write: --csv OUT and/or --codebook OUT".into(),
+        ));
+    }
+    let questionnaires = shipped_questionnaires()?;
+    let questionnaire = questionnaires
+        .first()
+        .ok_or_else(|| CollectorError::Usage("no questionnaire shipped".into()))?;
+    let connection = store::open(&args.data_dir)?;
+    let write = |path: &PathBuf, bytes: &[u8]| {
+        std::fs::write(path, bytes).map_err(|source| CollectorError::File {
+            path: path.clone(),
+            source,
+        })
+    };
+    if let Some(path) = &args.csv {
+        let (bytes, rows) = store::export::responses_csv(&connection, questionnaire)?;
+        write(path, &bytes)?;
+        println!("{}: {rows} responses", path.display());
+    }
+    if let Some(path) = &args.codebook {
+        let bytes = store::export::codebook_csv(questionnaire, &args.language)?;
+        write(path, &bytes)?;
+        println!("{}: codebook ({})", path.display(), args.language);
+    }
+    Ok(())
+}
