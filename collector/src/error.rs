@@ -29,11 +29,11 @@ pub enum CollectorError {
         source: std::io::Error,
     },
 
-    /// The database or the questionnaire could not be opened.
+    /// The shipped questionnaire does not load, or `serve` could not open its database.
     #[error(transparent)]
     Intake(#[from] crate::store::intake::IntakeError),
 
-    /// A database operation of a subcommand failed.
+    /// A subcommand's data folder or database could not be opened, or a query failed.
     #[error(transparent)]
     Db(#[from] crate::store::DbError),
 
@@ -45,7 +45,7 @@ pub enum CollectorError {
     #[error(transparent)]
     Export(#[from] crate::store::export::ExportError),
 
-    /// A file could not be read or written.
+    /// A file could not be written (`export`'s output).
     #[error("{}: {source}", path.display())]
     File {
         /// The file.
@@ -63,7 +63,8 @@ pub enum CollectorError {
         total: usize,
     },
 
-    /// Nothing to do: a subcommand was given no work.
+    /// A subcommand cannot do what was asked: it was given no work, the build ships no
+    /// questionnaire, or a `bench` step failed.
     #[error("{0}")]
     Usage(String),
 

@@ -1,7 +1,8 @@
 //! `collector bench`: how fast batches go in, and whether that stays flat as the tables
-//! grow. The same path as an upload (verify with the engine's parser, then store in one
-//! transaction), on a fresh SQLite file; the batches are made beforehand so only intake
-//! is timed. Prints figures; asserts nothing.
+//! grow. The same path as an import, and as an upload once its token is checked (verify
+//! with the engine's parser, then store in one transaction), on a fresh SQLite file; each
+//! batch is made before its clock starts, so only intake is timed. Prints figures;
+//! asserts nothing.
 
 use std::path::Path;
 use std::time::{Duration, Instant};

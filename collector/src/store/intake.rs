@@ -60,7 +60,7 @@ impl Intake {
 /// Why the intake could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
-    /// The database could not be opened.
+    /// The data folder or the database could not be opened.
     #[error(transparent)]
     Db(#[from] DbError),
     /// The shipped questionnaire does not load (a broken build).
@@ -122,7 +122,8 @@ pub enum IngestError {
     /// Not JSON, or not a batch at all.
     #[error("{0}")]
     Malformed(String),
-    /// A batch, but the engine's checks reject it.
+    /// A batch, but the engine's checks reject it (or, when storing, one of its responses
+    /// does not write back as JSON).
     #[error("{0}")]
     Invalid(String),
     /// The database failed; nothing was stored.

@@ -1,7 +1,7 @@
 //! Agency upload tokens: made at random, shown once, stored only as a SHA-256 hash, and
 //! checked in constant time.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -125,14 +125,6 @@ pub fn agency_of(connection: &Connection, token: &str) -> Result<Option<String>,
         }
     }
     Ok(found)
-}
-
-/// Whether token `id` exists (for messages).
-pub fn exists(connection: &Connection, id: i64) -> Result<bool, TokenError> {
-    Ok(connection
-        .query_row("SELECT 1 FROM tokens WHERE id = ?1", [id], |_| Ok(()))
-        .optional()?
-        .is_some())
 }
 
 #[cfg(test)]
