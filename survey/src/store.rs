@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::questionnaire::LanguageCode;
 use crate::record::{
-    AreaCode, Assignment, BatchId, Response, ResponseId, ResponseStatus, Timestamp, Visit,
-    VisitId,
+    AreaCode, Assignment, BatchId, Response, ResponseId, ResponseStatus, Timestamp, Visit, VisitId,
 };
 use crate::wire::Receipt;
 
@@ -37,6 +36,9 @@ pub trait Store {
 
     /// Saves a visit, door note included, replacing any with the same id.
     fn put_visit(&mut self, visit: &Visit) -> Result<(), Self::Error>;
+
+    /// The visit with `id`, if stored.
+    fn visit(&self, id: VisitId) -> Result<Option<Visit>, Self::Error>;
 
     /// Every stored visit, newest first (by `time`, then by id).
     fn visits(&self) -> Result<Vec<Visit>, Self::Error>;
@@ -247,6 +249,10 @@ impl Store for MemoryStore {
         self.room_for_new(!self.visits.contains_key(&visit.id))?;
         self.visits.insert(visit.id, visit.clone());
         Ok(())
+    }
+
+    fn visit(&self, id: VisitId) -> Result<Option<Visit>, Self::Error> {
+        Ok(self.visits.get(&id).cloned())
     }
 
     fn visits(&self) -> Result<Vec<Visit>, Self::Error> {
@@ -690,11 +696,18 @@ pub mod contract {
         ensure(CHECK, listed == vec![visit.clone()], || {
             format!("listed {listed:?}")
         })?;
+        let one = io(CHECK, store.visit(visit.id))?;
+        ensure(CHECK, one.as_ref() == Some(&visit), || {
+            format!("read {one:?}")
+        })?;
         let deleted = io(CHECK, store.delete_visit(visit.id))?;
         let listed = io(CHECK, store.visits())?;
-        ensure(CHECK, deleted && listed.is_empty(), || {
-            format!("after delete: {listed:?}")
-        })
+        let gone = io(CHECK, store.visit(visit.id))?;
+        ensure(
+            CHECK,
+            deleted && listed.is_empty() && gone.is_none(),
+            || format!("after delete: {listed:?}, {gone:?}"),
+        )
     }
 
     /// Batch records read back as written, newest first by the time they were made.
@@ -788,6 +801,9 @@ mod tests {
             }
             fn put_visit(&mut self, v: &Visit) -> Result<(), Self::Error> {
                 self.0.put_visit(v)
+            }
+            fn visit(&self, id: VisitId) -> Result<Option<Visit>, Self::Error> {
+                self.0.visit(id)
             }
             fn visits(&self) -> Result<Vec<Visit>, Self::Error> {
                 self.0.visits()

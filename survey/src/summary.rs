@@ -149,6 +149,9 @@ mod tests {
         );
         assert_eq!(counts.contact_rate(), Some(67));
         assert_eq!(VisitCounts::default().contact_rate(), None);
-        assert_eq!(VisitCounts::of([VisitOutcome::NoAnswer]).contact_rate(), Some(0));
+        assert_eq!(
+            VisitCounts::of([VisitOutcome::NoAnswer]).contact_rate(),
+            Some(0)
+        );
     }
 }
