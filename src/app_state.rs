@@ -1,14 +1,15 @@
 //! What every screen shares: the questionnaire, the worker's set-up, and the one way the
-//! app writes responses and visits (so a failed write is caught, kept and reported in
-//! one place).
+//! app writes responses, visits and batch records (so a failed write is caught, kept and
+//! reported in one place). It is also a [`Store`], so the hand-in's generic code writes
+//! through the same path as the screens.
 
 use leptos::prelude::*;
-use survey::store::ResponseSummary;
-use survey::{Questionnaire, Response, ResponseId, Store, Visit, VisitId};
+use survey::store::{BatchRecord, ResponseSummary};
+use survey::{BatchId, Questionnaire, Response, ResponseId, Store, Visit, VisitId};
 
-use crate::local_store::LocalStore;
+use crate::device::LocalStore;
+use crate::platform::local_storage::StorageError;
 use crate::setup::{self, SetUp};
-use crate::storage::StorageError;
 
 /// Shared state, provided by the app as context (`expect_context::<AppState>()`).
 #[derive(Clone, Copy)]
@@ -86,9 +87,9 @@ impl AppState {
         LocalStore.response(id)
     }
 
-    /// Writes one response (only that one). On failure it is kept in memory and the
-    /// banner says what to do; returns whether it was written.
-    pub fn save_response(&self, response: &Response) -> bool {
+    /// Writes one response (only that one). On failure it is kept in memory, the banner
+    /// says what to do, and the error is returned.
+    pub fn save_response(&self, response: &Response) -> Result<(), StorageError> {
         match LocalStore.put_response(response) {
             Ok(()) => {
                 let was_unsaved = self
@@ -99,27 +100,27 @@ impl AppState {
                     self.save_problem.set(None);
                 }
                 self.changed();
-                true
+                Ok(())
             }
             Err(error) => {
                 self.unsaved.set(Some(response.clone()));
                 self.save_problem
                     .set(Some(SaveProblem::of(&error, "the latest answer")));
-                false
+                Err(error)
             }
         }
     }
 
-    /// Tries again to write the response kept in memory.
-    pub fn retry_save(&self) -> bool {
+    /// Tries again to write the response kept in memory (nothing to do if there is none).
+    pub fn retry_save(&self) -> Result<(), StorageError> {
         match self.unsaved.get_untracked() {
             Some(response) => self.save_response(&response),
-            None => true,
+            None => Ok(()),
         }
     }
 
-    /// Removes a response from the device.
-    pub fn delete_response(&self, id: ResponseId) -> Result<(), StorageError> {
+    /// Removes a response from the device (and from memory); `true` if it was stored.
+    pub fn delete_response(&self, id: ResponseId) -> Result<bool, StorageError> {
         if self
             .unsaved
             .with_untracked(|u| u.as_ref().map(|r| r.id) == Some(id))
@@ -127,9 +128,9 @@ impl AppState {
             self.unsaved.set(None);
             self.save_problem.set(None);
         }
-        LocalStore.delete_response(id)?;
+        let existed = LocalStore.delete_response(id)?;
         self.changed();
-        Ok(())
+        Ok(existed)
     }
 
     /// Every response's summary, newest first (tracked: runs again after writes).
@@ -162,5 +163,66 @@ impl AppState {
     pub fn visits(&self) -> Result<Vec<Visit>, StorageError> {
         self.track();
         LocalStore.visits()
+    }
+
+    /// Every batch made on this tablet, newest first (tracked).
+    pub fn batch_records(&self) -> Result<Vec<BatchRecord>, StorageError> {
+        self.track();
+        LocalStore.batch_records()
+    }
+}
+
+/// The same writes and reads as the methods above, for code generic over [`Store`].
+impl Store for AppState {
+    type Error = StorageError;
+
+    fn put_response(&mut self, response: &Response) -> Result<(), StorageError> {
+        self.save_response(response)
+    }
+
+    fn response(&self, id: ResponseId) -> Result<Option<Response>, StorageError> {
+        AppState::response(self, id)
+    }
+
+    fn responses(&self) -> Result<Vec<ResponseSummary>, StorageError> {
+        self.summaries()
+    }
+
+    fn delete_response(&mut self, id: ResponseId) -> Result<bool, StorageError> {
+        AppState::delete_response(self, id)
+    }
+
+    fn put_visit(&mut self, visit: &Visit) -> Result<(), StorageError> {
+        self.save_visit(visit)
+    }
+
+    fn visit(&self, id: VisitId) -> Result<Option<Visit>, StorageError> {
+        AppState::visit(self, id)
+    }
+
+    fn visits(&self) -> Result<Vec<Visit>, StorageError> {
+        AppState::visits(self)
+    }
+
+    fn delete_visit(&mut self, id: VisitId) -> Result<bool, StorageError> {
+        let existed = LocalStore.delete_visit(id)?;
+        self.changed();
+        Ok(existed)
+    }
+
+    fn put_batch_record(&mut self, record: &BatchRecord) -> Result<(), StorageError> {
+        LocalStore.put_batch_record(record)?;
+        self.changed();
+        Ok(())
+    }
+
+    fn batch_records(&self) -> Result<Vec<BatchRecord>, StorageError> {
+        AppState::batch_records(self)
+    }
+
+    fn delete_batch_record(&mut self, id: BatchId) -> Result<bool, StorageError> {
+        let existed = LocalStore.delete_batch_record(id)?;
+        self.changed();
+        Ok(existed)
     }
 }

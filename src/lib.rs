@@ -1,36 +1,37 @@
 //! Doorstep: the app a worker uses at residents' doors, built with Leptos (CSR) into
 //! WebAssembly. `main.rs` only mounts [`App`].
+//!
+//! Folders follow a worker's day, each holding its screen beside its logic: [`setup`],
+//! [`today`] (the door log), [`interview`], [`interviews`] (the list), [`hand_in`],
+//! [`settings`]. Beneath them, [`device`] is what is kept on the tablet and [`platform`]
+//! is the browser; [`ui`] holds what every screen shares, [`routes`] the screens'
+//! addresses and [`app_state`] the state they share.
 
 pub mod app_state;
-pub mod build_info;
-pub mod clock;
-pub mod components;
-pub mod connection;
-pub mod device_storage;
-pub mod download;
-pub mod focus;
+pub mod device;
 pub mod hand_in;
 pub mod interview;
-pub mod local_store;
-pub mod outbox;
-pub mod pages;
-pub mod pwa;
+pub mod interviews;
+pub mod platform;
 pub mod routes;
+pub mod settings;
 pub mod setup;
-pub mod storage;
-pub mod sync;
 pub mod today;
-pub mod words;
+pub mod ui;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use app_state::AppState;
-use components::{AppHeader, SaveBanner, UpdateBanner};
-use pages::{
-    InterviewPage, NotFoundPage, ResponsesPage, SendPage, SetUpPage, SettingsPage, TodayPage,
-};
+use hand_in::{HandInPage, Uploads};
+use interview::InterviewPage;
+use interviews::InterviewsPage;
+use platform::{connection, focus, pwa};
 use routes::{Navigator, Page};
+use settings::SettingsPage;
+use setup::SetUpPage;
+use today::TodayPage;
+use ui::{AppHeader, NotFoundPage, SaveBanner, UpdateBanner};
 
 /// The whole app: shared state as context, the header, the banners and the screens.
 #[component]
@@ -42,7 +43,7 @@ pub fn App() -> impl IntoView {
     provide_context(pwa::start());
     spawn_local(async {
         // Not fatal: the settings panel shows the storage state either way.
-        let _ = device_storage::on_first_run().await;
+        let _ = device::settings::on_first_run().await;
     });
     focus_heading_on_navigation(navigator);
 
@@ -53,10 +54,10 @@ pub fn App() -> impl IntoView {
     };
     let app = AppState::new(questionnaire);
     provide_context(app);
-    provide_context(sync::Uploads::start(app, Some(online)));
+    provide_context(Uploads::start(app, Some(online)));
     // Interviews handed in long enough ago leave the tablet (never before their receipt).
     // Not fatal: they are tried again at the next start.
-    let _ = outbox::clear_expired(&app, outbox::retention_days(), clock::now());
+    let _ = hand_in::clear_expired(&app);
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -73,9 +74,9 @@ pub fn App() -> impl IntoView {
                     _ if needs_setup => view! { <SetUpPage/> }.into_any(),
                     Some(Page::Today) => view! { <TodayPage/> }.into_any(),
                     Some(Page::SetUp) => view! { <SetUpPage/> }.into_any(),
-                    Some(Page::Responses) => view! { <ResponsesPage/> }.into_any(),
+                    Some(Page::Interviews) => view! { <InterviewsPage/> }.into_any(),
+                    Some(Page::HandIn) => view! { <HandInPage/> }.into_any(),
                     Some(Page::Settings) => view! { <SettingsPage/> }.into_any(),
-                    Some(Page::Send) => view! { <SendPage/> }.into_any(),
                     Some(Page::Interview(id, step)) => view! { <InterviewPage id=id step=step/> }.into_any(),
                     None => view! { <NotFoundPage/> }.into_any(),
                 }

@@ -16,12 +16,12 @@ pub enum Page {
     Today,
     /// `/setup`: who and where the worker is, and where to hand in.
     SetUp,
-    /// `/responses`: every interview on the device.
-    Responses,
+    /// `/interviews`: every interview on the device.
+    Interviews,
+    /// `/hand-in`: hand in completed interviews (upload or export a file).
+    HandIn,
     /// `/settings`: set-up, storage on the device and the app version.
     Settings,
-    /// `/send`: hand in completed interviews (upload or export a file).
-    Send,
     /// `/interview/<id>…`: one interview.
     Interview(ResponseId, Step),
 }
@@ -41,13 +41,16 @@ pub enum Step {
 
 impl Page {
     /// The screen at `path` (a URL's path, without query or fragment), if there is one.
+    /// The addresses of app version 0.1.0 (`/responses`, `/send`) lead to their screens
+    /// too, so a tablet updated while showing one does not land on "no such screen";
+    /// [`start`] then shows the screen's own address.
     pub fn from_path(path: &str) -> Option<Page> {
         match path.trim_end_matches('/') {
             "" | "/index.html" => Some(Page::Today),
             "/setup" => Some(Page::SetUp),
-            "/responses" => Some(Page::Responses),
+            "/interviews" | "/responses" => Some(Page::Interviews),
+            "/hand-in" | "/send" => Some(Page::HandIn),
             "/settings" => Some(Page::Settings),
-            "/send" => Some(Page::Send),
             other => {
                 let rest = other.strip_prefix("/interview/")?;
                 let mut parts = rest.split('/');
@@ -75,9 +78,9 @@ impl Page {
         match self {
             Page::Today => "/".to_owned(),
             Page::SetUp => "/setup".to_owned(),
-            Page::Responses => "/responses".to_owned(),
+            Page::Interviews => "/interviews".to_owned(),
+            Page::HandIn => "/hand-in".to_owned(),
             Page::Settings => "/settings".to_owned(),
-            Page::Send => "/send".to_owned(),
             Page::Interview(id, Step::Resume) => format!("/interview/{id}"),
             Page::Interview(id, Step::Section(index)) => {
                 format!("/interview/{id}/section/{}", index + 1)
@@ -143,6 +146,13 @@ impl Navigator {
     }
 }
 
+/// Whether `path` is `page`'s own address (or the same with a trailing `/` or as
+/// `index.html`, which the browser shows as they are).
+fn is_own_path(page: Page, path: &str) -> bool {
+    let own = page.path();
+    path == own || path.trim_end_matches('/') == own.trim_end_matches('/') || path == "/index.html"
+}
+
 fn current_path() -> String {
     web_sys::window()
         .and_then(|window| window.location().pathname().ok())
@@ -151,7 +161,14 @@ fn current_path() -> String {
 
 /// Reads the address the app was opened at and follows the back and forward buttons.
 pub fn start() -> Navigator {
-    let (current, set_current) = signal(Page::from_path(&current_path()));
+    let opened = Page::from_path(&current_path());
+    if let Some(page) = opened.filter(|page| !is_own_path(*page, &current_path())) {
+        // An old address: show the screen's own, without a second history entry.
+        if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&page.path()));
+        }
+    }
+    let (current, set_current) = signal(opened);
     let _ = window_event_listener(ev::popstate, move |_| {
         set_current.set(Page::from_path(&current_path()));
     });
@@ -203,9 +220,9 @@ mod tests {
         for page in [
             Page::Today,
             Page::SetUp,
-            Page::Responses,
+            Page::Interviews,
+            Page::HandIn,
             Page::Settings,
-            Page::Send,
             Page::Interview(id(), Step::Resume),
             Page::Interview(id(), Step::Section(0)),
             Page::Interview(id(), Step::Section(6)),
@@ -228,6 +245,16 @@ mod tests {
         assert_eq!(Page::from_path("/settings/"), Some(Page::Settings));
         assert_eq!(Page::from_path("/index.html"), Some(Page::Today));
         assert_eq!(Page::from_path(""), Some(Page::Today));
+    }
+
+    #[test]
+    fn old_addresses_lead_to_their_screens_which_have_addresses_of_their_own() {
+        assert_eq!(Page::from_path("/responses"), Some(Page::Interviews));
+        assert_eq!(Page::from_path("/send"), Some(Page::HandIn));
+        assert!(!super::is_own_path(Page::HandIn, "/send"));
+        assert!(super::is_own_path(Page::HandIn, "/hand-in"));
+        assert!(super::is_own_path(Page::Settings, "/settings/"));
+        assert!(super::is_own_path(Page::Today, "/index.html"));
     }
 
     #[test]

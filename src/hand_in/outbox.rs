@@ -1,0 +1,480 @@
+//! The tablet's side of handing in, over any [`Store`]: which completed interviews wait,
+//! the batch made from them (remembered as a [`BatchRecord`]), what a receipt marks, and
+//! clearing handed-in interviews after the retention period. Nothing here touches the
+//! browser, so it is tested natively with [`survey::MemoryStore`].
+//!
+//! The promises: a response leaves the tablet only after a receipt naming its batch, and
+//! a receipt for another batch marks nothing.
+
+use std::collections::BTreeSet;
+
+use survey::record::{QuestionnaireRef, ResponseStatus, Timestamp};
+use survey::store::BatchRecord;
+use survey::wire::{Receipt, MAX_BATCH_RESPONSES};
+use survey::{
+    Assignment, Batch, BatchError, BatchId, Questionnaire, Response, ResponseId, Store, Visit,
+    VisitId,
+};
+
+/// Why a batch could not be made or a receipt applied.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HandInError<E> {
+    /// Set-up is not done (no worker or agency to put on the batch).
+    #[error("set up this tablet first")]
+    NotSetUp,
+    /// No completed interview waits.
+    #[error("no completed interviews wait to be handed in")]
+    NothingWaiting,
+    /// The receipt names another batch: it confirms nothing of this one.
+    #[error("the collector's receipt is for batch {receipt}, not for batch {batch}")]
+    NotThisBatch {
+        /// The batch sent.
+        batch: BatchId,
+        /// The batch the receipt names.
+        receipt: BatchId,
+    },
+    /// Storage could not be read or written.
+    #[error("{0}")]
+    Storage(E),
+    /// The batch could not be made (a bug, not the worker's doing).
+    #[error("the batch could not be made: {0}")]
+    Batch(BatchError),
+}
+
+/// The id and time a new batch gets, if one is needed (the caller draws them from the
+/// browser's clock and random numbers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewBatch {
+    /// The id it will have.
+    pub id: BatchId,
+    /// When it is made.
+    pub created: Timestamp,
+}
+
+/// Completed interviews not yet confirmed by a receipt, oldest first, at most
+/// [`MAX_BATCH_RESPONSES`].
+pub fn waiting<S: Store>(store: &S) -> Result<Vec<Response>, S::Error> {
+    let mut responses = store.responses_with_status(ResponseStatus::Complete)?;
+    responses.reverse();
+    responses.truncate(MAX_BATCH_RESPONSES);
+    Ok(responses)
+}
+
+/// Visits whose outcome no receipt has confirmed yet, oldest first.
+fn visits_waiting<S: Store>(store: &S) -> Result<Vec<Visit>, S::Error> {
+    let mut visits = store.visits()?;
+    visits.retain(|visit| visit.uploaded.is_none());
+    visits.reverse();
+    Ok(visits)
+}
+
+/// The batch to hand in now: every completed interview that waits and every visit
+/// outcome not yet confirmed. An earlier batch with exactly the same content (exported
+/// or tried before, no receipt yet) is reused, so the collector sees one batch id;
+/// otherwise a new one is made as `new` says. Each response is marked with the batch.
+pub fn prepare<S: Store>(
+    store: &mut S,
+    questionnaire: &Questionnaire,
+    assignment: &Assignment,
+    new: NewBatch,
+) -> Result<(BatchRecord, Batch), HandInError<S::Error>> {
+    let responses = waiting(store).map_err(HandInError::Storage)?;
+    if responses.is_empty() {
+        return Err(HandInError::NothingWaiting);
+    }
+    let visits = visits_waiting(store).map_err(HandInError::Storage)?;
+    let response_ids: Vec<ResponseId> = responses.iter().map(|r| r.id).collect();
+    let visit_ids: Vec<VisitId> = visits.iter().map(|v| v.id).collect();
+    let earlier = store
+        .batch_records()
+        .map_err(HandInError::Storage)?
+        .into_iter()
+        .find(|record| covers(record, &response_ids, &visit_ids));
+    let record = match earlier {
+        Some(record) => record,
+        None => {
+            let record = BatchRecord {
+                id: new.id,
+                created: new.created,
+                assignment: assignment.clone(),
+                responses: response_ids,
+                visits: visit_ids,
+                exported: None,
+                receipt: None,
+            };
+            store
+                .put_batch_record(&record)
+                .map_err(HandInError::Storage)?;
+            record
+        }
+    };
+    let batch = build(questionnaire, &record, responses.clone(), &visits)?;
+    for mut response in responses {
+        if response.batch != Some(record.id) {
+            // Only complete responses wait, so marking them cannot fail.
+            if response.mark_exported(record.id).is_ok() {
+                store
+                    .put_response(&response)
+                    .map_err(HandInError::Storage)?;
+            }
+        }
+    }
+    Ok((record, batch))
+}
+
+/// Builds again the batch `record` names, from what is still on the tablet.
+pub fn rebuild<S: Store>(
+    store: &S,
+    questionnaire: &Questionnaire,
+    record: &BatchRecord,
+) -> Result<Batch, HandInError<S::Error>> {
+    let mut responses = Vec::new();
+    for id in &record.responses {
+        if let Some(response) = store.response(*id).map_err(HandInError::Storage)? {
+            responses.push(response);
+        }
+    }
+    let visits = store.visits().map_err(HandInError::Storage)?;
+    build(questionnaire, record, responses, &visits)
+}
+
+/// Notes that `record` was saved as a file at `now`.
+pub fn mark_exported<S: Store>(
+    store: &mut S,
+    record: &mut BatchRecord,
+    now: Timestamp,
+) -> Result<(), S::Error> {
+    record.exported = Some(now);
+    store.put_batch_record(record)
+}
+
+/// The collector confirmed a batch with `receipt`. If it names `record`'s batch, the
+/// batch's responses become uploaded and its visits confirmed (each written once), and
+/// the receipt is kept; a receipt for another batch marks nothing.
+pub fn apply_receipt<S: Store>(
+    store: &mut S,
+    record: &mut BatchRecord,
+    receipt: Receipt,
+    now: Timestamp,
+) -> Result<(), HandInError<S::Error>> {
+    if receipt.batch != record.id {
+        return Err(HandInError::NotThisBatch {
+            batch: record.id,
+            receipt: receipt.batch,
+        });
+    }
+    for id in &record.responses {
+        if let Some(mut response) = store.response(*id).map_err(HandInError::Storage)? {
+            if response.mark_uploaded(now).is_ok() {
+                store
+                    .put_response(&response)
+                    .map_err(HandInError::Storage)?;
+            }
+        }
+    }
+    for id in &record.visits {
+        if let Some(mut visit) = store.visit(*id).map_err(HandInError::Storage)? {
+            if visit.uploaded.is_none() {
+                visit.uploaded = Some(now);
+                store.put_visit(&visit).map_err(HandInError::Storage)?;
+            }
+        }
+    }
+    record.receipt = Some(receipt);
+    store.put_batch_record(record).map_err(HandInError::Storage)
+}
+
+/// Removes interviews handed in (receipt received) more than `days` ago, visits
+/// confirmed as long ago, and receipted batch records none of whose interviews is left.
+/// Never a response without a receipt. Returns how many interviews were removed.
+pub fn clear_expired<S: Store>(
+    store: &mut S,
+    days: u16,
+    now: Timestamp,
+) -> Result<usize, S::Error> {
+    let cutoff = Timestamp(now.0 - i64::from(days) * 86_400_000);
+    let mut removed = 0;
+    let mut kept = BTreeSet::new();
+    for summary in store.summaries_with_status(ResponseStatus::Uploaded)? {
+        if summary.updated < cutoff {
+            store.delete_response(summary.id)?;
+            removed += 1;
+        } else {
+            kept.insert(summary.id);
+        }
+    }
+    for visit in store.visits()? {
+        if visit.uploaded.is_some_and(|at| at < cutoff) {
+            store.delete_visit(visit.id)?;
+        }
+    }
+    for record in store.batch_records()? {
+        // A receipted batch's responses are all uploaded: once none is kept, nothing of
+        // the batch is left on the tablet.
+        if record.receipt.is_some() && !record.responses.iter().any(|id| kept.contains(id)) {
+            store.delete_batch_record(record.id)?;
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether `record` (not yet receipted) still covers exactly what waits to be handed in,
+/// so uploading or exporting again reuses its id and the collector sees one batch.
+fn covers(record: &BatchRecord, waiting: &[ResponseId], visits: &[VisitId]) -> bool {
+    record.receipt.is_none() && record.responses == waiting && record.visits == visits
+}
+
+/// The batch `record` names, built from `responses` and the visits on the tablet.
+/// Responses uploaded since are sent as they were completed.
+fn build<E>(
+    questionnaire: &Questionnaire,
+    record: &BatchRecord,
+    responses: Vec<Response>,
+    visits: &[Visit],
+) -> Result<Batch, HandInError<E>> {
+    let responses = responses
+        .into_iter()
+        .map(|mut response| {
+            if response.status == ResponseStatus::Uploaded {
+                response.status = ResponseStatus::Complete;
+            }
+            response
+        })
+        .collect();
+    let visits = record
+        .visits
+        .iter()
+        .filter_map(|id| visits.iter().find(|v| v.id == *id))
+        .map(Visit::outcome_record)
+        .collect();
+    Batch::new(
+        record.id,
+        record.created,
+        &record.assignment,
+        QuestionnaireRef::of(questionnaire),
+        responses,
+        visits,
+    )
+    .map_err(HandInError::Batch)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use survey::record::{DoorNote, VisitOutcome};
+    use survey::MemoryStore;
+
+    const DAY: i64 = 86_400_000;
+    const NOW: i64 = 1_795_400_000_000;
+
+    fn questionnaire() -> Questionnaire {
+        survey::shipped::shared_questionnaire().unwrap()
+    }
+
+    /// A tablet with `complete` completed interviews (the `n`-th completed `n` minutes
+    /// after the first), one draft and two visits.
+    fn tablet(q: &Questionnaire, complete: usize) -> MemoryStore {
+        let mut store = MemoryStore::new();
+        for index in 0..complete {
+            let mut response = survey::sample::complete_response(q, index).unwrap();
+            response.updated = Timestamp(NOW + i64::try_from(index).unwrap() * 60_000);
+            store.put_response(&response).unwrap();
+        }
+        let mut draft = survey::sample::complete_response(q, 99).unwrap();
+        draft.reopen(Timestamp(NOW)).unwrap();
+        store.put_response(&draft).unwrap();
+        for n in 1..=2 {
+            store
+                .put_visit(&Visit {
+                    id: VisitId::from_random_bytes([n; 16]),
+                    time: Timestamp(NOW + i64::from(n)),
+                    area: "E05009370".into(),
+                    outcome: VisitOutcome::CallBack,
+                    attempt: 1,
+                    door_note: Some(DoorNote::new("green gate")),
+                    follows: None,
+                    uploaded: None,
+                })
+                .unwrap();
+        }
+        store
+    }
+
+    fn new_batch(n: u8) -> NewBatch {
+        NewBatch {
+            id: BatchId::from_random_bytes([n; 16]),
+            created: Timestamp(NOW + DAY / 2),
+        }
+    }
+
+    fn receipt_for(record: &BatchRecord) -> Receipt {
+        Receipt {
+            batch: record.id,
+            accepted: u32::try_from(record.responses.len()).unwrap(),
+            already_present: 0,
+            visits_accepted: u32::try_from(record.visits.len()).unwrap(),
+            visits_already_present: 0,
+        }
+    }
+
+    fn statuses(store: &MemoryStore) -> Vec<ResponseStatus> {
+        let mut statuses: Vec<_> = store
+            .responses()
+            .unwrap()
+            .iter()
+            .map(|s| s.status)
+            .collect();
+        statuses.sort_by_key(|s| s.as_str());
+        statuses
+    }
+
+    #[test]
+    fn a_batch_holds_every_completed_interview_oldest_first_and_marks_them() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 3);
+        let assignment = survey::sample::assignment(&q, 0);
+        let (record, batch) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        assert_eq!(batch.count, 3);
+        assert_eq!(batch.responses.len(), 3);
+        assert_eq!(batch.visits.len(), 2, "both visit outcomes");
+        let oldest_first: Vec<ResponseId> = waiting(&store).unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(record.responses, oldest_first);
+        for id in &record.responses {
+            let stored = store.response(*id).unwrap().unwrap();
+            assert_eq!(stored.batch, Some(record.id), "marked with its batch");
+            assert_eq!(stored.status, ResponseStatus::Complete, "still waiting");
+        }
+        assert_eq!(store.batch_records().unwrap(), vec![record]);
+    }
+
+    #[test]
+    fn the_same_waiting_set_is_the_same_batch_until_a_receipt() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 2);
+        let assignment = survey::sample::assignment(&q, 0);
+        let (first, batch) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let (again, rebuilt) = prepare(&mut store, &q, &assignment, new_batch(2)).unwrap();
+        assert_eq!(again.id, first.id);
+        assert_eq!(rebuilt.to_json().unwrap(), batch.to_json().unwrap());
+        assert_eq!(
+            rebuild(&store, &q, &first).unwrap().to_json().unwrap(),
+            batch.to_json().unwrap(),
+            "exported again byte for byte"
+        );
+        assert_eq!(store.batch_records().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_batch_covers_only_the_same_waiting_set_until_its_receipt() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 1);
+        let assignment = survey::sample::assignment(&q, 0);
+        let (record, _) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let waiting = record.responses.clone();
+        assert!(covers(&record, &waiting, &record.visits));
+        assert!(!covers(&record, &[], &record.visits));
+        assert!(!covers(&record, &waiting, &[]));
+        let mut receipted = record.clone();
+        receipted.receipt = Some(receipt_for(&record));
+        assert!(!covers(&receipted, &waiting, &record.visits));
+    }
+
+    #[test]
+    fn nothing_waiting_makes_no_batch() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 0);
+        let assignment = survey::sample::assignment(&q, 0);
+        assert_eq!(
+            prepare(&mut store, &q, &assignment, new_batch(1)).unwrap_err(),
+            HandInError::NothingWaiting
+        );
+        assert!(store.batch_records().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_receipt_marks_its_batch_uploaded_and_its_visits_confirmed() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 2);
+        let assignment = survey::sample::assignment(&q, 0);
+        let (mut record, _) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let receipt = receipt_for(&record);
+        apply_receipt(
+            &mut store,
+            &mut record,
+            receipt.clone(),
+            Timestamp(NOW + DAY),
+        )
+        .unwrap();
+        assert_eq!(
+            statuses(&store),
+            vec![
+                ResponseStatus::Draft,
+                ResponseStatus::Uploaded,
+                ResponseStatus::Uploaded
+            ]
+        );
+        assert!(store.visits().unwrap().iter().all(|v| v.uploaded.is_some()));
+        assert_eq!(store.batch_records().unwrap()[0].receipt, Some(receipt));
+        assert!(waiting(&store).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_receipt_for_another_batch_marks_nothing() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 2);
+        let assignment = survey::sample::assignment(&q, 0);
+        let (mut record, _) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let mut receipt = receipt_for(&record);
+        receipt.batch = BatchId::from_random_bytes([7; 16]);
+        let before = (store.responses().unwrap(), store.visits().unwrap());
+        let error =
+            apply_receipt(&mut store, &mut record, receipt, Timestamp(NOW + DAY)).unwrap_err();
+        assert!(matches!(error, HandInError::NotThisBatch { .. }), "{error}");
+        assert_eq!(
+            (store.responses().unwrap(), store.visits().unwrap()),
+            before
+        );
+        assert_eq!(store.batch_records().unwrap()[0].receipt, None);
+        assert_eq!(waiting(&store).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_interview_is_never_cleared_before_its_receipt() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 2);
+        let assignment = survey::sample::assignment(&q, 0);
+        // Exported long ago, never confirmed: kept however old.
+        prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let removed = clear_expired(&mut store, 1, Timestamp(NOW + 365 * DAY)).unwrap();
+        assert_eq!(removed, 0);
+        assert_eq!(store.responses().unwrap().len(), 3);
+        assert_eq!(store.visits().unwrap().len(), 2);
+        assert_eq!(store.batch_records().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn handed_in_interviews_are_cleared_after_the_retention_period_with_their_batch() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 2);
+        let assignment = survey::sample::assignment(&q, 0);
+        let (mut record, _) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let receipted = Timestamp(NOW + DAY);
+        let receipt = receipt_for(&record);
+        apply_receipt(&mut store, &mut record, receipt, receipted).unwrap();
+
+        // Within the retention period: all kept.
+        assert_eq!(
+            clear_expired(&mut store, 7, Timestamp(receipted.0 + 6 * DAY)).unwrap(),
+            0
+        );
+        assert_eq!(store.batch_records().unwrap().len(), 1);
+        // After it: the interviews, the visits and the batch record go; the draft stays.
+        assert_eq!(
+            clear_expired(&mut store, 7, Timestamp(receipted.0 + 8 * DAY)).unwrap(),
+            2
+        );
+        assert_eq!(statuses(&store), vec![ResponseStatus::Draft]);
+        assert!(store.visits().unwrap().is_empty());
+        assert!(store.batch_records().unwrap().is_empty());
+    }
+}

@@ -1,0 +1,428 @@
+//! Uploading: the batch of completed interviews sent to the collector with the agency's
+//! token. On a receipt for it they are marked uploaded; on a failure they stay, and the
+//! upload is tried again later (backing off) and as soon as the browser is back online.
+//!
+//! One upload, start to end: [`Uploads::upload`] → [`upload_once`]: the batch from
+//! [`super::prepare_now`] → `platform::http::post_json` → the answer read with
+//! `survey::wire` ([`read_reply`]) → [`outbox::apply_receipt`].
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use survey::record::ResponseStatus;
+use survey::wire::{ErrorBody, ErrorCode, Receipt, BATCHES_PATH};
+use survey::Store;
+
+use super::outbox::{self, HandInError};
+use crate::app_state::AppState;
+use crate::platform::clock;
+use crate::platform::connection::Online;
+use crate::platform::http::{self, FetchError, Reply};
+use crate::platform::local_storage::StorageError;
+
+/// How long an upload may take before it is given up (and tried again later): a batch of
+/// a few thousand interviews is several megabytes on a slow connection.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Why an upload did not get a receipt, in the worker's terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UploadProblem {
+    /// No collector address or token in set-up.
+    NotConfigured,
+    /// Nothing to send.
+    NothingWaiting,
+    /// The tablet has no network connection.
+    NoConnection,
+    /// Online, but nothing answered at the collector's address (server down, wrong
+    /// address, a network that does not reach it).
+    Unreachable {
+        /// The collector address from set-up.
+        collector: String,
+    },
+    /// A server answered at the address but the browser withheld its answer (CORS): the
+    /// address is not this app's collector, or it does not accept this app's origin.
+    NotAllowed {
+        /// The collector address from set-up.
+        collector: String,
+    },
+    /// An `http://` collector address from an app opened over `https://`.
+    Insecure {
+        /// The collector address from set-up.
+        collector: String,
+    },
+    /// The collector address is not one the browser can send to.
+    BadAddress {
+        /// The collector address from set-up.
+        collector: String,
+    },
+    /// No answer in time.
+    TimedOut {
+        /// The time allowed.
+        seconds: u64,
+    },
+    /// The collector refused the agency's token.
+    TokenRefused(String),
+    /// The batch is bigger than the collector accepts.
+    TooLarge,
+    /// The collector checked the batch and rejected it.
+    Rejected(String),
+    /// The collector failed (5xx).
+    ServerError(u16),
+    /// The answer was not a receipt for this batch.
+    BadReceipt,
+    /// The tablet could not read or write its own storage.
+    Tablet(String),
+}
+
+impl UploadProblem {
+    /// The problem in plain words, with what to do.
+    pub fn message(&self) -> String {
+        match self {
+            UploadProblem::NotConfigured => "Add the collector's address and your agency's upload token in Settings → Change set-up, or export a file instead.".to_owned(),
+            UploadProblem::NothingWaiting => "Nothing waits to be handed in.".to_owned(),
+            UploadProblem::NoConnection => "No connection to the collector. The interviews stay on this tablet; Doorstep tries again by itself, and as soon as there is signal.".to_owned(),
+            UploadProblem::Unreachable { collector } => format!("No connection to the collector: nothing answered at {collector}. The interviews stay on this tablet; Doorstep tries again by itself. If this tablet has signal and it keeps happening, check the collector address in Settings → Change set-up."),
+            UploadProblem::NotAllowed { collector } => format!("The browser refused the answer from {collector}: it is not a collector that takes uploads from this app. Check the collector address in Settings → Change set-up with your coordinator."),
+            UploadProblem::Insecure { collector } => format!("This app was opened over a secure (https) address, so the browser will not send interviews to {collector}. Use the collector's https:// address in Settings → Change set-up."),
+            UploadProblem::BadAddress { collector } => format!("The collector address {collector} is not a web address the browser accepts. Check it in Settings → Change set-up."),
+            UploadProblem::TimedOut { seconds } => format!("The collector did not answer within {seconds} seconds. The interviews stay on this tablet; Doorstep tries again by itself."),
+            UploadProblem::TokenRefused(reason) => format!("The collector refused the upload token ({reason}). Check the token in Settings → Change set-up with your coordinator."),
+            UploadProblem::TooLarge => "The batch is too large for the collector. Export a file instead and tell your coordinator.".to_owned(),
+            UploadProblem::Rejected(reason) => format!("The collector rejected the batch: {reason}. The interviews stay on this tablet; export a file and tell your coordinator."),
+            UploadProblem::ServerError(status) => format!("The collector had a problem (error {status}). Doorstep tries again by itself."),
+            UploadProblem::BadReceipt => "The collector's answer was not a receipt for this batch. The interviews stay on this tablet; Doorstep tries again by itself.".to_owned(),
+            UploadProblem::Tablet(reason) => format!("This tablet could not prepare the batch: {reason}."),
+        }
+    }
+
+    /// Whether trying again later may help without the worker doing anything.
+    pub fn retry_helps(&self) -> bool {
+        matches!(
+            self,
+            UploadProblem::NoConnection
+                | UploadProblem::Unreachable { .. }
+                | UploadProblem::TimedOut { .. }
+                | UploadProblem::ServerError(_)
+                | UploadProblem::BadReceipt
+        )
+    }
+
+    /// The problem a failed request means, naming the `collector` address from set-up.
+    fn of_fetch(error: FetchError, collector: &str) -> Self {
+        let collector = collector.to_owned();
+        match error {
+            FetchError::Offline => UploadProblem::NoConnection,
+            FetchError::Unreachable { .. } => UploadProblem::Unreachable { collector },
+            FetchError::NotAllowed { .. } => UploadProblem::NotAllowed { collector },
+            FetchError::Insecure { .. } => UploadProblem::Insecure { collector },
+            FetchError::BadAddress { .. } => UploadProblem::BadAddress { collector },
+            FetchError::Timeout { seconds, .. } => UploadProblem::TimedOut { seconds },
+        }
+    }
+}
+
+impl From<HandInError<StorageError>> for UploadProblem {
+    fn from(error: HandInError<StorageError>) -> Self {
+        match error {
+            HandInError::NothingWaiting => UploadProblem::NothingWaiting,
+            HandInError::NotSetUp => UploadProblem::NotConfigured,
+            HandInError::NotThisBatch { .. } => UploadProblem::BadReceipt,
+            other => UploadProblem::Tablet(other.to_string()),
+        }
+    }
+}
+
+/// The collector's answer: a receipt (2xx), or the problem its error body (or, from
+/// something that is not a collector, its status) names.
+pub fn read_reply(reply: &Reply) -> Result<Receipt, UploadProblem> {
+    let status = reply.status;
+    if (200..=299).contains(&status) {
+        return serde_json::from_str::<Receipt>(&reply.body).map_err(|_| UploadProblem::BadReceipt);
+    }
+    let body = serde_json::from_str::<ErrorBody>(&reply.body).ok();
+    let reason = body
+        .as_ref()
+        .map_or_else(|| format!("error {status}"), |body| body.reason.clone());
+    // The typed code decides; a code this app does not know, or no collector's body at
+    // all, falls back on the HTTP status.
+    let code = match body.map(|body| body.error) {
+        Some(ErrorCode::Unknown) | Some(ErrorCode::NotFound) | None => None,
+        known => known,
+    };
+    Err(match (code, status) {
+        (Some(ErrorCode::Token | ErrorCode::Agency), _) | (None, 401 | 403) => {
+            UploadProblem::TokenRefused(reason)
+        }
+        (Some(ErrorCode::TooLarge), _) | (None, 413) => UploadProblem::TooLarge,
+        (Some(ErrorCode::Server), _) | (None, 500..=599) => UploadProblem::ServerError(status),
+        _ => UploadProblem::Rejected(reason),
+    })
+}
+
+/// Seconds to wait before the `attempt`-th retry (1, 2, …): 15 s, 30 s, 1 min, 2 min…
+/// up to 15 minutes.
+pub fn backoff_seconds(attempt: u32) -> u32 {
+    15u32
+        .saturating_mul(1 << attempt.saturating_sub(1).min(6))
+        .min(900)
+}
+
+/// Where uploading stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UploadState {
+    /// Nothing tried since the app opened.
+    Idle,
+    /// Sending now.
+    Sending,
+    /// The last upload got its receipt.
+    Done(Receipt),
+    /// The last upload failed; `retry_in` seconds until the next try, if one is planned.
+    Failed {
+        /// What went wrong.
+        problem: UploadProblem,
+        /// When the next automatic try is, if any.
+        retry_in: Option<u32>,
+    },
+}
+
+/// The upload queue, as context.
+#[derive(Clone, Copy)]
+pub struct Uploads {
+    /// Where it stands.
+    pub state: RwSignal<UploadState>,
+    app: AppState,
+    failures: StoredValue<u32>,
+    /// Bumped by every attempt: a planned retry only runs if no attempt came since.
+    generation: StoredValue<u32>,
+}
+
+impl Uploads {
+    /// Starts the queue: retries after failures, and when the browser comes back online
+    /// sends what waits (unless the last try failed in a way only the worker can fix,
+    /// such as a refused token).
+    pub fn start(app: AppState, online: Option<Online>) -> Self {
+        let uploads = Uploads {
+            state: RwSignal::new(UploadState::Idle),
+            app,
+            failures: StoredValue::new(0),
+            generation: StoredValue::new(0),
+        };
+        if let Some(Online(online)) = online {
+            Effect::new(move |was_online: Option<bool>| {
+                let now_online = online.get();
+                if was_online == Some(false) && now_online && untrack(|| uploads.worth_sending()) {
+                    uploads.upload();
+                }
+                now_online
+            });
+        }
+        uploads
+    }
+
+    /// Whether coming back online should send: a passing failure to retry, or completed
+    /// interviews waiting with the collector set up and no failure that needs the worker.
+    fn worth_sending(&self) -> bool {
+        match self.state.get_untracked() {
+            UploadState::Sending => false,
+            UploadState::Failed { problem, .. } if !problem.retry_helps() => false,
+            UploadState::Failed { .. } => true,
+            UploadState::Idle | UploadState::Done(_) => {
+                let configured = self
+                    .app
+                    .setup
+                    .with_untracked(|s| s.as_ref().is_some_and(|s| s.can_upload()));
+                configured
+                    && self
+                        .app
+                        .summaries_with_status(ResponseStatus::Complete)
+                        .is_ok_and(|waiting| !waiting.is_empty())
+            }
+        }
+    }
+
+    /// Sends what waits now.
+    pub fn upload(&self) {
+        if self.state.with_untracked(|s| *s == UploadState::Sending) {
+            return;
+        }
+        let uploads = *self;
+        let generation = self.generation.get_value().wrapping_add(1);
+        self.generation.set_value(generation);
+        self.state.set(UploadState::Sending);
+        spawn_local(async move {
+            match upload_once(&uploads.app).await {
+                Ok(receipt) => {
+                    uploads.failures.set_value(0);
+                    uploads.state.set(UploadState::Done(receipt));
+                }
+                Err(problem) => {
+                    let retry_in = problem.retry_helps().then(|| {
+                        let failures = uploads.failures.get_value().saturating_add(1);
+                        uploads.failures.set_value(failures);
+                        backoff_seconds(failures)
+                    });
+                    if let Some(seconds) = retry_in {
+                        set_timeout(
+                            move || {
+                                if uploads.generation.get_value() == generation {
+                                    uploads.upload();
+                                }
+                            },
+                            Duration::from_secs(u64::from(seconds)),
+                        );
+                    }
+                    uploads.state.set(UploadState::Failed { problem, retry_in });
+                }
+            }
+        });
+    }
+}
+
+/// One upload: prepare the batch, POST it, and on a receipt for it mark everything.
+pub async fn upload_once(app: &AppState) -> Result<Receipt, UploadProblem> {
+    let setup = app
+        .setup
+        .get_untracked()
+        .filter(|s| s.can_upload())
+        .ok_or(UploadProblem::NotConfigured)?;
+    let mut store = *app;
+    let (mut record, batch) = super::prepare_now(app)?;
+    let body = batch
+        .to_json()
+        .map_err(|error| UploadProblem::Tablet(error.to_string()))?;
+    let url = format!("{}{BATCHES_PATH}", setup.collector);
+    let reply = http::post_json(&url, &setup.token, &body, UPLOAD_TIMEOUT)
+        .await
+        .map_err(|error| UploadProblem::of_fetch(error, &setup.collector))?;
+    let receipt = read_reply(&reply)?;
+    outbox::apply_receipt(&mut store, &mut record, receipt.clone(), clock::now())?;
+    Ok(receipt)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            body: body.to_owned(),
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_fifteen_minutes() {
+        let waits: Vec<u32> = (1..=9).map(backoff_seconds).collect();
+        assert_eq!(waits, vec![15, 30, 60, 120, 240, 480, 900, 900, 900]);
+    }
+
+    #[test]
+    fn only_passing_problems_are_retried_by_themselves() {
+        assert!(UploadProblem::NoConnection.retry_helps());
+        assert!(UploadProblem::ServerError(503).retry_helps());
+        assert!(!UploadProblem::TokenRefused("revoked".into()).retry_helps());
+        assert!(!UploadProblem::Rejected("checksum".into()).retry_helps());
+        assert!(UploadProblem::TokenRefused("unknown token".into())
+            .message()
+            .contains("unknown token"));
+    }
+
+    #[test]
+    fn a_failed_fetch_is_told_as_what_it_was() {
+        let collector = "https://collector.example.org";
+        let address = || format!("{collector}{BATCHES_PATH}");
+        let unreachable =
+            UploadProblem::of_fetch(FetchError::Unreachable { address: address() }, collector);
+        assert!(unreachable
+            .message()
+            .starts_with("No connection to the collector"));
+        assert!(unreachable.message().contains(collector));
+        assert!(unreachable.retry_helps());
+        let timed_out = UploadProblem::of_fetch(
+            FetchError::Timeout {
+                address: address(),
+                seconds: 120,
+            },
+            collector,
+        );
+        assert!(timed_out.message().contains("120 seconds"));
+        assert!(timed_out.retry_helps());
+        for needs_the_worker in [
+            FetchError::NotAllowed { address: address() },
+            FetchError::Insecure { address: address() },
+            FetchError::BadAddress { address: address() },
+        ] {
+            let problem = UploadProblem::of_fetch(needs_the_worker, collector);
+            assert!(!problem.retry_helps(), "{problem:?}");
+            assert!(problem.message().contains("Change set-up"), "{problem:?}");
+        }
+        assert_eq!(
+            UploadProblem::of_fetch(FetchError::Offline, collector),
+            UploadProblem::NoConnection
+        );
+    }
+
+    #[test]
+    fn a_receipt_is_read_with_the_wire_contract() {
+        let receipt = read_reply(&reply(
+            200,
+            r#"{"batch":"abababab-abab-4bab-abab-abababababab","accepted":3,"already_present":1,"visits_accepted":2,"visits_already_present":0}"#,
+        ))
+        .unwrap();
+        assert_eq!((receipt.accepted, receipt.already_present), (3, 1));
+        assert_eq!(
+            read_reply(&reply(200, "<html>a captive portal</html>")),
+            Err(UploadProblem::BadReceipt)
+        );
+    }
+
+    #[test]
+    fn the_collectors_error_codes_say_what_to_do() {
+        let body = |code: &str| format!(r#"{{"error":"{code}","reason":"the reason"}}"#);
+        assert_eq!(
+            read_reply(&reply(401, &body("token"))),
+            Err(UploadProblem::TokenRefused("the reason".into()))
+        );
+        assert_eq!(
+            read_reply(&reply(403, &body("agency"))),
+            Err(UploadProblem::TokenRefused("the reason".into()))
+        );
+        assert_eq!(
+            read_reply(&reply(413, &body("too_large"))),
+            Err(UploadProblem::TooLarge)
+        );
+        assert_eq!(
+            read_reply(&reply(422, &body("invalid_batch"))),
+            Err(UploadProblem::Rejected("the reason".into()))
+        );
+        assert_eq!(
+            read_reply(&reply(400, &body("malformed"))),
+            Err(UploadProblem::Rejected("the reason".into()))
+        );
+        assert_eq!(
+            read_reply(&reply(500, &body("server"))),
+            Err(UploadProblem::ServerError(500))
+        );
+    }
+
+    #[test]
+    fn an_answer_that_is_not_the_collectors_is_read_by_its_status() {
+        assert_eq!(
+            read_reply(&reply(502, "<html>Bad gateway</html>")),
+            Err(UploadProblem::ServerError(502))
+        );
+        assert_eq!(
+            read_reply(&reply(403, "Forbidden")),
+            Err(UploadProblem::TokenRefused("error 403".into()))
+        );
+        // A code from a newer collector: its status decides, its reason is kept.
+        assert_eq!(
+            read_reply(&reply(
+                429,
+                r#"{"error":"throttled","reason":"too many tries"}"#
+            )),
+            Err(UploadProblem::Rejected("too many tries".into()))
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! Set-up: the worker's code, agency, tablet name, ward, and where to hand in.
+
+use leptos::prelude::*;
+
+use super::{Field, FieldProblem, SetUp};
+use crate::app_state::AppState;
+use crate::platform::focus;
+use crate::routes::{Navigator, Page};
+
+#[component]
+pub fn SetUpPage() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let navigator = expect_context::<Navigator>();
+    let q = app.questionnaire;
+    let first_time = app.setup.get_untracked().is_none();
+    let mut start = app.setup.get_untracked().unwrap_or_default();
+    if start.collector.is_empty() {
+        // The collector that served the app is the usual place to hand in.
+        start.collector = web_sys::window()
+            .and_then(|window| window.location().origin().ok())
+            .filter(|origin| origin.starts_with("http"))
+            .unwrap_or_default();
+    }
+    let form = RwSignal::new(start);
+    let problems = RwSignal::new(Vec::<FieldProblem>::new());
+    let failure = RwSignal::new(None::<String>);
+
+    let problem_of = move |field: Field| {
+        problems.with(|problems| {
+            problems
+                .iter()
+                .find(|p| p.field == field)
+                .map(|p| p.message)
+        })
+    };
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let tidied = form.get_untracked().tidied();
+        let found = tidied.problems(q);
+        if let Some(first) = found.first() {
+            focus::focus_later(format!("#{}", first.field.id()));
+            problems.set(found);
+            return;
+        }
+        problems.set(Vec::new());
+        match super::save(&tidied) {
+            Ok(()) => {
+                app.setup.set(Some(tidied));
+                navigator.go(if first_time {
+                    Page::Today
+                } else {
+                    Page::Settings
+                });
+            }
+            Err(error) => failure.set(Some(format!(
+                "The set-up could not be saved: {error}. {}",
+                error.advice()
+            ))),
+        }
+    };
+
+    let text_field = move |field: Field,
+                           label: &'static str,
+                           hint: &'static str,
+                           kind: &'static str,
+                           get: fn(&SetUp) -> String,
+                           put: fn(&mut SetUp, String)| {
+        let id = field.id();
+        let hint_id = format!("{id}-hint");
+        let problem_id = format!("{id}-problem");
+        view! {
+            <div class="field" class:has-problem=move || problem_of(field).is_some()>
+                <label for=id>{label}</label>
+                <p class="help" id=hint_id.clone()>{hint}</p>
+                <input id=id name=id data-testid=id type=kind autocomplete="off"
+                    aria-describedby=format!("{hint_id} {problem_id}")
+                    aria-invalid=move || problem_of(field).is_some().then_some("true")
+                    prop:value=move || form.with(get)
+                    on:input=move |event| { let value = event_target_value(&event); form.update(|f| put(f, value)); }/>
+                <p class="problem" id=problem_id.clone() data-testid=problem_id hidden=move || problem_of(field).is_none()>
+                    {move || problem_of(field)}
+                </p>
+            </div>
+        }
+    };
+
+    let select_field = move |field: Field,
+                             label: &'static str,
+                             choices: Vec<(String, String)>,
+                             get: fn(&SetUp) -> String,
+                             put: fn(&mut SetUp, String)| {
+        let id = field.id();
+        let problem_id = format!("{id}-problem");
+        let options = choices
+            .into_iter()
+            .map(|(code, name)| {
+                let selected = {
+                    let code = code.clone();
+                    move || form.with(get) == code
+                };
+                view! { <option value=code prop:selected=selected>{name}</option> }
+            })
+            .collect_view();
+        view! {
+            <div class="field" class:has-problem=move || problem_of(field).is_some()>
+                <label for=id>{label}</label>
+                <select id=id name=id data-testid=id aria-describedby=problem_id.clone()
+                    aria-invalid=move || problem_of(field).is_some().then_some("true")
+                    on:change=move |event| { let value = event_target_value(&event); form.update(|f| put(f, value)); }>
+                    <option value="" prop:selected=move || form.with(get).is_empty()>"Choose…"</option>
+                    {options}
+                </select>
+                <p class="problem" id=problem_id.clone() data-testid=problem_id hidden=move || problem_of(field).is_none()>
+                    {move || problem_of(field)}
+                </p>
+            </div>
+        }
+    };
+
+    let agencies = q
+        .agencies
+        .iter()
+        .map(|a| (a.code.clone(), a.name.clone()))
+        .collect();
+    let areas = q
+        .areas
+        .iter()
+        .map(|a| (a.code.clone(), a.name.clone()))
+        .collect();
+
+    view! {
+        <section class="page" data-testid="page-setup" aria-labelledby="setup-title">
+            <h1 id="setup-title" tabindex="-1">"Set up this tablet"</h1>
+            <p class="lead">
+                "Every interview is stamped with these. No names: your worker code is enough."
+            </p>
+            <form class="form" novalidate on:submit=submit>
+                {text_field(Field::Worker, "Your worker code", "Letters and digits, for example W012.", "text", |s| s.worker.clone(), |s, v| s.worker = v)}
+                {select_field(Field::Agency, "Your agency", agencies, |s| s.agency.clone(), |s, v| s.agency = v)}
+                {text_field(Field::Device, "This tablet's name", "As written on its label, for example Tablet 07.", "text", |s| s.device.clone(), |s, v| s.device = v)}
+                {select_field(Field::Area, "Ward you are working in", areas, |s| s.area.clone(), |s, v| s.area = v)}
+                <h2>"Handing in"</h2>
+                <p class="help">"From your coordinator. You can add these later in Settings; interviews do not need them."</p>
+                {text_field(Field::Collector, "Collector address", "For example https://collector.example.org", "url", |s| s.collector.clone(), |s, v| s.collector = v)}
+                {text_field(Field::Token, "Upload token", "A long code for your agency. Keep it on this tablet only.", "password", |s| s.token.clone(), |s, v| s.token = v)}
+                <p class="problem" role="alert" data-testid="setup-failure">{move || failure.get()}</p>
+                <button type="submit" class="button button--primary" data-testid="setup-save">"Save set-up"</button>
+            </form>
+        </section>
+    }
+}
