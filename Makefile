@@ -12,13 +12,13 @@ ADDR ?= 127.0.0.1:8080
 DATA ?= data
 # The "next version" the update test deploys over the first: same code, another version.
 NEXT_DIST := target/e2e/dist-next
-NEXT_TARGET := target/e2e-next
 
-.PHONY: help setup setup-build build build-next collector run test size bench bench-app bench-collector fuzz lint icons clean
+.PHONY: help setup setup-build build build-next collector run test check size bench bench-app bench-collector fuzz lint icons clean
 
 help:
 	@echo "make run    - build the app and serve it with the collector on http://$(ADDR)/"
 	@echo "make test   - run every test (native, browser unit tests, end-to-end in Chromium)"
+	@echo "make check  - the inner loop: format, clippy, native tests (a few minutes)"
 	@echo "make size   - raw, gzip and brotli bytes of the app's wasm, js and css"
 	@echo "make bench  - benchmarks (prints figures)"
 	@echo "make fuzz   - fuzz the batch parser for FUZZ_SECONDS (60)"
@@ -34,9 +34,11 @@ setup-build:
 build: setup-build
 	trunk build --release
 
-# A second release build with another version label, for the update test.
+# A second release build with another version label, for the update test. It shares
+# target/ with `make build`, so only the app crate is compiled again (the label is read at
+# compile time), not the size-optimised dependency tree.
 build-next: setup-build
-	CARGO_TARGET_DIR=$(NEXT_TARGET) DOORSTEP_VERSION="$$(cargo pkgid -p doorstep | sed 's/.*[#@]//')-next" \
+	DOORSTEP_VERSION="$$(cargo pkgid -p doorstep | sed 's/.*[#@]//')-next" \
 	  trunk build --release --dist $(NEXT_DIST)
 
 collector: setup-build
@@ -47,6 +49,11 @@ run: build collector
 
 test: setup
 	@scripts/test.sh
+
+# The inner loop: what `make test` checks first, without the browser or the builds.
+# The toolchain, its lint tools and the wasm target come from rust-toolchain.toml.
+check: lint
+	cargo test --workspace --exclude doorstep-e2e --locked
 
 size: build
 	@node scripts/size.mjs dist
@@ -69,7 +76,7 @@ bench-app: build setup
 	DOORSTEP_DIST="$(CURDIR)/dist" DOORSTEP_COLLECTOR="$(CURDIR)/target/debug/collector" \
 	  cargo run -p doorstep-e2e --example interview_bench
 
-lint: setup-build
+lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --exclude doorstep --all-targets -- -D warnings
 	cargo clippy -p doorstep --target wasm32-unknown-unknown --all-targets -- -D warnings

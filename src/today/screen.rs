@@ -162,7 +162,7 @@ fn DoorLog() -> impl IntoView {
 
     view! {
         <div class="card" aria-labelledby="log-title">
-            <h2 class="card__title" id="log-title" tabindex="-1">
+            <h2 class="card__title" id="log-title" data-testid="log-title" tabindex="-1">
                 {move || match returning.get() {
                     Some(r) => format!("Back at a call-back door: attempt {}", r.attempt),
                     None => "Log a door".to_owned(),

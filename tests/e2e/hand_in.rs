@@ -56,7 +56,7 @@ async fn a_file_exported_without_signal_is_a_valid_batch_and_stays_until_confirm
     complete_interview(&worker).await?;
     complete_interview(&worker).await?;
 
-    worker.tap("nav-send").await?;
+    worker.tap("nav-hand-in").await?;
     worker
         .see_text("waiting-count", "2 completed interviews")
         .await?;
@@ -111,7 +111,7 @@ async fn a_file_exported_without_signal_is_a_valid_batch_and_stays_until_confirm
         assert_eq!(response["b"], batch.id.to_string());
     }
     worker
-        .see_text("send-waiting", "already in an exported file")
+        .see_text("hand-in-waiting", "already in an exported file")
         .await?;
     worker
         .see_text("batches", "exported, waiting for the collector")
@@ -124,10 +124,10 @@ async fn a_file_exported_without_signal_is_a_valid_batch_and_stays_until_confirm
     assert_eq!(std::fs::read_to_string(again)?, text);
 
     // A completed interview in a batch can no longer be reopened.
-    worker.tap("nav-responses").await?;
+    worker.tap("nav-interviews").await?;
     worker.tap("filter-complete").await?;
     worker
-        .run("document.querySelector('[data-testid=response-row] a').click(); return true;")
+        .run("document.querySelector('[data-testid=interview-row] a').click(); return true;")
         .await?;
     worker.see("interview-completed").await?;
     assert!(!worker.is_showing("interview-reopen").await?);
@@ -135,7 +135,7 @@ async fn a_file_exported_without_signal_is_a_valid_batch_and_stays_until_confirm
     // However old, an interview without a receipt is never cleared.
     age_interviews(&worker, 400).await?;
     worker.reload().await?;
-    worker.tap("nav-responses").await?;
+    worker.tap("nav-interviews").await?;
     worker.see_text("filter-complete", "Completed (2)").await?;
     worker.close().await
 }
@@ -170,7 +170,7 @@ async fn exported_offline_then_imported_then_uploaded_online_stores_each_intervi
     worker.set_network(false).await?;
     complete_interview(&worker).await?;
     complete_interview(&worker).await?;
-    worker.tap("nav-send").await?;
+    worker.tap("nav-hand-in").await?;
     worker.tap("export-file").await?;
     let file = worker
         .downloaded(downloads.path(), |n| n.ends_with(".json"))
@@ -194,9 +194,9 @@ async fn exported_offline_then_imported_then_uploaded_online_stores_each_intervi
         .see_text("waiting-count", "No completed interviews wait")
         .await?;
     // One more interview, sent with the button.
-    worker.tap("nav-home").await?;
+    worker.tap("nav-today").await?;
     complete_interview(&worker).await?;
-    worker.tap("nav-send").await?;
+    worker.tap("nav-hand-in").await?;
     worker
         .see_text("waiting-count", "1 completed interview")
         .await?;
@@ -213,7 +213,7 @@ async fn exported_offline_then_imported_then_uploaded_online_stores_each_intervi
     assert_eq!(stored_in_collector(data.path())?, 3);
 
     // On the tablet: handed in, read-only.
-    worker.tap("nav-responses").await?;
+    worker.tap("nav-interviews").await?;
     worker.see_text("filter-uploaded", "Handed in (3)").await?;
     let storage = worker.local_storage().await?;
     for (key, value) in storage
@@ -257,8 +257,8 @@ async fn exported_offline_then_imported_then_uploaded_online_stores_each_intervi
         .await?;
     age_interviews(&worker, 2).await?;
     worker.reload().await?;
-    worker.tap("nav-responses").await?;
-    worker.see("responses-empty").await?;
+    worker.tap("nav-interviews").await?;
+    worker.see("interviews-empty").await?;
     let storage = worker.local_storage().await?;
     assert!(!storage
         .keys()
@@ -283,7 +283,7 @@ async fn upload_problems_are_told_plainly_and_retried_when_signal_returns() -> R
     complete_interview(&worker).await?;
 
     // A wrong token: said plainly, not retried by itself, nothing marked.
-    worker.tap("nav-send").await?;
+    worker.tap("nav-hand-in").await?;
     worker.tap("upload-now").await?;
     worker.see_state("upload-status", "failed").await?;
     worker
@@ -300,7 +300,7 @@ async fn upload_problems_are_told_plainly_and_retried_when_signal_returns() -> R
     worker.type_text("setup-token", &good).await?;
     worker.tap("setup-save").await?;
     collector.kill();
-    worker.tap("nav-send").await?;
+    worker.tap("nav-hand-in").await?;
     worker.tap("upload-now").await?;
     worker
         .see_text("upload-status", "No connection to the collector")
@@ -321,5 +321,44 @@ async fn upload_problems_are_told_plainly_and_retried_when_signal_returns() -> R
         .see_text("upload-status", "1 new, 0 it already had")
         .await?;
     assert_eq!(stored_in_collector(data.path())?, 1);
+    worker.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_address_that_is_not_this_apps_collector_is_told_as_refused_not_as_no_signal(
+) -> Result<()> {
+    let data = Scratch::new("not-a-collector-data")?;
+    let token = collector_command(
+        data.path(),
+        &["token", "add", "--agency", "hackney-council"],
+    )?;
+    let collector = Collector::start(&dist(), data.path())?;
+    // Another web server, on another origin: it answers, but not to uploads from this app
+    // (no CORS for that path), as a mistyped address to some other site would.
+    let other_data = Scratch::new("not-a-collector-other")?;
+    let other = Collector::start(&dist(), other_data.path())?;
+    let wrong = other.url("/elsewhere");
+    let mut worker = Worker::launch("not-a-collector").await?;
+    open_and_set_up_with_token(&mut worker, &collector, Some(token.trim())).await?;
+    complete_interview(&worker).await?;
+    worker.tap("nav-settings").await?;
+    worker.tap("change-setup").await?;
+    worker.clear_text("setup-collector").await?;
+    worker.type_text("setup-collector", &wrong).await?;
+    worker.tap("setup-save").await?;
+
+    worker.tap("nav-hand-in").await?;
+    worker.tap("upload-now").await?;
+    worker.see_state("upload-status", "failed").await?;
+    let told = worker
+        .see_text("upload-status", "The browser refused the answer from")
+        .await?;
+    assert!(told.contains(wrong.trim_end_matches('/')), "{told}");
+    assert!(!told.contains("No connection"), "{told}");
+    assert!(!told.contains("Next try"), "needs the worker, not a retry: {told}");
+    worker
+        .see_text("waiting-count", "1 completed interview")
+        .await?;
+    assert_eq!(stored_in_collector(data.path())?, 0);
     worker.close().await
 }

@@ -91,7 +91,7 @@ async fn a_new_worker_sets_up_and_logs_doors_in_two_taps() -> Result<()> {
     worker.type_text("setup-device", "Tablet 07").await?;
     worker.choose("setup-area", "E05009370").await?;
     worker.tap("setup-save").await?;
-    worker.see("page-home").await?;
+    worker.see("page-today").await?;
 
     // Two taps: outcome, save.
     worker.tap("visit-outcome-no_answer").await?;
@@ -114,7 +114,9 @@ async fn a_new_worker_sets_up_and_logs_doors_in_two_taps() -> Result<()> {
         .run("return document.querySelector('[data-testid^=call-back-]').dataset.testid;")
         .await?;
     worker.tap(call_back.as_str().unwrap_or_default()).await?;
-    worker.see_text("visit-save", "").await.ok();
+    worker
+        .see_text("log-title", "Back at a call-back door: attempt 2")
+        .await?;
     worker.tap("visit-outcome-refused").await?;
     worker.tap("visit-save").await?;
     worker.see_text("visit-saved", "Saved: Refused").await?;
@@ -157,7 +159,7 @@ async fn a_full_interview_from_consent_to_complete_with_the_collector_gone() -> 
     collector.kill();
     worker.set_network(false).await?;
     worker.reload().await?;
-    worker.see("page-home").await?;
+    worker.see("page-today").await?;
 
     start_interview(&worker).await?;
     consent_and_age(&worker, 5).await?;
@@ -222,11 +224,11 @@ async fn a_full_interview_from_consent_to_complete_with_the_collector_gone() -> 
         )
         .await?;
     worker.tap("q-AREA_SATISFACTION-2").await?;
-    worker.go("/").await.ok();
+    worker.go("/").await?;
     // Back to the review through the list of interviews in progress.
-    worker.tap("nav-responses").await?;
+    worker.tap("nav-interviews").await?;
     worker.tap("filter-draft").await?;
-    let row = worker.see_text("response-row", "Continue").await?;
+    let row = worker.see_text("interview-row", "Continue").await?;
     assert!(row.contains("Dalston"), "{row}");
     let (_, response) = stored_response(&worker).await?;
     let id = response["id"].as_str().unwrap_or_default().to_owned();
@@ -250,10 +252,9 @@ async fn a_full_interview_from_consent_to_complete_with_the_collector_gone() -> 
         "{response}"
     );
 
-    worker.tap("nav-responses").await?;
+    worker.tap("nav-interviews").await?;
     worker.see_text("filter-complete", "Completed (1)").await?;
-    worker.see_text("count-interviews", "").await.ok();
-    worker.tap("nav-home").await?;
+    worker.tap("nav-today").await?;
     worker.see_text("count-interviews", "1").await?;
     assert!(!worker.is_showing("drafts").await?);
     worker.close().await
@@ -562,9 +563,9 @@ async fn a_damaged_response_is_set_aside_and_the_app_still_starts() -> Result<()
 
     worker.go("/").await?;
     worker.reload().await?;
-    worker.see("page-home").await?;
+    worker.see("page-today").await?;
     worker.see_text("drafts", "Interviews in progress").await?;
-    worker.tap("nav-responses").await?;
+    worker.tap("nav-interviews").await?;
     worker.see_text("filter-all", "All (1)").await?;
     worker.tap("nav-settings").await?;
     worker.see_text("storage-quarantined", "damaged").await?;
@@ -594,7 +595,7 @@ async fn discarding_a_draft_asks_first() -> Result<()> {
     stored_response(&worker).await?;
     worker.tap("interview-discard").await?;
     worker.tap("discard-yes").await?;
-    worker.see("page-home").await?;
+    worker.see("page-today").await?;
     let storage = worker.local_storage().await?;
     assert!(!storage
         .keys()
@@ -688,19 +689,19 @@ async fn every_screen_of_the_day_is_accessible_on_phone_and_tablet() -> Result<(
         worker.see("interview-completed").await?;
         check_screen(&worker, "completed", size).await?;
 
-        worker.tap("nav-responses").await?;
-        worker.see("response-row").await?;
-        check_screen(&worker, "responses", size).await?;
+        worker.tap("nav-interviews").await?;
+        worker.see("interview-row").await?;
+        check_screen(&worker, "interviews", size).await?;
         worker.tap("nav-settings").await?;
         worker.see("storage-persisted").await?;
         check_screen(&worker, "settings", size).await?;
-        worker.tap("nav-send").await?;
+        worker.tap("nav-hand-in").await?;
         worker
             .see_text("waiting-count", "1 completed interview")
             .await?;
-        check_screen(&worker, "send", size).await?;
+        check_screen(&worker, "hand-in", size).await?;
 
-        worker.tap("nav-home").await?;
+        worker.tap("nav-today").await?;
         start_interview(&worker).await?;
         worker.tap("q-CONSENT-2").await?;
         next(&worker).await?;
@@ -735,7 +736,7 @@ async fn the_list_of_interviews_handles_two_thousand() -> Result<()> {
              return true;",
         )
         .await?;
-    worker.tap("nav-responses").await?;
+    worker.tap("nav-interviews").await?;
     worker.see_text("filter-all", "All (2000)").await?;
     worker.see_text("filter-draft", "In progress (667)").await?;
     worker
@@ -744,9 +745,9 @@ async fn the_list_of_interviews_handles_two_thousand() -> Result<()> {
     worker
         .see_text("filter-uploaded", "Handed in (667)")
         .await?;
-    let rows = "document.querySelectorAll('[data-testid=response-row]').length";
+    let rows = "document.querySelectorAll('[data-testid=interview-row]').length";
     assert_eq!(worker.run(&format!("return {rows};")).await?, json!(50));
-    worker.tap("responses-more").await?;
+    worker.tap("interviews-more").await?;
     worker
         .wait_until("100 rows", &format!("{rows} === 100"))
         .await?;
@@ -755,20 +756,20 @@ async fn the_list_of_interviews_handles_two_thousand() -> Result<()> {
     worker
         .wait_until(
             "only drafts",
-            "[...document.querySelectorAll('[data-testid=response-row]')].every((r) => r.dataset.status === 'draft')",
+            "[...document.querySelectorAll('[data-testid=interview-row]')].every((r) => r.dataset.status === 'draft')",
         )
         .await?;
-    worker.see_text("response-row", "Continue").await?;
+    worker.see_text("interview-row", "Continue").await?;
     worker.tap("filter-uploaded").await?;
     worker
         .wait_until(
             "only handed-in interviews",
-            "[...document.querySelectorAll('[data-testid=response-row]')].every((r) => r.dataset.status === 'uploaded')",
+            "[...document.querySelectorAll('[data-testid=interview-row]')].every((r) => r.dataset.status === 'uploaded')",
         )
         .await?;
     // Reading one opens its answers, which can no longer change.
     worker
-        .run("document.querySelector('[data-testid=response-row] a').click(); return true;")
+        .run("document.querySelector('[data-testid=interview-row] a').click(); return true;")
         .await?;
     worker.see("interview-uploaded").await?;
     worker
@@ -819,7 +820,7 @@ async fn large_text_still_fits_without_sideways_scrolling() -> Result<()> {
         worker.use_screen(size.0, size.1).await?;
         // The browser's text size at 200%.
         for (path, screen) in [
-            ("/", "page-home"),
+            ("/", "page-today"),
             (
                 format!("/interview/{id}/section/2").as_str(),
                 "page-interview",
@@ -829,7 +830,7 @@ async fn large_text_still_fits_without_sideways_scrolling() -> Result<()> {
                 "page-interview",
             ),
             (format!("/interview/{id}/review").as_str(), "page-review"),
-            ("/responses", "page-responses"),
+            ("/interviews", "page-interviews"),
             ("/setup", "page-setup"),
         ] {
             worker.go(path).await?;

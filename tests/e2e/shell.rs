@@ -18,7 +18,7 @@ async fn app_loads_and_the_service_worker_takes_control() -> Result<()> {
 
     worker.open(&collector.url("/")).await?;
 
-    worker.see("page-home").await?;
+    worker.see("page-today").await?;
     worker.see_text("connection-status", "Online").await?;
     worker.wait_until_ready_offline().await?;
     let build = running_build(&worker).await?;
@@ -61,14 +61,14 @@ async fn the_app_opens_and_navigates_after_the_collector_is_killed() -> Result<(
     collector.kill();
     worker.reload().await?;
 
-    worker.see("page-home").await?;
+    worker.see("page-today").await?;
     worker.tap("nav-settings").await?;
     worker.see("page-settings").await?;
     worker
         .see_text("app-version", env!("CARGO_PKG_VERSION"))
         .await?;
-    worker.tap("nav-home").await?;
-    worker.see("page-home").await?;
+    worker.tap("nav-today").await?;
+    worker.see("page-today").await?;
     // An address typed or bookmarked while offline opens too.
     worker.go("/settings").await?;
     worker.see("page-settings").await?;
@@ -249,11 +249,11 @@ async fn screens_fit_phones_and_tablets_with_large_touch_targets() -> Result<()>
     let (collector, _data) = serve("layout")?;
     let mut worker = Worker::launch("layout").await?;
     worker.open(&collector.url("/")).await?;
-    worker.see("page-home").await?;
+    worker.see("page-today").await?;
 
     for (width, height) in [(320, 640), (360, 740), (800, 1280), (1280, 800)] {
         worker.use_screen(width, height).await?;
-        for (page, nav) in [("page-home", "nav-home"), ("page-settings", "nav-settings")] {
+        for (page, nav) in [("page-today", "nav-today"), ("page-settings", "nav-settings")] {
             worker.tap(nav).await?;
             worker.see(page).await?;
             let overflow = worker
@@ -294,7 +294,7 @@ async fn every_screen_passes_the_accessibility_audit() -> Result<()> {
     for (width, height) in [(360, 740), (800, 1280)] {
         worker.use_screen(width, height).await?;
         for (path, screen) in [
-            ("/", "page-home"),
+            ("/", "page-today"),
             ("/settings", "page-settings"),
             ("/no-such-screen", "page-not-found"),
         ] {

@@ -148,13 +148,13 @@ async fn main() -> Result<()> {
     let mut open_ms = Vec::new();
     let mut filter_ms = Vec::new();
     for _ in 0..LIST_RUNS {
-        worker.tap("nav-home").await?;
-        worker.see("page-home").await?;
+        worker.tap("nav-today").await?;
+        worker.see("page-today").await?;
         let ms = worker
             .run_async(
                 "const t0 = performance.now();
-                 document.querySelector('[data-testid=nav-responses]').click();
-                 while (!document.querySelector('[data-testid=response-row]')) {
+                 document.querySelector('[data-testid=nav-interviews]').click();
+                 while (!document.querySelector('[data-testid=interview-row]')) {
                    await new Promise((r) => requestAnimationFrame(r));
                  }
                  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -166,7 +166,7 @@ async fn main() -> Result<()> {
             .run_async(
                 "const t0 = performance.now();
                  document.querySelector('[data-testid=filter-uploaded]').click();
-                 while (document.querySelector('[data-testid=response-row]:not([data-status=uploaded])')) {
+                 while (document.querySelector('[data-testid=interview-row]:not([data-status=uploaded])')) {
                    await new Promise((r) => requestAnimationFrame(r));
                  }
                  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -176,7 +176,7 @@ async fn main() -> Result<()> {
         filter_ms.push(ms.as_f64().unwrap_or(f64::NAN));
     }
     let rows = worker
-        .run("return document.querySelectorAll('[data-testid=response-row]').length;")
+        .run("return document.querySelectorAll('[data-testid=interview-row]').length;")
         .await?;
     summary(
         &format!("open the interviews list ({STORED} stored)"),
@@ -198,7 +198,7 @@ async fn main() -> Result<()> {
              return true;",
         )
         .await?;
-    worker.tap("nav-send").await?;
+    worker.tap("nav-hand-in").await?;
     worker
         .see_text("waiting-count", "completed interviews")
         .await?;

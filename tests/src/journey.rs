@@ -27,7 +27,7 @@ pub async fn open_and_set_up_with_token(
         worker.type_text("setup-token", token).await?;
     }
     worker.tap("setup-save").await?;
-    worker.see("page-home").await?;
+    worker.see("page-today").await?;
     worker.see("visit-outcome-interviewed").await?;
     Ok(())
 }
@@ -141,6 +141,6 @@ pub async fn complete_interview(worker: &Worker) -> Result<()> {
     worker.tap("interview-complete").await?;
     worker.see("interview-completed").await?;
     worker.tap("completed-today").await?;
-    worker.see("page-home").await?;
+    worker.see("page-today").await?;
     Ok(())
 }
