@@ -155,12 +155,19 @@ pub fn open(data_dir: &Path) -> Result<Connection, DbError> {
     Ok(connection)
 }
 
-/// Removes the database file in `data_dir`, if there is one, and [`open`]s a new one
-/// (for `collector bench`, which measures intake into empty tables).
+/// Removes the database file in `data_dir`, if there is one, with its write-ahead log
+/// and shared-memory files (a log left by a crashed run would otherwise be replayed into
+/// the new file), and [`open`]s a new one (for `collector bench`, which measures intake
+/// into empty tables).
 pub fn open_empty(data_dir: &Path) -> Result<Connection, DbError> {
-    // No file is the usual case. One that cannot be removed is opened as it is, and the
-    // benchmark then finds its sample responses already stored and says so.
-    let _ = std::fs::remove_file(path_in(data_dir));
+    let database = path_in(data_dir);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = database.clone().into_os_string();
+        path.push(suffix);
+        // No file is the usual case. One that cannot be removed is opened as it is, and
+        // the benchmark then finds its sample responses already stored and says so.
+        let _ = std::fs::remove_file(path);
+    }
     open(data_dir)
 }
 
