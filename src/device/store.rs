@@ -17,8 +17,10 @@ use survey::store::{
 };
 use survey::{BatchId, Response, ResponseId, Visit, VisitId};
 
+use serde::de::DeserializeOwned;
+
 use super::entries;
-use super::keys;
+use super::keys::{self, Key};
 use crate::platform::local_storage::StorageError;
 
 /// The device's responses, visits and batch records, in LocalStorage.
@@ -60,8 +62,7 @@ impl Store for LocalStore {
     }
 
     fn delete_response(&mut self, id: ResponseId) -> Result<bool, StorageError> {
-        let existed = entries::contains(&keys::response(id))?;
-        entries::remove(&keys::response(id))?;
+        let existed = remove_if_there(&keys::response(id))?;
         entries::remove(&keys::summary(id))?;
         Ok(existed)
     }
@@ -75,20 +76,13 @@ impl Store for LocalStore {
     }
 
     fn visits(&self) -> Result<Vec<Visit>, StorageError> {
-        let mut visits = Vec::new();
-        for id in entries::ids_under::<VisitId>(keys::VISITS)? {
-            if let Some(visit) = entries::load_or_quarantine::<Visit>(&keys::visit(id))? {
-                visits.push(visit);
-            }
-        }
+        let mut visits = every(keys::VISITS, keys::visit)?;
         sort_visits_newest_first(&mut visits);
         Ok(visits)
     }
 
     fn delete_visit(&mut self, id: VisitId) -> Result<bool, StorageError> {
-        let existed = entries::contains(&keys::visit(id))?;
-        entries::remove(&keys::visit(id))?;
-        Ok(existed)
+        remove_if_there(&keys::visit(id))
     }
 
     fn put_batch_record(&mut self, record: &BatchRecord) -> Result<(), StorageError> {
@@ -96,21 +90,36 @@ impl Store for LocalStore {
     }
 
     fn batch_records(&self) -> Result<Vec<BatchRecord>, StorageError> {
-        let mut records = Vec::new();
-        for id in entries::ids_under::<BatchId>(keys::BATCHES)? {
-            if let Some(record) = entries::load_or_quarantine::<BatchRecord>(&keys::batch(id))? {
-                records.push(record);
-            }
-        }
+        let mut records = every(keys::BATCHES, keys::batch)?;
         sort_batch_records_newest_first(&mut records);
         Ok(records)
     }
 
     fn delete_batch_record(&mut self, id: BatchId) -> Result<bool, StorageError> {
-        let existed = entries::contains(&keys::batch(id))?;
-        entries::remove(&keys::batch(id))?;
-        Ok(existed)
+        remove_if_there(&keys::batch(id))
     }
+}
+
+/// Every readable entry of `family`, whose keys `key` makes from their ids (damaged ones
+/// set aside and skipped), in no particular order.
+fn every<Id: std::str::FromStr, T: DeserializeOwned>(
+    family: &str,
+    key: impl Fn(Id) -> Key,
+) -> Result<Vec<T>, StorageError> {
+    let mut found = Vec::new();
+    for id in entries::ids_under::<Id>(family)? {
+        if let Some(entry) = entries::load_or_quarantine(&key(id))? {
+            found.push(entry);
+        }
+    }
+    Ok(found)
+}
+
+/// Removes the entry under `key`; whether there was one.
+fn remove_if_there(key: &Key) -> Result<bool, StorageError> {
+    let existed = entries::contains(key)?;
+    entries::remove(key)?;
+    Ok(existed)
 }
 
 /// These run in headless Chromium: `cargo test -p doorstep --lib --target wasm32-unknown-unknown`.
