@@ -129,7 +129,7 @@ async fn settings_report_damaged_entries_that_were_set_aside() -> Result<()> {
     worker.tap("nav-settings").await?;
     worker.see_text("storage-quarantined", "None").await?;
 
-    // What the store does with an entry that does not parse (src/local_store.rs, tested in
+    // What the store does with an entry that does not parse (src/device/entries.rs, tested in
     // the browser unit tests): the text, unchanged, under the quarantine key.
     worker
         .put_local_storage(
@@ -253,7 +253,10 @@ async fn screens_fit_phones_and_tablets_with_large_touch_targets() -> Result<()>
 
     for (width, height) in [(320, 640), (360, 740), (800, 1280), (1280, 800)] {
         worker.use_screen(width, height).await?;
-        for (page, nav) in [("page-today", "nav-today"), ("page-settings", "nav-settings")] {
+        for (page, nav) in [
+            ("page-today", "nav-today"),
+            ("page-settings", "nav-settings"),
+        ] {
             worker.tap(nav).await?;
             worker.see(page).await?;
             let overflow = worker
