@@ -355,7 +355,10 @@ async fn an_address_that_is_not_this_apps_collector_is_told_as_refused_not_as_no
         .await?;
     assert!(told.contains(wrong.trim_end_matches('/')), "{told}");
     assert!(!told.contains("No connection"), "{told}");
-    assert!(!told.contains("Next try"), "needs the worker, not a retry: {told}");
+    assert!(
+        !told.contains("Next try"),
+        "needs the worker, not a retry: {told}"
+    );
     worker
         .see_text("waiting-count", "1 completed interview")
         .await?;
