@@ -57,7 +57,11 @@ pub fn App() -> impl IntoView {
     provide_context(Uploads::start(app, Some(online)));
     // Interviews handed in long enough ago leave the tablet (never before their receipt).
     // Not fatal: they are tried again at the next start.
-    let _ = hand_in::clear_expired(&app);
+    let _ = hand_in::outbox::clear_expired(
+        &mut { app },
+        device::settings::retention_days(),
+        platform::clock::now(),
+    );
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>

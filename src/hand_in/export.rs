@@ -6,11 +6,16 @@ use survey::questionnaire::LanguageCode;
 use survey::store::BatchRecord;
 use survey::{csv_export, Batch, Questionnaire};
 
+use super::outbox::HandInError;
 use crate::platform::download::{download, DownloadError};
+use crate::platform::local_storage::StorageError;
 
 /// Why the files could not be saved.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ExportError {
+    /// The batch could not be made or noted on the tablet.
+    #[error(transparent)]
+    Tablet(#[from] HandInError<StorageError>),
     /// The batch could not be written as JSON (a bug, not the worker's doing).
     #[error("the batch could not be written: {0}")]
     Encode(String),

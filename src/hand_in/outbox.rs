@@ -3,8 +3,10 @@
 //! clearing handed-in interviews after the retention period. Nothing here touches the
 //! browser, so it is tested natively with [`survey::MemoryStore`].
 //!
-//! The promises: a response leaves the tablet only after a receipt naming its batch, and
-//! a receipt for another batch marks nothing.
+//! The two ways to hand in are one call each, with the part that leaves the tablet given
+//! by the caller: [`send`] (prepare, deliver, apply the receipt) and [`save_as_file`]
+//! (prepare, save, note it). The promises: a response leaves the tablet only after a
+//! receipt naming its batch, and a receipt for another batch marks nothing.
 
 use std::collections::BTreeSet;
 
@@ -122,6 +124,52 @@ pub fn prepare<S: Store>(
     Ok((record, batch))
 }
 
+/// Hands the waiting interviews in by sending: the batch is [`prepare`]d, given to
+/// `deliver` (which sends it and reads the collector's receipt), and the receipt applied
+/// ([`apply_receipt`]) at the time `now` gives once it came. If `deliver` fails nothing
+/// is marked handed in.
+pub async fn send<S, P>(
+    store: &mut S,
+    questionnaire: &Questionnaire,
+    assignment: &Assignment,
+    new: NewBatch,
+    deliver: impl AsyncFnOnce(&Batch) -> Result<Receipt, P>,
+    now: impl FnOnce() -> Timestamp,
+) -> Result<Receipt, P>
+where
+    S: Store,
+    P: From<HandInError<S::Error>>,
+{
+    let (mut record, batch) = prepare(store, questionnaire, assignment, new)?;
+    let receipt = deliver(&batch).await?;
+    apply_receipt(store, &mut record, receipt.clone(), now())?;
+    Ok(receipt)
+}
+
+/// Hands the waiting interviews in as a file: the batch is [`prepare`]d, given to `save`
+/// (which offers it as files and says what it saved), and noted as exported at `now`.
+/// The interviews stay waiting until a receipt.
+pub fn save_as_file<S, P, T>(
+    store: &mut S,
+    questionnaire: &Questionnaire,
+    assignment: &Assignment,
+    new: NewBatch,
+    save: impl FnOnce(&BatchRecord, &Batch) -> Result<T, P>,
+    now: Timestamp,
+) -> Result<T, P>
+where
+    S: Store,
+    P: From<HandInError<S::Error>>,
+{
+    let (mut record, batch) = prepare(store, questionnaire, assignment, new)?;
+    let saved = save(&record, &batch)?;
+    record.exported = Some(now);
+    store
+        .put_batch_record(&record)
+        .map_err(|error| P::from(HandInError::Storage(error)))?;
+    Ok(saved)
+}
+
 /// Builds again the batch `record` names, from what is still on the tablet.
 pub fn rebuild<S: Store>(
     store: &S,
@@ -136,16 +184,6 @@ pub fn rebuild<S: Store>(
     }
     let visits = store.visits().map_err(HandInError::Storage)?;
     build(questionnaire, record, responses, &visits)
-}
-
-/// Notes that `record` was saved as a file at `now`.
-pub fn mark_exported<S: Store>(
-    store: &mut S,
-    record: &mut BatchRecord,
-    now: Timestamp,
-) -> Result<(), S::Error> {
-    record.exported = Some(now);
-    store.put_batch_record(record)
 }
 
 /// The collector confirmed a batch with `receipt`. If it names `record`'s batch, the
@@ -435,6 +473,121 @@ mod tests {
             before
         );
         assert_eq!(store.batch_records().unwrap()[0].receipt, None);
+        assert_eq!(waiting(&store).unwrap().len(), 2);
+    }
+
+    /// Runs a future that is ready at once (the test senders never wait).
+    fn now_or_never<F: std::future::Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match future.as_mut().poll(&mut context) {
+            std::task::Poll::Ready(output) => output,
+            std::task::Poll::Pending => panic!("the test sender waited"),
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Problem {
+        Tablet(HandInError<survey::store::MemoryStoreError>),
+        NoSignal,
+    }
+
+    impl From<HandInError<survey::store::MemoryStoreError>> for Problem {
+        fn from(error: HandInError<survey::store::MemoryStoreError>) -> Self {
+            Problem::Tablet(error)
+        }
+    }
+
+    #[test]
+    fn sending_with_a_receipt_hands_the_batch_in() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 2);
+        let assignment = survey::sample::assignment(&q, 0);
+        let receipt = now_or_never(send(
+            &mut store,
+            &q,
+            &assignment,
+            new_batch(1),
+            async |batch: &Batch| -> Result<Receipt, Problem> {
+                Ok(Receipt {
+                    batch: batch.id,
+                    accepted: batch.count,
+                    already_present: 0,
+                    visits_accepted: 2,
+                    visits_already_present: 0,
+                })
+            },
+            || Timestamp(NOW + DAY),
+        ))
+        .unwrap();
+        assert_eq!(receipt.accepted, 2);
+        assert!(waiting(&store).unwrap().is_empty());
+        assert_eq!(store.batch_records().unwrap()[0].receipt, Some(receipt));
+    }
+
+    #[test]
+    fn a_send_that_fails_or_brings_another_batchs_receipt_hands_nothing_in() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 2);
+        let assignment = survey::sample::assignment(&q, 0);
+        let failed = now_or_never(send(
+            &mut store,
+            &q,
+            &assignment,
+            new_batch(1),
+            async |_: &Batch| -> Result<Receipt, Problem> { Err(Problem::NoSignal) },
+            || Timestamp(NOW + DAY),
+        ));
+        assert_eq!(failed, Err(Problem::NoSignal));
+        let other = now_or_never(send(
+            &mut store,
+            &q,
+            &assignment,
+            new_batch(2),
+            async |batch: &Batch| -> Result<Receipt, Problem> {
+                Ok(Receipt {
+                    batch: BatchId::from_random_bytes([7; 16]),
+                    accepted: batch.count,
+                    already_present: 0,
+                    visits_accepted: 0,
+                    visits_already_present: 0,
+                })
+            },
+            || Timestamp(NOW + DAY),
+        ));
+        assert!(
+            matches!(
+                other,
+                Err(Problem::Tablet(HandInError::NotThisBatch { .. }))
+            ),
+            "{other:?}"
+        );
+        assert_eq!(waiting(&store).unwrap().len(), 2, "both still wait");
+        let records = store.batch_records().unwrap();
+        assert_eq!(records.len(), 1, "the retry reused the batch");
+        assert_eq!(records[0].receipt, None);
+    }
+
+    #[test]
+    fn saving_as_a_file_notes_the_export_and_leaves_the_interviews_waiting() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 2);
+        let assignment = survey::sample::assignment(&q, 0);
+        let saved = save_as_file(
+            &mut store,
+            &q,
+            &assignment,
+            new_batch(1),
+            |record: &BatchRecord, batch: &Batch| -> Result<BatchId, Problem> {
+                assert_eq!(record.id, batch.id);
+                Ok(batch.id)
+            },
+            Timestamp(NOW + DAY),
+        )
+        .unwrap();
+        let records = store.batch_records().unwrap();
+        assert_eq!(records[0].id, saved);
+        assert_eq!(records[0].exported, Some(Timestamp(NOW + DAY)));
         assert_eq!(waiting(&store).unwrap().len(), 2);
     }
 

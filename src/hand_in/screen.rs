@@ -6,7 +6,7 @@ use survey::store::BatchRecord;
 use survey::StatusCounts;
 
 use super::export::{self, ExportError};
-use super::outbox::{self, HandInError};
+use super::outbox::{self, HandInError, NewBatch};
 use super::upload::{UploadState, Uploads};
 use crate::app_state::AppState;
 use crate::device::entries;
@@ -52,23 +52,23 @@ pub fn HandInPage() -> impl IntoView {
     };
 
     let export = move |_| {
-        let mut store = app;
-        let result =
-            super::prepare_now(&app)
-                .map_err(export_problem)
-                .and_then(|(mut record, batch)| {
-                    let name = export::save_files(
-                        app.questionnaire,
-                        &record,
-                        &batch,
-                        with_csv.get_untracked(),
-                    )
-                    .map_err(export_problem)?;
-                    outbox::mark_exported(&mut store, &mut record, clock::now())
-                        .map_err(export_problem)?;
-                    Ok(name)
-                });
-        exported.set(Some(result));
+        let result = match app.setup.get_untracked() {
+            None => Err(ExportError::Tablet(HandInError::NotSetUp)),
+            Some(setup) => outbox::save_as_file(
+                &mut { app },
+                app.questionnaire,
+                &setup.assignment(),
+                NewBatch {
+                    id: clock::new_batch_id(),
+                    created: clock::now(),
+                },
+                |record, batch| {
+                    export::save_files(app.questionnaire, record, batch, with_csv.get_untracked())
+                },
+                clock::now(),
+            ),
+        };
+        exported.set(Some(result.map_err(export_problem)));
     };
 
     let export_again = move |record: BatchRecord| {

@@ -2,9 +2,9 @@
 //! token. On a receipt for it they are marked uploaded; on a failure they stay, and the
 //! upload is tried again later (backing off) and as soon as the browser is back online.
 //!
-//! One upload, start to end: [`Uploads::upload`] → [`upload_once`]: the batch from
-//! [`super::prepare_now`] → `platform::http::post_json` → the answer read with
-//! `survey::wire` ([`read_reply`]) → [`outbox::apply_receipt`].
+//! One upload, start to end: [`Uploads::upload`] → [`upload_once`] → [`outbox::send`],
+//! which prepares the batch, hands it to [`deliver`] (`platform::http::post_json`, the
+//! answer read with `survey::wire` in [`read_reply`]) and applies the receipt.
 
 use std::time::Duration;
 
@@ -12,14 +12,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use survey::record::ResponseStatus;
 use survey::wire::{ErrorBody, ErrorCode, Receipt, BATCHES_PATH};
-use survey::Store;
+use survey::{Batch, Store};
 
-use super::outbox::{self, HandInError};
+use super::outbox::{self, HandInError, NewBatch};
 use crate::app_state::AppState;
 use crate::platform::clock;
 use crate::platform::connection::Online;
 use crate::platform::http::{self, FetchError, Reply};
 use crate::platform::local_storage::StorageError;
+use crate::setup::SetUp;
 
 /// How long an upload may take before it is given up (and tried again later): a batch of
 /// a few thousand interviews is several megabytes on a slow connection.
@@ -286,8 +287,23 @@ pub async fn upload_once(app: &AppState) -> Result<Receipt, UploadProblem> {
         .get_untracked()
         .filter(|s| s.can_upload())
         .ok_or(UploadProblem::NotConfigured)?;
-    let mut store = *app;
-    let (mut record, batch) = super::prepare_now(app)?;
+    let new = NewBatch {
+        id: clock::new_batch_id(),
+        created: clock::now(),
+    };
+    outbox::send(
+        &mut { *app },
+        app.questionnaire,
+        &setup.assignment(),
+        new,
+        async |batch: &Batch| deliver(&setup, batch).await,
+        clock::now,
+    )
+    .await
+}
+
+/// Sends `batch` to the collector in `setup` and reads its answer.
+async fn deliver(setup: &SetUp, batch: &Batch) -> Result<Receipt, UploadProblem> {
     let body = batch
         .to_json()
         .map_err(|error| UploadProblem::Tablet(error.to_string()))?;
@@ -295,9 +311,7 @@ pub async fn upload_once(app: &AppState) -> Result<Receipt, UploadProblem> {
     let reply = http::post_json(&url, &setup.token, &body, UPLOAD_TIMEOUT)
         .await
         .map_err(|error| UploadProblem::of_fetch(error, &setup.collector))?;
-    let receipt = read_reply(&reply)?;
-    outbox::apply_receipt(&mut store, &mut record, receipt.clone(), clock::now())?;
-    Ok(receipt)
+    read_reply(&reply)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
