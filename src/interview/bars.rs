@@ -1,10 +1,12 @@
-//! The interview's language switcher and progress bar.
+//! What stands above an interview's screens: the bar (language, leave, discard) and the
+//! progress bar.
 
 use leptos::prelude::*;
 use survey::engine;
 use survey::questionnaire::TranslationStatus;
 
 use super::Interview;
+use crate::routes::{Link, Navigator, Page};
 
 /// The resident's language: one button per language of the questionnaire, each named in
 /// its own language. Switching keeps every answer.
@@ -69,6 +71,60 @@ pub fn ProgressBar(interview: Interview, section: usize) -> impl IntoView {
                 aria-valuenow=move || progress.get().percent.to_string()>
                 <div class="progress__fill" style:width=move || format!("{}%", progress.get().percent)></div>
             </div>
+        </div>
+    }
+}
+
+/// The bar above every screen of a draft: language, leave, discard.
+pub(super) fn interview_bar(interview: Interview) -> impl IntoView {
+    let navigator = expect_context::<Navigator>();
+    let confirming = RwSignal::new(false);
+    let not_discarded = RwSignal::new(None::<String>);
+    let discard = move |_| {
+        let id = interview.response.with_untracked(|r| r.id);
+        match interview.app.delete_response(id) {
+            Ok(_) => navigator.go(Page::Today),
+            Err(error) => not_discarded.set(Some(format!(
+                "The interview could not be discarded: {error}. {}",
+                error.advice()
+            ))),
+        }
+    };
+    let answered = move || interview.response.with(|r| r.answers.len());
+    view! {
+        <div class="interview-bar">
+            <LanguageSwitcher interview=interview/>
+            <Show when=move || interview.editable()>
+                <div class="interview-actions">
+                    <Link page={Page::Today} {..} class="button" data-testid="interview-leave">
+                        "Leave for now"
+                    </Link>
+                    <button type="button" class="button button--danger" data-testid="interview-discard"
+                        aria-expanded=move || confirming.get().to_string()
+                        on:click=move |_| confirming.set(true)>
+                        "Discard…"
+                    </button>
+                </div>
+                <Show when=move || confirming.get()>
+                    <div class="confirm" role="alertdialog" aria-labelledby="discard-title"
+                        aria-describedby="discard-body" data-testid="discard-confirm">
+                        <h2 id="discard-title">"Discard this interview?"</h2>
+                        <p id="discard-body">
+                            {move || format!("Its {} answers will be deleted from this tablet. This cannot be undone.", answered())}
+                        </p>
+                        <div class="actions">
+                            <button type="button" class="button button--danger-solid" data-testid="discard-yes" on:click=discard>
+                                "Yes, discard it"
+                            </button>
+                            <button type="button" class="button" data-testid="discard-no"
+                                on:click=move |_| confirming.set(false)>
+                                "Keep it"
+                            </button>
+                        </div>
+                        <p class="problem" role="alert">{move || not_discarded.get()}</p>
+                    </div>
+                </Show>
+            </Show>
         </div>
     }
 }

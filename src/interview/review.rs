@@ -6,7 +6,7 @@ use survey::engine;
 use survey::record::ResponseStatus;
 use survey::{EndReason, Incomplete};
 
-use super::screen::interview_bar;
+use super::bars::interview_bar;
 use super::{words, Interview};
 use crate::platform::{clock, focus};
 use crate::routes::{Link, Navigator, Page, Step};

@@ -7,7 +7,7 @@ use survey::engine::{self, Next};
 use survey::record::ResponseStatus;
 use survey::{EndReason, ResponseId};
 
-use super::bars::{LanguageSwitcher, ProgressBar};
+use super::bars::{interview_bar, ProgressBar};
 use super::question_field::QuestionField;
 use super::review::review_screen;
 use super::{resume_step, Interview};
@@ -68,7 +68,7 @@ pub fn InterviewPage(id: ResponseId, step: Step) -> impl IntoView {
     .into_any()
 }
 
-pub(super) fn missing() -> impl IntoView {
+fn missing() -> impl IntoView {
     view! {
         <section class="page" data-testid="page-interview-missing" aria-labelledby="missing-title">
             <h1 id="missing-title" tabindex="-1">"This interview is not on this tablet"</h1>
@@ -100,60 +100,6 @@ fn ended(reason: EndReason) -> impl IntoView {
             <p>{body}</p>
             <Link page={Page::Today} {..} class="button button--primary" data-testid="ended-today">"Back to today"</Link>
         </section>
-    }
-}
-
-/// The bar above every screen of a draft: language, leave, discard.
-pub(super) fn interview_bar(interview: Interview) -> impl IntoView {
-    let navigator = expect_context::<Navigator>();
-    let confirming = RwSignal::new(false);
-    let not_discarded = RwSignal::new(None::<String>);
-    let discard = move |_| {
-        let id = interview.response.with_untracked(|r| r.id);
-        match interview.app.delete_response(id) {
-            Ok(_) => navigator.go(Page::Today),
-            Err(error) => not_discarded.set(Some(format!(
-                "The interview could not be discarded: {error}. {}",
-                error.advice()
-            ))),
-        }
-    };
-    let answered = move || interview.response.with(|r| r.answers.len());
-    view! {
-        <div class="interview-bar">
-            <LanguageSwitcher interview=interview/>
-            <Show when=move || interview.editable()>
-                <div class="interview-actions">
-                    <Link page={Page::Today} {..} class="button" data-testid="interview-leave">
-                        "Leave for now"
-                    </Link>
-                    <button type="button" class="button button--danger" data-testid="interview-discard"
-                        aria-expanded=move || confirming.get().to_string()
-                        on:click=move |_| confirming.set(true)>
-                        "Discard…"
-                    </button>
-                </div>
-                <Show when=move || confirming.get()>
-                    <div class="confirm" role="alertdialog" aria-labelledby="discard-title"
-                        aria-describedby="discard-body" data-testid="discard-confirm">
-                        <h2 id="discard-title">"Discard this interview?"</h2>
-                        <p id="discard-body">
-                            {move || format!("Its {} answers will be deleted from this tablet. This cannot be undone.", answered())}
-                        </p>
-                        <div class="actions">
-                            <button type="button" class="button button--danger-solid" data-testid="discard-yes" on:click=discard>
-                                "Yes, discard it"
-                            </button>
-                            <button type="button" class="button" data-testid="discard-no"
-                                on:click=move |_| confirming.set(false)>
-                                "Keep it"
-                            </button>
-                        </div>
-                        <p class="problem" role="alert">{move || not_discarded.get()}</p>
-                    </div>
-                </Show>
-            </Show>
-        </div>
     }
 }
 

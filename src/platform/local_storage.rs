@@ -3,7 +3,7 @@
 //!
 //! Nothing here panics: a missing or blocked `localStorage`, a full quota or an entry
 //! that does not parse comes back as an error the screens turn into plain words. Which
-//! keys Doorstep uses, and what it does with a damaged entry, is `crate::device`'s.
+//! keys Doorstep uses, and what it does with a damaged entry, belong to the device layer above.
 //!
 //! ```no_run
 //! use doorstep::platform::local_storage;

@@ -2,7 +2,7 @@
 //! (`navigator.storage.persist()`) and its estimate of how full storage is.
 //!
 //! Browsers may clear a site's storage under pressure unless it is marked persistent;
-//! Doorstep asks once, on first run (`crate::device::settings::on_first_run`), and lets
+//! Doorstep asks once, on first run (the device settings' `on_first_run`), and lets
 //! the worker ask again from settings.
 
 use wasm_bindgen::JsValue;
