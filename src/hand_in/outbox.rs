@@ -352,6 +352,7 @@ mod tests {
             already_present: 0,
             visits_accepted: u32::try_from(record.visits.len()).unwrap(),
             visits_already_present: 0,
+            conflicts: 0,
         }
     }
 
@@ -515,6 +516,7 @@ mod tests {
                     already_present: 0,
                     visits_accepted: 2,
                     visits_already_present: 0,
+                    conflicts: 0,
                 })
             },
             || Timestamp(NOW + DAY),
@@ -551,6 +553,7 @@ mod tests {
                     already_present: 0,
                     visits_accepted: 0,
                     visits_already_present: 0,
+                    conflicts: 0,
                 })
             },
             || Timestamp(NOW + DAY),

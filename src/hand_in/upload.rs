@@ -68,6 +68,14 @@ pub enum UploadProblem {
     TooLarge,
     /// The collector checked the batch and rejected it.
     Rejected(String),
+    /// The collector asked to be tried again later: busy, stopping, throttling this
+    /// address, or the batch arrived too slowly.
+    Later {
+        /// What it said.
+        reason: String,
+        /// Seconds it asked to wait, if it said.
+        wait: Option<u32>,
+    },
     /// The collector failed (5xx).
     ServerError(u16),
     /// The answer was not a receipt for this batch.
@@ -91,6 +99,7 @@ impl UploadProblem {
             UploadProblem::TokenRefused(reason) => format!("The collector refused the upload token ({reason}). Check the token in Settings → Change set-up with your coordinator."),
             UploadProblem::TooLarge => "The batch is too large for the collector. Export a file instead and tell your coordinator.".to_owned(),
             UploadProblem::Rejected(reason) => format!("The collector rejected the batch: {reason}. The interviews stay on this tablet; export a file and tell your coordinator."),
+            UploadProblem::Later { reason, .. } => format!("The collector asked to try again later ({reason}). The interviews stay on this tablet; Doorstep tries again by itself."),
             UploadProblem::ServerError(status) => format!("The collector had a problem (error {status}). Doorstep tries again by itself."),
             UploadProblem::BadReceipt => "The collector's answer was not a receipt for this batch. The interviews stay on this tablet; Doorstep tries again by itself.".to_owned(),
             UploadProblem::Tablet(reason) => format!("This tablet could not prepare the batch: {reason}."),
@@ -104,9 +113,22 @@ impl UploadProblem {
             UploadProblem::NoConnection
                 | UploadProblem::Unreachable { .. }
                 | UploadProblem::TimedOut { .. }
+                | UploadProblem::Later { .. }
                 | UploadProblem::ServerError(_)
                 | UploadProblem::BadReceipt
         )
+    }
+
+    /// Seconds to wait before the next try: the `attempt`-th step of the backoff, or longer
+    /// if the collector asked for longer.
+    pub fn wait_before(&self, attempt: u32) -> u32 {
+        let asked = match self {
+            UploadProblem::Later {
+                wait: Some(wait), ..
+            } => *wait,
+            _ => 0,
+        };
+        backoff_seconds(attempt).max(asked.min(3_600))
     }
 
     /// The problem a failed request means, naming the `collector` address from set-up.
@@ -156,6 +178,11 @@ pub fn read_reply(reply: &Reply) -> Result<Receipt, UploadProblem> {
             UploadProblem::TokenRefused(reason)
         }
         (Some(ErrorCode::TooLarge), _) | (None, 413) => UploadProblem::TooLarge,
+        (Some(ErrorCode::TooSlow | ErrorCode::Throttled | ErrorCode::Busy), _)
+        | (None, 408 | 429 | 503) => UploadProblem::Later {
+            reason,
+            wait: reply.retry_after,
+        },
         (Some(ErrorCode::Server), _) | (None, 500..=599) => UploadProblem::ServerError(status),
         _ => UploadProblem::Rejected(reason),
     })
@@ -261,7 +288,7 @@ impl Uploads {
                     let retry_in = problem.retry_helps().then(|| {
                         let failures = uploads.failures.get_value().saturating_add(1);
                         uploads.failures.set_value(failures);
-                        backoff_seconds(failures)
+                        problem.wait_before(failures)
                     });
                     if let Some(seconds) = retry_in {
                         set_timeout(
@@ -322,6 +349,7 @@ mod tests {
         Reply {
             status,
             body: body.to_owned(),
+            retry_after: None,
         }
     }
 
@@ -421,6 +449,51 @@ mod tests {
     }
 
     #[test]
+    fn a_busy_or_throttling_collector_is_tried_again_no_sooner_than_it_asked() {
+        let mut busy = reply(
+            503,
+            r#"{"error":"busy","reason":"too many uploads at once"}"#,
+        );
+        busy.retry_after = Some(120);
+        let problem = read_reply(&busy).unwrap_err();
+        assert_eq!(
+            problem,
+            UploadProblem::Later {
+                reason: "too many uploads at once".into(),
+                wait: Some(120)
+            }
+        );
+        assert!(problem.retry_helps());
+        assert_eq!(
+            problem.wait_before(1),
+            120,
+            "longer than the backoff's 15 s"
+        );
+        assert_eq!(
+            problem.wait_before(7),
+            900,
+            "the backoff, when it is longer"
+        );
+        for code in ["throttled", "too_slow"] {
+            let problem = read_reply(&reply(
+                429,
+                &format!(r#"{{"error":"{code}","reason":"wait"}}"#),
+            ))
+            .unwrap_err();
+            assert!(problem.retry_helps(), "{code}");
+        }
+        let conflict = read_reply(&reply(
+            409,
+            r#"{"error":"conflict","reason":"batch id reused"}"#,
+        ))
+        .unwrap_err();
+        assert!(
+            !conflict.retry_helps(),
+            "a reused batch id needs the coordinator"
+        );
+    }
+
+    #[test]
     fn an_answer_that_is_not_the_collectors_is_read_by_its_status() {
         assert_eq!(
             read_reply(&reply(502, "<html>Bad gateway</html>")),
@@ -433,10 +506,17 @@ mod tests {
         // A code from a newer collector: its status decides, its reason is kept.
         assert_eq!(
             read_reply(&reply(
-                429,
-                r#"{"error":"throttled","reason":"too many tries"}"#
+                418,
+                r#"{"error":"teapot","reason":"short and stout"}"#
             )),
-            Err(UploadProblem::Rejected("too many tries".into()))
+            Err(UploadProblem::Rejected("short and stout".into()))
+        );
+        assert_eq!(
+            read_reply(&reply(503, "Service Unavailable")),
+            Err(UploadProblem::Later {
+                reason: "error 503".into(),
+                wait: None
+            })
         );
     }
 }

@@ -21,6 +21,9 @@ pub struct Reply {
     pub status: u16,
     /// The body as text (empty when there was none).
     pub body: String,
+    /// Seconds to wait before asking again, when the server said (`Retry-After` in
+    /// seconds; a date is not read).
+    pub retry_after: Option<u32>,
 }
 
 /// Why no answer came back.
@@ -162,10 +165,17 @@ async fn read(window: &web_sys::Window, request: &web_sys::Request) -> Result<Re
         .await?
         .dyn_into()?;
     let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|value| value.trim().parse().ok());
     let body = JsFuture::from(response.text()?).await?;
     Ok(Reply {
         status,
         body: body.as_string().unwrap_or_default(),
+        retry_after,
     })
 }
 

@@ -724,6 +724,7 @@ pub mod contract {
             already_present: 1,
             visits_accepted: 1,
             visits_already_present: 0,
+            conflicts: 0,
         });
         io(CHECK, store.put_batch_record(&older))?;
         io(CHECK, store.put_batch_record(&newer))?;

@@ -39,8 +39,10 @@ pub const MAX_BATCH_RESPONSES: usize = 5_000;
 // the batch's own fields, fits the body limit: checked when the crate compiles.
 const _: () = assert!(MAX_BATCH_RESPONSES * 1_607 * 2 < BODY_LIMIT);
 
-/// What the collector answers (200) once it has stored a batch: how many of its
-/// responses and visit outcomes were new and how many it already had.
+/// What the collector answers (200) once it has stored a batch, durably: how many of its
+/// responses and visit outcomes were new, how many it already had, and how many collided
+/// with a stored response of the same id but other content or another agency (kept
+/// apart for the coordinator, never merged, and never said whose).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     /// The batch it is for. A receipt for another batch confirms nothing.
@@ -56,6 +58,11 @@ pub struct Receipt {
     /// Visit outcomes it already had (defaults as [`Receipt::visits_accepted`]).
     #[serde(default)]
     pub visits_already_present: u32,
+    /// Responses whose id was already stored with other content or for another agency:
+    /// kept as conflicts for the coordinator, not stored over the first. Receipts from
+    /// collectors before conflicts were counted lack it, hence the default.
+    #[serde(default)]
+    pub conflicts: u32,
 }
 
 /// Why the collector did not store a batch (or did not answer an API request), as a
@@ -71,12 +78,22 @@ pub enum ErrorCode {
     Agency,
     /// No such API endpoint (404).
     NotFound,
+    /// The body did not arrive in time (408): try again.
+    TooSlow,
+    /// The batch's id is already stored with other content (409): a batch id is never
+    /// reused, so this is a faulty or tampered batch.
+    Conflict,
     /// The body is larger than [`BODY_LIMIT`] (413).
     TooLarge,
-    /// A batch, but its checks fail: checksum, questionnaire, answers (422).
+    /// A batch, but its checks fail: checksum, questionnaire, answers, codes, times (422).
     InvalidBatch,
+    /// Too many failed token tries from this address (429): wait as `Retry-After` says.
+    Throttled,
     /// The collector failed; nothing was stored (500).
     Server,
+    /// The collector is busy (too much intake in flight) or stopping (503): nothing was
+    /// stored; try again as `Retry-After` says.
+    Busy,
     /// A code this version of the app does not know (a newer collector): read by its
     /// HTTP status instead.
     #[serde(other)]
@@ -85,14 +102,18 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code a collector sends, for tests and documentation.
-    pub const ALL: [ErrorCode; 7] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::Malformed,
         ErrorCode::Token,
         ErrorCode::Agency,
         ErrorCode::NotFound,
+        ErrorCode::TooSlow,
+        ErrorCode::Conflict,
         ErrorCode::TooLarge,
         ErrorCode::InvalidBatch,
+        ErrorCode::Throttled,
         ErrorCode::Server,
+        ErrorCode::Busy,
     ];
 
     /// The HTTP status the collector answers with this code.
@@ -102,9 +123,13 @@ impl ErrorCode {
             ErrorCode::Token => 401,
             ErrorCode::Agency => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::TooSlow => 408,
+            ErrorCode::Conflict => 409,
             ErrorCode::TooLarge => 413,
             ErrorCode::InvalidBatch => 422,
+            ErrorCode::Throttled => 429,
             ErrorCode::Server | ErrorCode::Unknown => 500,
+            ErrorCode::Busy => 503,
         }
     }
 
@@ -115,22 +140,66 @@ impl ErrorCode {
             ErrorCode::Token => "token",
             ErrorCode::Agency => "agency",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::TooSlow => "too_slow",
+            ErrorCode::Conflict => "conflict",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::InvalidBatch => "invalid_batch",
+            ErrorCode::Throttled => "throttled",
             ErrorCode::Server => "server",
+            ErrorCode::Busy => "busy",
             ErrorCode::Unknown => "unknown",
         }
     }
 }
 
-/// The body of every API error: `{"error": <code>, "reason": <plain words>}`.
+impl ErrorCode {
+    /// Whether the same request may succeed later with nobody changing anything (the
+    /// tablet then tries again by itself): a slow or busy moment, a throttled address, a
+    /// failure of the collector's own.
+    pub fn passes(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::TooSlow | ErrorCode::Throttled | ErrorCode::Server | ErrorCode::Busy
+        )
+    }
+}
+
+/// The body of every API error: `{"error": <code>, "reason": <plain words>}`, and for a
+/// batch that fails its checks, which response and question and the rule broken. Never
+/// an answer's text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// What kind of failure.
     pub error: ErrorCode,
     /// What is wrong, in words a coordinator can act on.
     pub reason: String,
+    /// The response that broke a rule, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<crate::record::ResponseId>,
+    /// The question whose answer broke it, if it was an answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<crate::questionnaire::QuestionCode>,
+    /// The rule, as a stable word (`"unknown_area"`, `"not_asked"`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
+
+impl ErrorBody {
+    /// An error with only a code and a reason.
+    pub fn new(error: ErrorCode, reason: impl Into<String>) -> ErrorBody {
+        ErrorBody {
+            error,
+            reason: reason.into(),
+            response: None,
+            question: None,
+            rule: None,
+        }
+    }
+}
+
+/// The header a [`ErrorCode::Throttled`] or [`ErrorCode::Busy`] answer carries: seconds to
+/// wait before trying again.
+pub const RETRY_AFTER: &str = "Retry-After";
 
 /// The body of `GET` [`HEALTH_PATH`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,9 +226,41 @@ mod tests {
     }
 
     #[test]
+    fn only_passing_troubles_are_worth_trying_again_unchanged() {
+        let passing: Vec<ErrorCode> = ErrorCode::ALL.into_iter().filter(|c| c.passes()).collect();
+        assert_eq!(
+            passing,
+            vec![
+                ErrorCode::TooSlow,
+                ErrorCode::Throttled,
+                ErrorCode::Server,
+                ErrorCode::Busy
+            ]
+        );
+    }
+
+    #[test]
+    fn an_error_body_names_the_response_and_question_only_when_given() {
+        let plain = ErrorBody::new(ErrorCode::Token, "revoked");
+        assert_eq!(
+            serde_json::to_string(&plain).unwrap(),
+            r#"{"error":"token","reason":"revoked"}"#
+        );
+        let named = ErrorBody {
+            response: Some(crate::record::ResponseId::from_random_bytes([1; 16])),
+            question: Some("SAFE_DARK".into()),
+            rule: Some("not_asked".into()),
+            ..ErrorBody::new(ErrorCode::InvalidBatch, "an answer to a question not asked")
+        };
+        let back: ErrorBody =
+            serde_json::from_str(&serde_json::to_string(&named).unwrap()).unwrap();
+        assert_eq!(back, named);
+    }
+
+    #[test]
     fn a_code_from_a_newer_collector_is_unknown_not_an_error() {
         let body: ErrorBody =
-            serde_json::from_str(r#"{"error":"throttled","reason":"try again later"}"#).unwrap();
+            serde_json::from_str(r#"{"error":"teapot","reason":"try again later"}"#).unwrap();
         assert_eq!(body.error, ErrorCode::Unknown);
         assert_eq!(body.reason, "try again later");
     }
@@ -174,6 +275,10 @@ mod tests {
         assert_eq!(receipt.batch, BatchId::from_random_bytes([0xab; 16]));
         assert_eq!((receipt.accepted, receipt.already_present), (3, 1));
         assert_eq!(receipt.visits_accepted, 2);
+        assert_eq!(
+            receipt.conflicts, 0,
+            "a collector before conflicts were counted"
+        );
     }
 
     #[test]

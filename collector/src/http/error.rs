@@ -29,10 +29,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = ErrorBody {
-            error: self.code,
-            reason: self.reason,
-        };
+        let body = ErrorBody::new(self.code, self.reason);
         (status, Json(body)).into_response()
     }
 }

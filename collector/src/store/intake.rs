@@ -229,6 +229,7 @@ pub fn store(
         visits_accepted,
         visits_already_present: u32::try_from(batch.visits.len()).unwrap_or(u32::MAX)
             - visits_accepted,
+        conflicts: 0,
     };
     // The batch row keeps what its first arrival brought; a repeat brings nothing new.
     if first_arrival {
