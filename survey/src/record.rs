@@ -147,6 +147,21 @@ impl Timestamp {
     }
 }
 
+/// The moment a clock of the system gives (the collector's, when a batch arrives), to
+/// the millisecond; beyond what milliseconds in an `i64` hold, the nearest that do.
+/// (No `now()` here: in the browser `SystemTime::now` panics, the app's clock is
+/// `Date.now()`.)
+impl From<std::time::SystemTime> for Timestamp {
+    fn from(time: std::time::SystemTime) -> Self {
+        let millis =
+            |duration: std::time::Duration| i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
+        match time.duration_since(std::time::UNIX_EPOCH) {
+            Ok(after) => Timestamp(millis(after)),
+            Err(before) => Timestamp(-millis(before.duration())),
+        }
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (year, month, day, hour, minute, second) = self.to_civil();
@@ -659,6 +674,16 @@ mod tests {
             Timestamp(951_782_400_000).to_rfc3339(),
             "2000-02-29T00:00:00Z"
         );
+    }
+
+    #[test]
+    fn a_system_time_is_milliseconds_since_1970_either_side() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let after = UNIX_EPOCH + Duration::from_millis(1_714_555_815_999);
+        assert_eq!(Timestamp::from(after), Timestamp(1_714_555_815_999));
+        let before = UNIX_EPOCH - Duration::from_millis(1_500);
+        assert_eq!(Timestamp::from(before), Timestamp(-1_500));
+        assert!(Timestamp::from(std::time::SystemTime::now()) > Timestamp(1_714_555_815_999));
     }
 
     #[test]

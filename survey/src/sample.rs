@@ -55,7 +55,7 @@ pub fn complete_response(questionnaire: &Questionnaire, index: usize) -> Result<
     let language = questionnaire.languages[index % questionnaire.languages.len()]
         .code
         .clone();
-    let started = Timestamp(1_714_550_000_000 + index as i64 * 1_800_000);
+    let started = time_of(index);
     let mut response = Response::start(
         ResponseId::from_random_bytes(bytes(index as u64)),
         QuestionnaireRef::of(questionnaire),
@@ -141,6 +141,17 @@ pub fn complete_response(questionnaire: &Questionnaire, index: usize) -> Result<
     Ok(response)
 }
 
+/// When sample interview (and visit) `index` starts: half an hour after the one before,
+/// from 2024-05-01T07:53:20Z, over again after [`TIMES`] of them (417 days), so that any
+/// number of samples, such as the benchmark's 100,000, stays in the past that the
+/// collector accepts.
+fn time_of(index: usize) -> Timestamp {
+    Timestamp(1_714_550_000_000 + (index % TIMES) as i64 * 1_800_000)
+}
+
+/// How many samples have times of their own (see [`time_of`]).
+pub const TIMES: usize = 20_000;
+
 fn first_eight(bytes: [u8; 16]) -> [u8; 8] {
     let mut out = [0; 8];
     out.copy_from_slice(&bytes[..8]);
@@ -151,7 +162,7 @@ fn first_eight(bytes: [u8; 16]) -> [u8; 8] {
 pub fn visit(questionnaire: &Questionnaire, index: usize) -> VisitOutcomeRecord {
     VisitOutcomeRecord {
         id: VisitId::from_random_bytes(bytes(index as u64 + 1_000_000_000)),
-        time: Timestamp(1_714_550_000_000 + index as i64 * 1_800_000),
+        time: time_of(index),
         area: assignment(questionnaire, index).area,
         outcome: VisitOutcome::ALL[index % VisitOutcome::ALL.len()],
         attempt: 1,
@@ -197,5 +208,18 @@ mod tests {
             complete_response(&questionnaire, 7).unwrap(),
             complete_response(&questionnaire, 7).unwrap()
         );
+    }
+
+    #[test]
+    fn sample_times_stay_in_2024_and_2025_however_many_samples() {
+        let questionnaire = crate::shipped::shared_questionnaire().unwrap();
+        let again = complete_response(&questionnaire, TIMES + 5).unwrap();
+        assert_eq!(
+            again.started,
+            complete_response(&questionnaire, 5).unwrap().started
+        );
+        // 2025-07-01: the last sample time comes before it.
+        assert!(time_of(TIMES - 1) < Timestamp(1_751_328_000_000));
+        assert!(time_of(100_000) <= time_of(TIMES - 1));
     }
 }
