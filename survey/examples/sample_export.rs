@@ -19,6 +19,7 @@
 
 use std::error::Error;
 use std::path::PathBuf;
+use std::time::SystemTime;
 
 use survey::batch::Batch;
 use survey::csv_export::{codebook_csv, file_bytes, responses_csv, responses_header};
@@ -91,7 +92,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     )?;
     let json = batch.to_json()?;
     // The sample is a batch the collector would accept.
-    survey::batch::parse_and_verify(json.as_bytes(), &questionnaire)?;
+    survey::batch::parse_and_verify(json.as_bytes(), &questionnaire, SystemTime::now().into())?;
     std::fs::write(out.join("batch.json"), json)?;
 
     println!(

@@ -32,7 +32,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::answer::{check, AnswerProblem};
+mod locate;
+#[cfg(test)]
+mod rule_tests;
+mod rules;
+
+use crate::answer::{check, Answer, AnswerProblem};
 use crate::questionnaire::{QuestionCode, Questionnaire};
 use crate::record::{
     AgencyCode, Assignment, BatchId, DeviceName, QuestionnaireRef, Response, ResponseId,
@@ -77,13 +82,19 @@ pub struct Batch {
 }
 
 /// Why a batch cannot be made, or a received batch is rejected.
+///
+/// No error holds the text of an answer: it names where the fault is (the response, the
+/// question, the line and column) and which rule is broken ([`BatchError::rule`]), never
+/// the value. Codes (worker, device, area…) may be named, but only as far as
+/// [`ECHO_CHARS`] characters, with control characters replaced, so neither a flood of
+/// text nor a terminal escape reaches a log.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BatchError {
     /// Not JSON, or not a JSON object whose `format` is `"doorstep-batch"` with a
     /// `format_version` and a `checksum`.
     #[error("this is not a Doorstep batch file ({reason})")]
     NotABatch {
-        /// What is wrong, for the log.
+        /// What is wrong, for the log: this crate's own words, never the input's.
         reason: String,
     },
     /// A batch format this version of Doorstep does not know.
@@ -92,17 +103,25 @@ pub enum BatchError {
     /// The content does not match its checksum: the file was damaged or edited.
     #[error("the batch is damaged or was edited: checksum {expected} expected, {found} found")]
     ChecksumMismatch {
-        /// The checksum written in the batch.
+        /// The checksum written in the batch (at most 64 characters of it).
         expected: String,
         /// The checksum of its content.
         found: String,
     },
     /// The checksum holds but the content does not have the batch's shape (a faulty
-    /// producer).
-    #[error("the batch is malformed: {reason}")]
+    /// producer): where, and what kind of mistake, never the value.
+    #[error("the batch is malformed: {kind} in {place}{}{}",
+        question.as_ref().map(|q| format!(", the answer to {q}")).unwrap_or_default(),
+        position.map(|p| format!(" ({p})")).unwrap_or_default())]
     Malformed {
-        /// The decoding error.
-        reason: String,
+        /// The part of the batch at fault.
+        place: Place,
+        /// The question whose answer is at fault, when it is an answer.
+        question: Option<QuestionCode>,
+        /// What kind of mistake.
+        kind: MalformedKind,
+        /// Where in the file, when known.
+        position: Option<Position>,
     },
     /// `count` is not the number of responses.
     #[error("the batch says it holds {declared} responses but holds {found}")]
@@ -124,7 +143,7 @@ pub enum BatchError {
     /// The batch's questionnaire version is not known here.
     #[error("questionnaire {id} version {version} is not known here")]
     UnknownQuestionnaire {
-        /// Questionnaire id.
+        /// Questionnaire id (at most [`ECHO_CHARS`] characters of it).
         id: String,
         /// Version.
         version: u32,
@@ -134,7 +153,7 @@ pub enum BatchError {
     QuestionnaireMismatch {
         /// The response.
         response: ResponseId,
-        /// What it answers.
+        /// What it answers (its id cut to [`ECHO_CHARS`] characters).
         found: QuestionnaireRef,
     },
     /// A response in the batch is not complete.
@@ -155,12 +174,294 @@ pub enum BatchError {
         reason: crate::engine::Incomplete,
     },
     /// Answers of a response do not fit their questions.
-    #[error("response {response} has {} answers that do not fit their questions", problems.len())]
+    #[error("response {response} has {} answers that do not fit their questions{}", problems.len(),
+        problems.first().map(|(q, p)| format!(", first {q}: {p}")).unwrap_or_default())]
     InvalidAnswers {
         /// The response.
         response: ResponseId,
-        /// Each faulty answer's question code and what is wrong.
+        /// Each faulty answer's question code (cut to [`ECHO_CHARS`] characters) and
+        /// what is wrong.
         problems: Vec<(QuestionCode, ResponseProblem)>,
+    },
+    /// A code of the batch, a response or a visit (worker, device, agency, area,
+    /// language) that is not acceptable: badly formed, not the questionnaire's, or not
+    /// the batch's own worker or agency.
+    #[error("{place}: the {field} \"{code}\" {problem}")]
+    Code {
+        /// Whose code.
+        place: Place,
+        /// Which code.
+        field: CodeField,
+        /// The code as far as [`ECHO_CHARS`] characters, control characters replaced.
+        code: String,
+        /// What is wrong with it.
+        problem: CodeProblem,
+    },
+    /// A time that cannot be: before the interview started, later than the batch
+    /// arrived (give or take [`FUTURE_MARGIN_MS`]), or before [`EARLIEST`].
+    #[error("{place}: the {field} time {time} {problem}")]
+    Time {
+        /// Whose time.
+        place: Place,
+        /// Which time.
+        field: TimeField,
+        /// The time.
+        time: Timestamp,
+        /// What is wrong with it.
+        problem: TimeProblem,
+    },
+}
+
+/// The most characters of a code (or a questionnaire id, a question code) an error
+/// repeats; the rest is cut and marked with `…`.
+pub const ECHO_CHARS: usize = 40;
+
+/// The latest a time in a batch may be: this long after the batch arrived (one day).
+///
+/// Tablets work offline for days and their clocks are set by hand: a clock a few minutes
+/// fast, or set to local time with the wrong time zone (up to 14 hours ahead of UTC), is
+/// an honest mistake whose interviews should be kept; a day covers every time zone with
+/// hours to spare, and the collector's own clock running a little behind. A time more
+/// than a day ahead is a clock set wrong by a date, or an invented record.
+pub const FUTURE_MARGIN_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The earliest a time in a batch may be: 2020-01-01T00:00:00Z.
+///
+/// No Doorstep interview is older: the app, its questionnaire and its collector are
+/// later still. What this refuses is a tablet clock that was reset, which reads
+/// 1970-01-01 (the Unix epoch), 2000-01-01 or a firmware's build date; it is a round
+/// date well before the first interview, rather than the project's start, so early
+/// trials and test data never have to move it.
+pub const EARLIEST: Timestamp = Timestamp(1_577_836_800_000);
+
+/// The part of a batch where a rule is broken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Place {
+    /// The batch's own members (worker, agency, created…).
+    Batch,
+    /// A response: its position in `responses` (from 0) and its id, when it could be
+    /// read.
+    Response {
+        /// Position in the batch's `responses`, from 0.
+        index: usize,
+        /// The response's id.
+        id: Option<ResponseId>,
+    },
+    /// A visit outcome: its position in `visits` (from 0) and its id, when it could be
+    /// read.
+    Visit {
+        /// Position in the batch's `visits`, from 0.
+        index: usize,
+        /// The visit's id.
+        id: Option<VisitId>,
+    },
+}
+
+impl Place {
+    /// The response, if the place is one whose id is known.
+    pub fn response(self) -> Option<ResponseId> {
+        match self {
+            Place::Response { id, .. } => id,
+            Place::Batch | Place::Visit { .. } => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Batch => f.write_str("the batch"),
+            Place::Response { id: Some(id), .. } => write!(f, "response {id}"),
+            Place::Response { index, id: None } => {
+                write!(f, "response number {} of the batch", index + 1)
+            }
+            Place::Visit { id: Some(id), .. } => write!(f, "visit {id}"),
+            Place::Visit { index, id: None } => {
+                write!(f, "visit number {} of the batch", index + 1)
+            }
+        }
+    }
+}
+
+/// A line and column (both from 1) in a batch file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column (in bytes), from 1.
+    pub column: usize,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {} column {}", self.line, self.column)
+    }
+}
+
+/// What kind of mistake makes a batch malformed: serde_json's category of the error
+/// ([`serde_json::Error::classify`]), never its message (which quotes the value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MalformedKind {
+    /// Not valid JSON.
+    Syntax,
+    /// The JSON stops before it is complete.
+    CutShort,
+    /// A member missing, or a value of the wrong type or shape (text where a number
+    /// belongs, an answer that is no answer…).
+    Shape,
+    /// The input could not be read.
+    Unreadable,
+}
+
+impl MalformedKind {
+    /// The kind of a serde_json error.
+    pub fn of(error: &serde_json::Error) -> MalformedKind {
+        match error.classify() {
+            serde_json::error::Category::Syntax => MalformedKind::Syntax,
+            serde_json::error::Category::Eof => MalformedKind::CutShort,
+            serde_json::error::Category::Data => MalformedKind::Shape,
+            serde_json::error::Category::Io => MalformedKind::Unreadable,
+        }
+    }
+}
+
+impl std::fmt::Display for MalformedKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MalformedKind::Syntax => "not valid JSON",
+            MalformedKind::CutShort => "the JSON stops short",
+            MalformedKind::Shape => "a member missing or of the wrong type or shape",
+            MalformedKind::Unreadable => "input that cannot be read",
+        })
+    }
+}
+
+/// Which code of a batch, a response or a visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeField {
+    /// The worker's code.
+    Worker,
+    /// The tablet's name.
+    Device,
+    /// The agency.
+    Agency,
+    /// The area (ward).
+    Area,
+    /// The interview's language.
+    Language,
+}
+
+impl std::fmt::Display for CodeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CodeField::Worker => "worker code",
+            CodeField::Device => "device name",
+            CodeField::Agency => "agency",
+            CodeField::Area => "area",
+            CodeField::Language => "language",
+        })
+    }
+}
+
+/// What is wrong with a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeProblem {
+    /// Empty (a worker code or device name, which set-up requires).
+    #[error("is empty")]
+    Empty,
+    /// Longer than set-up allows.
+    #[error("is longer than {max} characters")]
+    TooLong {
+        /// Most characters allowed.
+        max: usize,
+    },
+    /// A worker code with other characters than letters, digits and hyphens.
+    #[error("has other characters than letters, digits and hyphens")]
+    Characters,
+    /// A control character (NUL, a line break, an escape…).
+    #[error("holds a control character")]
+    ControlCharacter,
+    /// A Unicode bidirectional control or mark, which can make text show in another
+    /// order than it is stored.
+    #[error("holds a bidirectional control character")]
+    BidiControl,
+    /// Not one of the questionnaire's (areas, agencies or languages).
+    #[error("is not one of the questionnaire's")]
+    Unknown,
+    /// A response's worker or agency that is not the batch's.
+    #[error("is not the batch's")]
+    NotTheBatchs,
+}
+
+impl CodeProblem {
+    /// The problem's rule word when it is not the questionnaire's or the batch's (those
+    /// depend on the field).
+    fn rule(self) -> &'static str {
+        match self {
+            CodeProblem::Empty => "empty_code",
+            CodeProblem::TooLong { .. } => "code_too_long",
+            CodeProblem::Characters => "code_characters",
+            CodeProblem::ControlCharacter => "control_character",
+            CodeProblem::BidiControl => "bidi_control",
+            CodeProblem::Unknown => "unknown_code",
+            CodeProblem::NotTheBatchs => "not_the_batchs",
+        }
+    }
+}
+
+/// Which time of a batch, a response or a visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeField {
+    /// When the batch was made.
+    Created,
+    /// When the interview started.
+    Started,
+    /// When the response last changed.
+    Updated,
+    /// When the interview was completed.
+    Completed,
+    /// When the door was visited.
+    Visit,
+}
+
+impl std::fmt::Display for TimeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TimeField::Created => "created",
+            TimeField::Started => "started",
+            TimeField::Updated => "updated",
+            TimeField::Completed => "completed",
+            TimeField::Visit => "visit",
+        })
+    }
+}
+
+/// What is wrong with a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeProblem {
+    /// Before the interview started.
+    #[error("is before the interview started ({started})")]
+    BeforeStarted {
+        /// When it started.
+        started: Timestamp,
+    },
+    /// Later than the batch arrived, by more than [`FUTURE_MARGIN_MS`] (a day).
+    #[error("is more than a day after the batch arrived ({received})")]
+    InTheFuture {
+        /// When the batch arrived.
+        received: Timestamp,
+    },
+    /// Before [`EARLIEST`]: a reset clock.
+    #[error("is before {earliest}: the tablet's clock was wrong")]
+    TooEarly {
+        /// The earliest time accepted.
+        earliest: Timestamp,
     },
 }
 
@@ -178,6 +479,136 @@ pub enum ResponseProblem {
     /// finished record holds no answer to it.
     #[error("the question was not asked in this interview")]
     NotAsked,
+    /// The question code itself holds a control character or a bidirectional control.
+    #[error("the question code {0}")]
+    QuestionCode(CodeProblem),
+    /// A text answer holds a control character other than tab, line feed and carriage
+    /// return (NUL, escape, C1 controls…).
+    #[error("the text holds a control character")]
+    ControlCharacter,
+    /// A text answer holds a bidirectional embedding, override or isolate control
+    /// (U+202A–U+202E, U+2066–U+2069), which can make text show in another order than it
+    /// is stored (the marks U+200E, U+200F and U+061C are kept: right-to-left writing
+    /// uses them).
+    #[error("the text holds a bidirectional control character")]
+    BidiControl,
+}
+
+impl ResponseProblem {
+    /// The rule broken, as a stable word.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            ResponseProblem::UnknownQuestion => "unknown_question",
+            ResponseProblem::Answer(_) => "answer_does_not_fit",
+            ResponseProblem::NotAsked => "not_asked",
+            ResponseProblem::QuestionCode(problem) => problem.rule(),
+            ResponseProblem::ControlCharacter => "control_character",
+            ResponseProblem::BidiControl => "bidi_control",
+        }
+    }
+}
+
+impl BatchError {
+    /// The response that broke a rule, if one did (and its id could be read).
+    pub fn response(&self) -> Option<ResponseId> {
+        match self {
+            BatchError::DuplicateResponse(response)
+            | BatchError::QuestionnaireMismatch { response, .. }
+            | BatchError::NotComplete { response, .. }
+            | BatchError::Incomplete { response, .. }
+            | BatchError::InvalidAnswers { response, .. } => Some(*response),
+            BatchError::Malformed { place, .. }
+            | BatchError::Code { place, .. }
+            | BatchError::Time { place, .. } => place.response(),
+            BatchError::NotABatch { .. }
+            | BatchError::UnknownFormatVersion(_)
+            | BatchError::ChecksumMismatch { .. }
+            | BatchError::CountMismatch { .. }
+            | BatchError::TooLarge
+            | BatchError::DuplicateVisit(_)
+            | BatchError::UnknownQuestionnaire { .. } => None,
+        }
+    }
+
+    /// The question whose answer broke a rule, if an answer did (the first, when
+    /// several did).
+    pub fn question(&self) -> Option<&QuestionCode> {
+        match self {
+            BatchError::Malformed { question, .. } => question.as_ref(),
+            BatchError::InvalidAnswers { problems, .. } => problems.first().map(|(code, _)| code),
+            BatchError::Incomplete {
+                reason: crate::engine::Incomplete::Problems { problems },
+                ..
+            } => problems.first().map(|problem| &problem.question),
+            _ => None,
+        }
+    }
+
+    /// The rule broken, as a stable snake_case word for machines (`"unknown_area"`,
+    /// `"not_asked"`, `"checksum"`…): the `rule` of the collector's error body.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            BatchError::NotABatch { .. } => "not_a_batch",
+            BatchError::UnknownFormatVersion(_) => "unknown_format_version",
+            BatchError::ChecksumMismatch { .. } => "checksum",
+            BatchError::Malformed { .. } => "malformed",
+            BatchError::CountMismatch { .. } => "count_mismatch",
+            BatchError::TooLarge => "too_many_responses",
+            BatchError::DuplicateResponse(_) => "duplicate_response",
+            BatchError::DuplicateVisit(_) => "duplicate_visit",
+            BatchError::UnknownQuestionnaire { .. } => "unknown_questionnaire",
+            BatchError::QuestionnaireMismatch { .. } => "not_the_batch_questionnaire",
+            BatchError::NotComplete { .. } => "not_complete",
+            BatchError::Incomplete { reason, .. } => match reason {
+                crate::engine::Incomplete::ConsentRefused => "consent_refused",
+                crate::engine::Incomplete::NotEligible => "not_eligible",
+                crate::engine::Incomplete::ConsentNotGiven => "consent_not_given",
+                crate::engine::Incomplete::Problems { problems } => match problems.first() {
+                    Some(problem) if problem.problem != AnswerProblem::Required => {
+                        "answer_does_not_fit"
+                    }
+                    _ => "required",
+                },
+            },
+            BatchError::InvalidAnswers { problems, .. } => problems
+                .first()
+                .map_or("answer_does_not_fit", |(_, problem)| problem.rule()),
+            BatchError::Code { field, problem, .. } => match (problem, field) {
+                (CodeProblem::Unknown, CodeField::Area) => "unknown_area",
+                (CodeProblem::Unknown, CodeField::Agency) => "unknown_agency",
+                (CodeProblem::Unknown, CodeField::Language) => "unknown_language",
+                (CodeProblem::NotTheBatchs, CodeField::Agency) => "not_the_batch_agency",
+                (CodeProblem::NotTheBatchs, CodeField::Worker) => "not_the_batch_worker",
+                (problem, _) => problem.rule(),
+            },
+            BatchError::Time { field, problem, .. } => match (problem, field) {
+                (TimeProblem::BeforeStarted { .. }, TimeField::Updated) => "updated_before_started",
+                (TimeProblem::BeforeStarted { .. }, _) => "completed_before_started",
+                (TimeProblem::InTheFuture { .. }, _) => "time_in_the_future",
+                (TimeProblem::TooEarly { .. }, _) => "time_too_early",
+            },
+        }
+    }
+}
+
+/// `text` as an error may repeat it: at most `max` characters (then `…`), control and
+/// bidirectional characters replaced by `�`.
+pub(crate) fn echo(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(max)
+        .map(|c| {
+            if c.is_control() || rules::is_bidi(c) {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// Where verification finds the questionnaire a batch refers to.
@@ -258,42 +689,47 @@ impl Batch {
     /// The SHA-256 of this batch's canonical encoding (see the module docs), ignoring the
     /// `checksum` field.
     pub fn compute_checksum(&self) -> Result<String, BatchError> {
-        let value = serde_json::to_value(self).map_err(|error| BatchError::Malformed {
-            reason: error.to_string(),
-        })?;
+        let value = serde_json::to_value(self).map_err(|error| locate::unplaced(&error))?;
         Ok(checksum_of_value(value))
     }
 
     /// The batch as a JSON file's content (compact; any formatting verifies).
     pub fn to_json(&self) -> Result<String, BatchError> {
-        serde_json::to_string(self).map_err(|error| BatchError::Malformed {
-            reason: error.to_string(),
-        })
+        serde_json::to_string(self).map_err(|error| locate::unplaced(&error))
     }
 
     /// Checks everything [`parse_and_verify`] checks after the checksum: count, no
     /// duplicates, a known questionnaire, every response complete and of the batch's
-    /// questionnaire, every answer fitting its question.
-    ///
-    /// Required questions left unanswered are not checked here: that needs the engine's
-    /// skip logic, and the app only completes a response the engine accepts.
+    /// questionnaire, codes and times that make sense (worker codes and device names as
+    /// set-up allows them, no control characters in codes or text answers, the
+    /// questionnaire's areas, agencies and languages, the batch's own worker and agency
+    /// on every response, no time before [`EARLIEST`] or later than `received` and
+    /// [`FUTURE_MARGIN_MS`], nothing completed or updated before it started), every
+    /// answer fitting its question, and every response a finished interview.
     pub fn verify(
         &self,
         questionnaires: &(impl QuestionnaireSource + ?Sized),
+        received: Timestamp,
     ) -> Result<(), BatchError> {
         self.check_structure()?;
         let questionnaire = questionnaires
             .questionnaire(&self.questionnaire.id, self.questionnaire.version)
             .ok_or_else(|| BatchError::UnknownQuestionnaire {
-                id: self.questionnaire.id.clone(),
+                id: echo(&self.questionnaire.id, ECHO_CHARS),
                 version: self.questionnaire.version,
             })?;
-        for response in &self.responses {
+        let times = rules::Times::until(received);
+        rules::check_batch(self, questionnaire, &times)?;
+        for (index, response) in self.responses.iter().enumerate() {
+            rules::check_response(self, questionnaire, &times, index, response)?;
             let problems = answer_problems(questionnaire, response);
             if !problems.is_empty() {
                 return Err(BatchError::InvalidAnswers {
                     response: response.id,
-                    problems,
+                    problems: problems
+                        .into_iter()
+                        .map(|(code, problem)| (QuestionCode(echo(&code.0, ECHO_CHARS)), problem))
+                        .collect(),
                 });
             }
             // The same rule that let the worker press "Complete" on the tablet.
@@ -303,6 +739,9 @@ impl Batch {
                     reason,
                 }
             })?;
+        }
+        for (index, visit) in self.visits.iter().enumerate() {
+            rules::check_visit(questionnaire, &times, index, visit)?;
         }
         Ok(())
     }
@@ -328,7 +767,10 @@ impl Batch {
             if response.questionnaire != self.questionnaire {
                 return Err(BatchError::QuestionnaireMismatch {
                     response: response.id,
-                    found: response.questionnaire.clone(),
+                    found: QuestionnaireRef {
+                        id: echo(&response.questionnaire.id, ECHO_CHARS),
+                        version: response.questionnaire.version,
+                    },
                 });
             }
         }
@@ -342,8 +784,9 @@ impl Batch {
     }
 }
 
-/// Every answer of `response` that does not fit `questionnaire`: unknown question codes,
-/// answers to questions that were not asked, and answers [`crate::answer::check`] rejects.
+/// Every answer of `response` that does not fit `questionnaire`: question codes with
+/// control characters, unknown question codes, answers to questions that were not asked,
+/// answers [`crate::answer::check`] rejects, and text answers with control characters.
 pub fn answer_problems(
     questionnaire: &Questionnaire,
     response: &Response,
@@ -357,31 +800,62 @@ pub fn answer_problems(
     response
         .answers
         .iter()
-        .filter_map(|(code, answer)| match questionnaire.question(code) {
-            None => Some((code.clone(), ResponseProblem::UnknownQuestion)),
-            Some(question) if !asked.contains(&question.code) => {
-                Some((code.clone(), ResponseProblem::NotAsked))
+        .filter_map(|(code, answer)| {
+            if let Err(problem) = rules::code_characters(code.as_str()) {
+                return Some((code.clone(), ResponseProblem::QuestionCode(problem)));
             }
-            Some(question) => check(questionnaire, question, Some(answer))
-                .err()
-                .map(|problem| (code.clone(), ResponseProblem::Answer(problem))),
+            let problem = match questionnaire.question(code) {
+                None => Some(ResponseProblem::UnknownQuestion),
+                Some(question) if !asked.contains(&question.code) => {
+                    Some(ResponseProblem::NotAsked)
+                }
+                Some(question) => match check(questionnaire, question, Some(answer)) {
+                    Err(problem) => Some(ResponseProblem::Answer(problem)),
+                    Ok(()) => match answer {
+                        Answer::Text(text) => rules::text_characters(text).err(),
+                        _ => None,
+                    },
+                },
+            };
+            problem.map(|problem| (code.clone(), problem))
         })
         .collect()
 }
 
-/// Reads a batch file (or upload body) and accepts it only if it is whole and valid:
-/// format and version, checksum, shape, count, no duplicates, a known questionnaire,
-/// complete responses of that questionnaire, answers that fit their questions. Checks
-/// run in that order and the first failure is returned.
+/// Reads a batch file (or upload body) that arrived at `received` and accepts it only if
+/// it is whole and valid: format and version, checksum, shape, count, no duplicates, a
+/// known questionnaire, complete responses of that questionnaire, codes and times that
+/// make sense, answers that fit their questions, finished interviews (see
+/// [`Batch::verify`]). Checks run in that order and the first failure is returned; no
+/// error repeats an answer.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let questionnaire = survey::shipped::shared_questionnaire()?;
+/// let batch = survey::sample::batch(&questionnaire, 1, 0..3)?;
+/// let received = survey::Timestamp(batch.created.0 + 60_000);
+/// let verified = survey::parse_and_verify(batch.to_json()?.as_bytes(), &questionnaire, received)?;
+/// assert_eq!(verified, batch);
+/// # Ok(())
+/// # }
+/// ```
 pub fn parse_and_verify(
     json: &[u8],
     questionnaires: &(impl QuestionnaireSource + ?Sized),
+    received: Timestamp,
 ) -> Result<Batch, BatchError> {
     let not_a_batch = |reason: &str| BatchError::NotABatch {
         reason: reason.to_owned(),
     };
     let mut value: Value = serde_json::from_slice(json).map_err(|error| BatchError::NotABatch {
-        reason: format!("not JSON: {error}"),
+        // serde_json's message is not used: a data error quotes the value.
+        reason: format!(
+            "{}{}",
+            MalformedKind::of(&error),
+            locate::position(&error)
+                .map(|position| format!(" at {position}"))
+                .unwrap_or_default()
+        ),
     })?;
     let object = value
         .as_object_mut()
@@ -401,20 +875,21 @@ pub fn parse_and_verify(
         Some(Value::String(checksum)) => checksum,
         _ => return Err(not_a_batch("no checksum")),
     };
-    let computed = checksum_of_value(value.clone());
+    let computed = hex_sha256(&canonical_json(&value));
     if computed != declared {
         return Err(BatchError::ChecksumMismatch {
-            expected: declared,
+            expected: echo(&declared, 64),
             found: computed,
         });
     }
     if let Some(object) = value.as_object_mut() {
         object.insert("checksum".to_owned(), Value::String(declared));
     }
-    let batch: Batch = serde_json::from_value(value).map_err(|error| BatchError::Malformed {
-        reason: error.to_string(),
-    })?;
-    batch.verify(questionnaires)?;
+    // Decoded whole, the fast way; only a batch that fails is read again, element by
+    // element, to say where without quoting serde_json's message.
+    let batch: Batch =
+        serde_json::from_value(value).map_err(|error| locate::malformed(json, &error))?;
+    batch.verify(questionnaires, received)?;
     Ok(batch)
 }
 
@@ -481,7 +956,11 @@ fn checksum_of_value(mut value: Value) -> String {
     if let Some(object) = value.as_object_mut() {
         object.remove("checksum");
     }
-    let digest = Sha256::digest(canonical_json(&value).as_bytes());
+    hex_sha256(&canonical_json(&value))
+}
+
+fn hex_sha256(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
@@ -491,6 +970,9 @@ mod tests {
     use crate::answer::Answer;
     use crate::record::fixtures::{questionnaire, small_response};
     use crate::record::{DoorNote, Visit, VisitOutcome};
+
+    /// When the fixture batches arrive: an hour after they were made.
+    const RECEIVED: Timestamp = Timestamp(1_714_563_600_000);
 
     fn batch_of(responses: Vec<Response>) -> Result<Batch, BatchError> {
         let visit = Visit {
@@ -543,7 +1025,7 @@ mod tests {
         let json = batch.to_json().unwrap();
         assert!(!json.contains("green gate"));
         assert_eq!(
-            parse_and_verify(json.as_bytes(), &questionnaire()).unwrap(),
+            parse_and_verify(json.as_bytes(), &questionnaire(), RECEIVED).unwrap(),
             batch
         );
     }
@@ -554,7 +1036,7 @@ mod tests {
         let value = serde_json::to_value(&batch).unwrap();
         let pretty = serde_json::to_string_pretty(&value).unwrap();
         assert_eq!(
-            parse_and_verify(pretty.as_bytes(), &questionnaire()).unwrap(),
+            parse_and_verify(pretty.as_bytes(), &questionnaire(), RECEIVED).unwrap(),
             batch
         );
     }
@@ -587,7 +1069,7 @@ mod tests {
         let batch = batch_of(vec![finished_response()]).unwrap();
         let json = batch.to_json().unwrap().replace("{\"n\":7}", "{\"n\":8}");
         assert!(matches!(
-            parse_and_verify(json.as_bytes(), &questionnaire()),
+            parse_and_verify(json.as_bytes(), &questionnaire(), RECEIVED),
             Err(BatchError::ChecksumMismatch { .. })
         ));
     }
@@ -597,7 +1079,7 @@ mod tests {
         for input in [&b"\xff\x00"[..], b"[1,2]", b"{\"format\":\"other\"}", b"{}"] {
             assert!(
                 matches!(
-                    parse_and_verify(input, &questionnaire()),
+                    parse_and_verify(input, &questionnaire(), RECEIVED),
                     Err(BatchError::NotABatch { .. })
                 ),
                 "{input:?}"
@@ -609,7 +1091,7 @@ mod tests {
     fn a_later_format_version_is_reported_by_number() {
         let input = br#"{"format":"doorstep-batch","format_version":2,"checksum":""}"#;
         assert_eq!(
-            parse_and_verify(input, &questionnaire()),
+            parse_and_verify(input, &questionnaire(), RECEIVED),
             Err(BatchError::UnknownFormatVersion(2))
         );
     }
@@ -626,7 +1108,7 @@ mod tests {
         let mut batch = batch_of(vec![finished_response()]).unwrap();
         batch.count = 2;
         assert_eq!(
-            parse_and_verify(&resealed(&mut batch), &questionnaire()),
+            parse_and_verify(&resealed(&mut batch), &questionnaire(), RECEIVED),
             Err(BatchError::CountMismatch {
                 declared: 2,
                 found: 1
@@ -647,7 +1129,7 @@ mod tests {
         let mut batch = batch_of(vec![]).unwrap();
         batch.questionnaire.version = 4;
         assert_eq!(
-            parse_and_verify(&resealed(&mut batch), &questionnaire()),
+            parse_and_verify(&resealed(&mut batch), &questionnaire(), RECEIVED),
             Err(BatchError::UnknownQuestionnaire {
                 id: "fixture-qol".into(),
                 version: 4
@@ -669,7 +1151,7 @@ mod tests {
         let mut batch = batch_of(vec![finished_response()]).unwrap();
         batch.responses[0].status = ResponseStatus::Draft;
         assert!(matches!(
-            parse_and_verify(&resealed(&mut batch), &questionnaire()),
+            parse_and_verify(&resealed(&mut batch), &questionnaire(), RECEIVED),
             Err(BatchError::NotComplete { .. })
         ));
     }
@@ -692,7 +1174,7 @@ mod tests {
         answers.insert("NO_SUCH_QUESTION".into(), Answer::Choice(1));
         answers.insert("DEBT_ADVICE".into(), Answer::Choice(1));
         assert_eq!(
-            parse_and_verify(&resealed(&mut batch), &questionnaire()),
+            parse_and_verify(&resealed(&mut batch), &questionnaire(), RECEIVED),
             Err(BatchError::InvalidAnswers {
                 response: finished_response().id,
                 problems: vec![
@@ -716,7 +1198,7 @@ mod tests {
             .answers
             .insert("LANDLORD".into(), Answer::Choice(2));
         assert_eq!(
-            parse_and_verify(&resealed(&mut batch), &questionnaire()),
+            parse_and_verify(&resealed(&mut batch), &questionnaire(), RECEIVED),
             Err(BatchError::InvalidAnswers {
                 response: finished_response().id,
                 problems: vec![("LANDLORD".into(), ResponseProblem::NotAsked)],
@@ -730,7 +1212,7 @@ mod tests {
         batch.responses[0]
             .answers
             .remove(&QuestionCode::from("TENURE"));
-        let result = parse_and_verify(&resealed(&mut batch), &questionnaire());
+        let result = parse_and_verify(&resealed(&mut batch), &questionnaire(), RECEIVED);
         assert!(
             matches!(
                 &result,

@@ -201,7 +201,8 @@ mod tests {
         let questionnaire = crate::shipped::shared_questionnaire().unwrap();
         let batch = batch(&questionnaire, 1, 0..40).unwrap();
         let json = batch.to_json().unwrap();
-        let parsed = crate::batch::parse_and_verify(json.as_bytes(), &questionnaire).unwrap();
+        let parsed =
+            crate::batch::parse_and_verify(json.as_bytes(), &questionnaire, batch.created).unwrap();
         assert_eq!(parsed.count, 40);
         // The same index gives the same response.
         assert_eq!(

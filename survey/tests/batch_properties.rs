@@ -14,6 +14,9 @@ use survey::record::{
 };
 use uuid::Uuid;
 
+/// When the batches arrive: when they were made (`batch` below).
+const RECEIVED: Timestamp = Timestamp(1_950_000_000_000);
+
 fn questionnaire() -> Questionnaire {
     serde_json::from_str(include_str!("fixtures/questionnaire.json")).unwrap()
 }
@@ -229,7 +232,7 @@ proptest! {
         let q = questionnaire();
         let batch = batch(&q, &seeds);
         let json = batch.to_json().unwrap();
-        prop_assert_eq!(parse_and_verify(json.as_bytes(), &q), Ok(batch));
+        prop_assert_eq!(parse_and_verify(json.as_bytes(), &q, RECEIVED), Ok(batch));
     }
 
     #[test]
@@ -249,7 +252,7 @@ proptest! {
             b'a'..=b'z' => b'a' + (byte - b'a' + shift) % 26,
             _ => b'A' + (byte - b'A' + shift) % 26,
         };
-        let result = parse_and_verify(&json, &q);
+        let result = parse_and_verify(&json, &q, RECEIVED);
         prop_assert!(result.is_err());
         if serde_json::from_slice::<serde_json::Value>(&json).is_ok() {
             prop_assert!(

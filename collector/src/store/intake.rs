@@ -139,7 +139,8 @@ impl From<rusqlite::Error> for IngestError {
 
 /// Parses and verifies `bytes` as a batch for one of `questionnaires`.
 pub fn verify(bytes: &[u8], questionnaires: &[Questionnaire]) -> Result<Batch, IngestError> {
-    survey::parse_and_verify(bytes, questionnaires).map_err(|error| match error {
+    let received = std::time::SystemTime::now().into();
+    survey::parse_and_verify(bytes, questionnaires, received).map_err(|error| match error {
         BatchError::NotABatch { .. } | BatchError::Malformed { .. } => {
             IngestError::Malformed(error.to_string())
         }
