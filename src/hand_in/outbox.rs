@@ -4,8 +4,8 @@
 //! browser, so it is tested natively with [`survey::MemoryStore`].
 //!
 //! The two ways to hand in are one call each, with the part that leaves the tablet given
-//! by the caller: [`send`] (prepare, deliver, apply the receipt) and [`save_as_file`]
-//! (prepare, save, note it). The promises: a response leaves the tablet only after a
+//! by the caller: [`send`] (prepare, deliver, apply the receipt) and [`save_as_files`]
+//! (prepare, save, note it, for each worker and agency). The promises: a response leaves the tablet only after a
 //! receipt naming its batch, and a receipt for another batch marks nothing.
 
 use std::collections::BTreeSet;
@@ -14,8 +14,8 @@ use survey::record::{QuestionnaireRef, ResponseStatus, Timestamp};
 use survey::store::BatchRecord;
 use survey::wire::{Receipt, MAX_BATCH_RESPONSES};
 use survey::{
-    Assignment, Batch, BatchError, BatchId, Questionnaire, Response, ResponseId, Store, Visit,
-    VisitId,
+    AgencyCode, Assignment, Batch, BatchError, BatchId, Questionnaire, Response, ResponseId, Store,
+    Visit, VisitId, WorkerCode,
 };
 
 /// Why a batch could not be made or a receipt applied.
@@ -53,11 +53,42 @@ pub struct NewBatch {
     pub created: Timestamp,
 }
 
-/// Completed interviews not yet confirmed by a receipt, oldest first, at most
-/// [`MAX_BATCH_RESPONSES`].
+/// Which waiting interviews a batch may hold. A batch is one worker's for one agency
+/// (the collector refuses one that mixes them), so a tablet that several workers share,
+/// or that was set up again for another agency, hands in one batch per worker and agency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holding<'a> {
+    /// Interviews of any agency: a file, which the coordinator imports.
+    AnyAgency,
+    /// Only this agency's: an upload with this agency's token.
+    Agency(&'a AgencyCode),
+    /// Only this worker's for this agency.
+    Made(&'a WorkerCode, &'a AgencyCode),
+}
+
+/// Completed interviews not yet confirmed by a receipt, oldest first.
 pub fn waiting<S: Store>(store: &S) -> Result<Vec<Response>, S::Error> {
     let mut responses = store.responses_with_status(ResponseStatus::Complete)?;
     responses.reverse();
+    Ok(responses)
+}
+
+/// What the next batch holds: the waiting interviews `holding` allows that were made by
+/// the worker, for the agency, of the oldest of them; oldest first, at most
+/// [`MAX_BATCH_RESPONSES`].
+pub fn next_batch<S: Store>(store: &S, holding: Holding<'_>) -> Result<Vec<Response>, S::Error> {
+    let mut responses = waiting(store)?;
+    match holding {
+        Holding::AnyAgency => {}
+        Holding::Agency(agency) => responses.retain(|response| &response.agency == agency),
+        Holding::Made(worker, agency) => {
+            responses.retain(|response| &response.worker == worker && &response.agency == agency)
+        }
+    }
+    if let Some(first) = responses.first() {
+        let (worker, agency) = (first.worker.clone(), first.agency.clone());
+        responses.retain(|response| response.worker == worker && response.agency == agency);
+    }
     responses.truncate(MAX_BATCH_RESPONSES);
     Ok(responses)
 }
@@ -70,20 +101,28 @@ fn visits_waiting<S: Store>(store: &S) -> Result<Vec<Visit>, S::Error> {
     Ok(visits)
 }
 
-/// The batch to hand in now: every completed interview that waits and every visit
-/// outcome not yet confirmed. An earlier batch with exactly the same content (exported
-/// or tried before, no receipt yet) is reused, so the collector sees one batch id;
-/// otherwise a new one is made as `new` says. Each response is marked with the batch.
+/// The batch to hand in now: the [`next_batch`] of completed interviews `holding`
+/// allows, and every visit outcome not yet confirmed, on this `tablet` (its device and
+/// ward; the worker and agency are the interviews'). An earlier batch with exactly the
+/// same content (exported or tried before, no receipt yet) is reused, so the collector
+/// sees one batch id; otherwise a new one is made as `new` says. Each response is marked
+/// with the batch.
 pub fn prepare<S: Store>(
     store: &mut S,
     questionnaire: &Questionnaire,
-    assignment: &Assignment,
+    tablet: &Assignment,
+    holding: Holding<'_>,
     new: NewBatch,
 ) -> Result<(BatchRecord, Batch), HandInError<S::Error>> {
-    let responses = waiting(store).map_err(HandInError::Storage)?;
-    if responses.is_empty() {
+    let responses = next_batch(store, holding).map_err(HandInError::Storage)?;
+    let Some(first) = responses.first() else {
         return Err(HandInError::NothingWaiting);
-    }
+    };
+    let assignment = Assignment {
+        worker: first.worker.clone(),
+        agency: first.agency.clone(),
+        ..tablet.clone()
+    };
     let visits = visits_waiting(store).map_err(HandInError::Storage)?;
     let response_ids: Vec<ResponseId> = responses.iter().map(|r| r.id).collect();
     let visit_ids: Vec<VisitId> = visits.iter().map(|v| v.id).collect();
@@ -98,7 +137,7 @@ pub fn prepare<S: Store>(
             let record = BatchRecord {
                 id: new.id,
                 created: new.created,
-                assignment: assignment.clone(),
+                assignment,
                 responses: response_ids,
                 visits: visit_ids,
                 exported: None,
@@ -124,14 +163,14 @@ pub fn prepare<S: Store>(
     Ok((record, batch))
 }
 
-/// Hands the waiting interviews in by sending: the batch is [`prepare`]d, given to
+/// Hands the next batch of the tablet's agency in by sending: it is [`prepare`]d, given to
 /// `deliver` (which sends it and reads the collector's receipt), and the receipt applied
 /// ([`apply_receipt`]) at the time `now` gives once it came. If `deliver` fails nothing
 /// is marked handed in.
 pub async fn send<S, P>(
     store: &mut S,
     questionnaire: &Questionnaire,
-    assignment: &Assignment,
+    tablet: &Assignment,
     new: NewBatch,
     deliver: impl AsyncFnOnce(&Batch) -> Result<Receipt, P>,
     now: impl FnOnce() -> Timestamp,
@@ -140,33 +179,48 @@ where
     S: Store,
     P: From<HandInError<S::Error>>,
 {
-    let (mut record, batch) = prepare(store, questionnaire, assignment, new)?;
+    let holding = Holding::Agency(&tablet.agency);
+    let (mut record, batch) = prepare(store, questionnaire, tablet, holding, new)?;
     let receipt = deliver(&batch).await?;
     apply_receipt(store, &mut record, receipt.clone(), now())?;
     Ok(receipt)
 }
 
-/// Hands the waiting interviews in as a file: the batch is [`prepare`]d, given to `save`
-/// (which offers it as files and says what it saved), and noted as exported at `now`.
-/// The interviews stay waiting until a receipt.
-pub fn save_as_file<S, P, T>(
+/// Hands every waiting interview in as files, one batch per worker and agency: each is
+/// [`prepare`]d, given to `save` (which offers it as files and says what it saved), and
+/// noted as exported at `now`. The interviews stay waiting until a receipt.
+pub fn save_as_files<S, P, T>(
     store: &mut S,
     questionnaire: &Questionnaire,
-    assignment: &Assignment,
-    new: NewBatch,
-    save: impl FnOnce(&BatchRecord, &Batch) -> Result<T, P>,
+    tablet: &Assignment,
+    mut new: impl FnMut() -> NewBatch,
+    mut save: impl FnMut(&BatchRecord, &Batch) -> Result<T, P>,
     now: Timestamp,
-) -> Result<T, P>
+) -> Result<Vec<T>, P>
 where
     S: Store,
     P: From<HandInError<S::Error>>,
 {
-    let (mut record, batch) = prepare(store, questionnaire, assignment, new)?;
-    let saved = save(&record, &batch)?;
-    record.exported = Some(now);
-    store
-        .put_batch_record(&record)
-        .map_err(|error| P::from(HandInError::Storage(error)))?;
+    let mut makers: Vec<(WorkerCode, AgencyCode)> = Vec::new();
+    for response in waiting(store).map_err(|error| P::from(HandInError::Storage(error)))? {
+        let maker = (response.worker, response.agency);
+        if !makers.contains(&maker) {
+            makers.push(maker);
+        }
+    }
+    if makers.is_empty() {
+        return Err(P::from(HandInError::NothingWaiting));
+    }
+    let mut saved = Vec::new();
+    for (worker, agency) in &makers {
+        let holding = Holding::Made(worker, agency);
+        let (mut record, batch) = prepare(store, questionnaire, tablet, holding, new())?;
+        saved.push(save(&record, &batch)?);
+        record.exported = Some(now);
+        store
+            .put_batch_record(&record)
+            .map_err(|error| P::from(HandInError::Storage(error)))?;
+    }
     Ok(saved)
 }
 
@@ -372,7 +426,14 @@ mod tests {
         let q = questionnaire();
         let mut store = tablet(&q, 3);
         let assignment = survey::sample::assignment(&q, 0);
-        let (record, batch) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let (record, batch) = prepare(
+            &mut store,
+            &q,
+            &assignment,
+            Holding::AnyAgency,
+            new_batch(1),
+        )
+        .unwrap();
         assert_eq!(batch.count, 3);
         assert_eq!(batch.responses.len(), 3);
         assert_eq!(batch.visits.len(), 2, "both visit outcomes");
@@ -391,8 +452,22 @@ mod tests {
         let q = questionnaire();
         let mut store = tablet(&q, 2);
         let assignment = survey::sample::assignment(&q, 0);
-        let (first, batch) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
-        let (again, rebuilt) = prepare(&mut store, &q, &assignment, new_batch(2)).unwrap();
+        let (first, batch) = prepare(
+            &mut store,
+            &q,
+            &assignment,
+            Holding::AnyAgency,
+            new_batch(1),
+        )
+        .unwrap();
+        let (again, rebuilt) = prepare(
+            &mut store,
+            &q,
+            &assignment,
+            Holding::AnyAgency,
+            new_batch(2),
+        )
+        .unwrap();
         assert_eq!(again.id, first.id);
         assert_eq!(rebuilt.to_json().unwrap(), batch.to_json().unwrap());
         assert_eq!(
@@ -408,7 +483,14 @@ mod tests {
         let q = questionnaire();
         let mut store = tablet(&q, 1);
         let assignment = survey::sample::assignment(&q, 0);
-        let (record, _) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let (record, _) = prepare(
+            &mut store,
+            &q,
+            &assignment,
+            Holding::AnyAgency,
+            new_batch(1),
+        )
+        .unwrap();
         let waiting = record.responses.clone();
         assert!(covers(&record, &waiting, &record.visits));
         assert!(!covers(&record, &[], &record.visits));
@@ -418,13 +500,91 @@ mod tests {
         assert!(!covers(&receipted, &waiting, &record.visits));
     }
 
+    /// Moves the `n`-th stored complete interview to another worker or agency.
+    fn made_by(store: &mut MemoryStore, n: usize, worker: &str, agency: &str) {
+        let id = waiting(store).unwrap()[n].id;
+        let mut response = store.response(id).unwrap().unwrap();
+        response.worker = worker.into();
+        response.agency = agency.into();
+        store.put_response(&response).unwrap();
+    }
+
+    #[test]
+    fn a_tablet_shared_by_two_workers_hands_in_one_batch_per_worker() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 3);
+        made_by(&mut store, 1, "W077", "hackney-cvs");
+        let tablet_set_up = survey::sample::assignment(&q, 0);
+        let (mut first, batch) = prepare(
+            &mut store,
+            &q,
+            &tablet_set_up,
+            Holding::AnyAgency,
+            new_batch(1),
+        )
+        .unwrap();
+        assert_eq!(batch.count, 2, "the oldest interview's worker, W012");
+        assert!(batch.responses.iter().all(|r| r.worker.as_str() == "W012"));
+        assert_eq!(first.assignment.worker.as_str(), "W012");
+        let receipt = receipt_for(&first);
+        apply_receipt(&mut store, &mut first, receipt, Timestamp(NOW + DAY)).unwrap();
+        let (second, batch) = prepare(
+            &mut store,
+            &q,
+            &tablet_set_up,
+            Holding::AnyAgency,
+            new_batch(2),
+        )
+        .unwrap();
+        assert_eq!(batch.count, 1);
+        assert_eq!(batch.worker.as_str(), "W077");
+        assert_eq!(
+            second.assignment.device, tablet_set_up.device,
+            "the tablet's own"
+        );
+    }
+
+    #[test]
+    fn an_upload_holds_only_the_tokens_agency_and_a_file_any() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 2);
+        made_by(&mut store, 0, "W012", "hackney-council");
+        let tablet_set_up = survey::sample::assignment(&q, 0);
+        let council = AgencyCode::from("hackney-council");
+        let cvs = AgencyCode::from("hackney-cvs");
+        let for_cvs = next_batch(&store, Holding::Agency(&cvs)).unwrap();
+        assert_eq!(for_cvs.len(), 1);
+        assert_eq!(for_cvs[0].agency, cvs);
+        let oldest = next_batch(&store, Holding::AnyAgency).unwrap();
+        assert_eq!(oldest.len(), 1);
+        assert_eq!(oldest[0].agency, council, "the oldest interview's agency");
+        let none = next_batch(&store, Holding::Agency(&"met-police".into())).unwrap();
+        assert!(none.is_empty());
+        let (_, batch) = prepare(
+            &mut store,
+            &q,
+            &tablet_set_up,
+            Holding::Agency(&cvs),
+            new_batch(1),
+        )
+        .unwrap();
+        assert_eq!(batch.agency, cvs);
+    }
+
     #[test]
     fn nothing_waiting_makes_no_batch() {
         let q = questionnaire();
         let mut store = tablet(&q, 0);
         let assignment = survey::sample::assignment(&q, 0);
         assert_eq!(
-            prepare(&mut store, &q, &assignment, new_batch(1)).unwrap_err(),
+            prepare(
+                &mut store,
+                &q,
+                &assignment,
+                Holding::AnyAgency,
+                new_batch(1)
+            )
+            .unwrap_err(),
             HandInError::NothingWaiting
         );
         assert!(store.batch_records().unwrap().is_empty());
@@ -435,7 +595,14 @@ mod tests {
         let q = questionnaire();
         let mut store = tablet(&q, 2);
         let assignment = survey::sample::assignment(&q, 0);
-        let (mut record, _) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let (mut record, _) = prepare(
+            &mut store,
+            &q,
+            &assignment,
+            Holding::AnyAgency,
+            new_batch(1),
+        )
+        .unwrap();
         let receipt = receipt_for(&record);
         apply_receipt(
             &mut store,
@@ -462,7 +629,14 @@ mod tests {
         let q = questionnaire();
         let mut store = tablet(&q, 2);
         let assignment = survey::sample::assignment(&q, 0);
-        let (mut record, _) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let (mut record, _) = prepare(
+            &mut store,
+            &q,
+            &assignment,
+            Holding::AnyAgency,
+            new_batch(1),
+        )
+        .unwrap();
         let mut receipt = receipt_for(&record);
         receipt.batch = BatchId::from_random_bytes([7; 16]);
         let before = (store.responses().unwrap(), store.visits().unwrap());
@@ -572,26 +746,45 @@ mod tests {
     }
 
     #[test]
-    fn saving_as_a_file_notes_the_export_and_leaves_the_interviews_waiting() {
+    fn saving_as_files_makes_one_per_worker_notes_them_and_leaves_the_interviews_waiting() {
         let q = questionnaire();
-        let mut store = tablet(&q, 2);
+        let mut store = tablet(&q, 3);
+        made_by(&mut store, 2, "W077", "hackney-council");
         let assignment = survey::sample::assignment(&q, 0);
-        let saved = save_as_file(
+        let mut ids = (1..).map(new_batch);
+        let saved = save_as_files(
             &mut store,
             &q,
             &assignment,
-            new_batch(1),
-            |record: &BatchRecord, batch: &Batch| -> Result<BatchId, Problem> {
+            || ids.next().unwrap(),
+            |record: &BatchRecord, batch: &Batch| -> Result<(BatchId, u32), Problem> {
                 assert_eq!(record.id, batch.id);
-                Ok(batch.id)
+                Ok((batch.id, batch.count))
             },
             Timestamp(NOW + DAY),
         )
         .unwrap();
+        assert_eq!(
+            saved.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+            vec![2, 1]
+        );
         let records = store.batch_records().unwrap();
-        assert_eq!(records[0].id, saved);
-        assert_eq!(records[0].exported, Some(Timestamp(NOW + DAY)));
-        assert_eq!(waiting(&store).unwrap().len(), 2);
+        assert_eq!(records.len(), 2);
+        assert!(records
+            .iter()
+            .all(|r| r.exported == Some(Timestamp(NOW + DAY))));
+        assert_eq!(waiting(&store).unwrap().len(), 3);
+        // Exported again with nothing new: the same two batches, no third.
+        let again = save_as_files(
+            &mut store,
+            &q,
+            &assignment,
+            || ids.next().unwrap(),
+            |_: &BatchRecord, batch: &Batch| -> Result<BatchId, Problem> { Ok(batch.id) },
+            Timestamp(NOW + DAY),
+        )
+        .unwrap();
+        assert_eq!(again, saved.iter().map(|(id, _)| *id).collect::<Vec<_>>());
     }
 
     #[test]
@@ -600,7 +793,14 @@ mod tests {
         let mut store = tablet(&q, 2);
         let assignment = survey::sample::assignment(&q, 0);
         // Exported long ago, never confirmed: kept however old.
-        prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        prepare(
+            &mut store,
+            &q,
+            &assignment,
+            Holding::AnyAgency,
+            new_batch(1),
+        )
+        .unwrap();
         let removed = clear_expired(&mut store, 1, Timestamp(NOW + 365 * DAY)).unwrap();
         assert_eq!(removed, 0);
         assert_eq!(store.responses().unwrap().len(), 3);
@@ -613,7 +813,14 @@ mod tests {
         let q = questionnaire();
         let mut store = tablet(&q, 2);
         let assignment = survey::sample::assignment(&q, 0);
-        let (mut record, _) = prepare(&mut store, &q, &assignment, new_batch(1)).unwrap();
+        let (mut record, _) = prepare(
+            &mut store,
+            &q,
+            &assignment,
+            Holding::AnyAgency,
+            new_batch(1),
+        )
+        .unwrap();
         let receipted = Timestamp(NOW + DAY);
         let receipt = receipt_for(&record);
         apply_receipt(&mut store, &mut record, receipt, receipted).unwrap();

@@ -54,11 +54,11 @@ pub fn HandInPage() -> impl IntoView {
     let export = move |_| {
         let result = match app.setup.get_untracked() {
             None => Err(ExportError::Tablet(HandInError::NotSetUp)),
-            Some(setup) => outbox::save_as_file(
+            Some(setup) => outbox::save_as_files(
                 &mut { app },
                 app.questionnaire,
                 &setup.assignment(),
-                NewBatch {
+                || NewBatch {
                     id: clock::new_batch_id(),
                     created: clock::now(),
                 },
@@ -68,7 +68,11 @@ pub fn HandInPage() -> impl IntoView {
                 clock::now(),
             ),
         };
-        exported.set(Some(result.map_err(export_problem)));
+        exported.set(Some(
+            result
+                .map(|names| names.join(" and "))
+                .map_err(export_problem),
+        ));
     };
 
     let export_again = move |record: BatchRecord| {
@@ -84,13 +88,7 @@ pub fn HandInPage() -> impl IntoView {
     let status = move || match uploads.state.get() {
         UploadState::Idle => None,
         UploadState::Sending => Some(("sending", "Sending…".to_owned())),
-        UploadState::Done(receipt) => Some((
-            "done",
-            format!(
-                "Handed in. The collector's receipt: {} new, {} it already had.",
-                receipt.accepted, receipt.already_present
-            ),
-        )),
+        UploadState::Done(handed_in) => Some(("done", handed_in.message())),
         UploadState::Failed { problem, retry_in } => Some((
             "failed",
             match retry_in {

@@ -26,6 +26,9 @@ use crate::setup::SetUp;
 /// a few thousand interviews is several megabytes on a slow connection.
 pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// The most batches one upload sends (one per worker who used the tablet).
+const MAX_BATCHES_PER_UPLOAD: usize = 64;
+
 /// Why an upload did not get a receipt, in the worker's terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UploadProblem {
@@ -33,6 +36,12 @@ pub enum UploadProblem {
     NotConfigured,
     /// Nothing to send.
     NothingWaiting,
+    /// The completed interviews that wait were made under another agency's set-up: this
+    /// tablet's token cannot upload them.
+    OtherAgencyOnly {
+        /// How many.
+        waiting: usize,
+    },
     /// The tablet has no network connection.
     NoConnection,
     /// Online, but nothing answered at the collector's address (server down, wrong
@@ -90,6 +99,7 @@ impl UploadProblem {
         match self {
             UploadProblem::NotConfigured => "Add the collector's address and your agency's upload token in Settings → Change set-up, or export a file instead.".to_owned(),
             UploadProblem::NothingWaiting => "Nothing waits to be handed in.".to_owned(),
+            UploadProblem::OtherAgencyOnly { waiting } => format!("{} made under another agency's set-up, so this tablet's upload token cannot send {}. Export a file and give it to your coordinator.", crate::ui::format::count_of(*waiting, "completed interview was", "completed interviews were"), if *waiting == 1 { "it" } else { "them" }),
             UploadProblem::NoConnection => "No connection to the collector. The interviews stay on this tablet; Doorstep tries again by itself, and as soon as there is signal.".to_owned(),
             UploadProblem::Unreachable { collector } => format!("No connection to the collector: nothing answered at {collector}. The interviews stay on this tablet; Doorstep tries again by itself. If this tablet has signal and it keeps happening, check the collector address in Settings → Change set-up."),
             UploadProblem::NotAllowed { collector } => format!("The browser refused the answer from {collector}: it is not a collector that takes uploads from this app. Check the collector address in Settings → Change set-up with your coordinator."),
@@ -196,6 +206,54 @@ pub fn backoff_seconds(attempt: u32) -> u32 {
         .min(900)
 }
 
+/// What one upload handed in: the receipts of its batches (one per worker) added up, and
+/// what still waits because another agency's set-up made it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HandedIn {
+    /// Batches sent and receipted.
+    pub batches: u32,
+    /// Responses the collector stored now.
+    pub accepted: u32,
+    /// Responses it already had.
+    pub already_present: u32,
+    /// Responses it kept apart as conflicts for the coordinator.
+    pub conflicts: u32,
+    /// Completed interviews left waiting: made under another agency's set-up.
+    pub left_for_a_file: usize,
+}
+
+impl HandedIn {
+    fn add(&mut self, receipt: &Receipt) {
+        self.batches += 1;
+        self.accepted += receipt.accepted;
+        self.already_present += receipt.already_present;
+        self.conflicts += receipt.conflicts;
+    }
+
+    /// What the worker is told.
+    pub fn message(&self) -> String {
+        let mut message = format!(
+            "Handed in. The collector's receipt: {} new, {} it already had.",
+            self.accepted, self.already_present
+        );
+        if self.conflicts > 0 {
+            message.push_str(&format!(
+                " {} differed from what it already had under the same id and {} kept apart for your coordinator to check.",
+                crate::ui::format::count_of(self.conflicts as usize, "interview", "interviews"),
+                if self.conflicts == 1 { "was" } else { "were" }
+            ));
+        }
+        if self.left_for_a_file > 0 {
+            message.push_str(&format!(
+                " {} made under another agency's set-up still {}: export a file for your coordinator.",
+                crate::ui::format::count_of(self.left_for_a_file, "completed interview", "completed interviews"),
+                if self.left_for_a_file == 1 { "waits" } else { "wait" }
+            ));
+        }
+        message
+    }
+}
+
 /// Where uploading stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UploadState {
@@ -203,8 +261,8 @@ pub enum UploadState {
     Idle,
     /// Sending now.
     Sending,
-    /// The last upload got its receipt.
-    Done(Receipt),
+    /// The last upload got its receipts.
+    Done(HandedIn),
     /// The last upload failed; `retry_in` seconds until the next try, if one is planned.
     Failed {
         /// What went wrong.
@@ -280,9 +338,9 @@ impl Uploads {
         self.state.set(UploadState::Sending);
         spawn_local(async move {
             match upload_once(&uploads.app).await {
-                Ok(receipt) => {
+                Ok(handed_in) => {
                     uploads.failures.set_value(0);
-                    uploads.state.set(UploadState::Done(receipt));
+                    uploads.state.set(UploadState::Done(handed_in));
                 }
                 Err(problem) => {
                     let retry_in = problem.retry_helps().then(|| {
@@ -307,26 +365,49 @@ impl Uploads {
     }
 }
 
-/// One upload: prepare the batch, POST it, and on a receipt for it mark everything.
-pub async fn upload_once(app: &AppState) -> Result<Receipt, UploadProblem> {
+/// One upload: every batch of the tablet's agency that waits (one per worker), each
+/// prepared, POSTed, and on a receipt for it marked.
+pub async fn upload_once(app: &AppState) -> Result<HandedIn, UploadProblem> {
     let setup = app
         .setup
         .get_untracked()
         .filter(|s| s.can_upload())
         .ok_or(UploadProblem::NotConfigured)?;
-    let new = NewBatch {
-        id: clock::new_batch_id(),
-        created: clock::now(),
-    };
-    outbox::send(
-        &mut { *app },
-        app.questionnaire,
-        &setup.assignment(),
-        new,
-        async |batch: &Batch| deliver(&setup, batch).await,
-        clock::now,
-    )
-    .await
+    let tablet = setup.assignment();
+    let mut handed_in = HandedIn::default();
+    // One batch per worker; a receipt marks its interviews, so the next batch holds the
+    // next worker's. The bound only guards against a store that does not keep the marks.
+    for _ in 0..MAX_BATCHES_PER_UPLOAD {
+        let new = NewBatch {
+            id: clock::new_batch_id(),
+            created: clock::now(),
+        };
+        let sent = outbox::send(
+            &mut { *app },
+            app.questionnaire,
+            &tablet,
+            new,
+            async |batch: &Batch| deliver(&setup, batch).await,
+            clock::now,
+        )
+        .await;
+        match sent {
+            Ok(receipt) => handed_in.add(&receipt),
+            Err(UploadProblem::NothingWaiting) => break,
+            Err(problem) => return Err(problem),
+        }
+    }
+    let left = app
+        .summaries_with_status(ResponseStatus::Complete)
+        .map_or(0, |waiting| waiting.len());
+    match (handed_in.batches, left) {
+        (0, 0) => Err(UploadProblem::NothingWaiting),
+        (0, waiting) => Err(UploadProblem::OtherAgencyOnly { waiting }),
+        (_, left) => Ok(HandedIn {
+            left_for_a_file: left,
+            ..handed_in
+        }),
+    }
 }
 
 /// Sends `batch` to the collector in `setup` and reads its answer.

@@ -307,7 +307,9 @@ fn typed(
     // What is typed, kept as typed (e.g. "-" on the way to "-3").
     let draft = RwSignal::new(shown_value());
     let on_input = move |event: leptos::ev::Event| {
-        let value = event_target_value(&event);
+        // Invisible controls (from a paste, say) are never kept: the collector refuses a
+        // text holding them, and the interview would wait on the tablet for ever.
+        let value = survey::batch::clean_text(&event_target_value(&event));
         draft.set(value.clone());
         let trimmed = value.trim();
         if range.is_some() {

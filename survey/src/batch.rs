@@ -37,6 +37,8 @@ mod locate;
 mod rule_tests;
 mod rules;
 
+pub use rules::clean_text;
+
 use crate::answer::{check, Answer, AnswerProblem};
 use crate::questionnaire::{QuestionCode, Questionnaire};
 use crate::record::{

@@ -75,15 +75,27 @@ pub fn code_characters(code: &str) -> Result<(), CodeProblem> {
     }
 }
 
+/// A control character a text answer may not hold: any but tab, line feed and carriage
+/// return (NUL, escape, DEL, the C1 controls…).
+fn is_refused_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `text` without the characters [`text_characters`] refuses: what the tablet keeps of
+/// a typed or pasted answer, so that no interview is refused at the collector for an
+/// invisible character.
+pub fn clean_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| !is_refused_control(*c) && !is_bidi_control(*c))
+        .collect()
+}
+
 /// Whether a text answer is free of control characters other than tab, line feed and
 /// carriage return (NUL, escape, DEL, the C1 controls…) and of bidirectional embedding,
 /// override and isolate controls. The marks (LRM, RLM, ALM) are allowed: right-to-left
 /// writing needs them.
 pub fn text_characters(text: &str) -> Result<(), ResponseProblem> {
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
+    if text.chars().any(is_refused_control) {
         Err(ResponseProblem::ControlCharacter)
     } else if text.chars().any(is_bidi_control) {
         Err(ResponseProblem::BidiControl)
@@ -240,4 +252,18 @@ pub(super) fn check_visit(
         area,
     ))?;
     times.check(place, TimeField::Visit, visit.time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cleaned_text_passes_and_keeps_everything_visible() {
+        let typed = "Not safe\u{0}\u{202E} at night,\tnear the\nstation \u{200F}\u{7F}";
+        let cleaned = clean_text(typed);
+        assert_eq!(cleaned, "Not safe at night,\tnear the\nstation \u{200F}");
+        assert_eq!(text_characters(&cleaned), Ok(()));
+        assert!(text_characters(typed).is_err());
+    }
 }
