@@ -37,9 +37,9 @@ pub fn local_date_time(time: Timestamp) -> String {
     format!("{day} {name} {}", local_time(time))
 }
 
-/// 16 random bytes from the browser's cryptographic generator.
-fn random_bytes() -> [u8; 16] {
-    let mut bytes = [0u8; 16];
+/// Random bytes from the browser's cryptographic generator.
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
     let filled = web_sys::window()
         .and_then(|window| window.crypto().ok())
         .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok())
@@ -56,17 +56,18 @@ fn random_bytes() -> [u8; 16] {
     bytes
 }
 
-/// A new response id.
+/// A new response id: time-ordered (UUID version 7), so the collector stores each at the
+/// end of its index.
 pub fn new_response_id() -> ResponseId {
-    ResponseId::from_random_bytes(random_bytes())
+    ResponseId::from_time_and_random(now(), random_bytes())
 }
 
-/// A new visit id.
+/// A new visit id, time-ordered like [`new_response_id`].
 pub fn new_visit_id() -> VisitId {
-    VisitId::from_random_bytes(random_bytes())
+    VisitId::from_time_and_random(now(), random_bytes())
 }
 
-/// A new batch id.
+/// A new batch id, time-ordered like [`new_response_id`].
 pub fn new_batch_id() -> survey::BatchId {
-    survey::BatchId::from_random_bytes(random_bytes())
+    survey::BatchId::from_time_and_random(now(), random_bytes())
 }

@@ -32,6 +32,15 @@ macro_rules! uuid_id {
                 $name(uuid::Builder::from_random_bytes(bytes).into_uuid())
             }
 
+            /// A time-ordered (version 7) id: the time in milliseconds, then 74 of the
+            /// caller's `random` bits. Ids made later sort later, so the collector's
+            /// indexes grow at their end instead of everywhere (intake stays as fast at a
+            /// million responses as at the first). A time before 1970 counts as 1970.
+            pub fn from_time_and_random(time: Timestamp, random: [u8; 10]) -> Self {
+                let millis = u64::try_from(time.0).unwrap_or(0);
+                $name(uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid())
+            }
+
             /// The underlying UUID.
             pub fn uuid(&self) -> Uuid {
                 self.0
@@ -821,6 +830,11 @@ mod tests {
     fn random_ids_are_version_4_and_round_trip_as_text() {
         let id = ResponseId::from_random_bytes([0xAB; 16]);
         assert_eq!(id.uuid().get_version_num(), 4);
+        let earlier = ResponseId::from_time_and_random(Timestamp(1_790_000_000_000), [0xff; 10]);
+        let later = ResponseId::from_time_and_random(Timestamp(1_790_000_000_001), [0; 10]);
+        assert_eq!(earlier.uuid().get_version_num(), 7);
+        assert!(earlier < later, "made later, sorts later");
+        assert_eq!(earlier.to_string().parse::<ResponseId>().unwrap(), earlier);
         assert_eq!(id.to_string().parse::<ResponseId>().unwrap(), id);
     }
 }
