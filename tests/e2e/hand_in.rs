@@ -366,3 +366,56 @@ async fn an_address_that_is_not_this_apps_collector_is_told_as_refused_not_as_no
     assert_eq!(stored_in_collector(data.path())?, 0);
     worker.close().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tablet_shared_by_two_workers_hands_in_both_workers_interviews() -> Result<()> {
+    let data = Scratch::new("shared-tablet-data")?;
+    let token = collector_command(
+        data.path(),
+        &["token", "add", "--agency", "hackney-council"],
+    )?;
+    let collector = Collector::start(&dist(), data.path())?;
+    let downloads = Scratch::new("shared-tablet-downloads")?;
+    let mut worker = Worker::launch("shared-tablet").await?;
+    worker.allow_downloads(downloads.path()).await?;
+    open_and_set_up_with_token(&mut worker, &collector, Some(token.trim())).await?;
+    complete_interview(&worker).await?;
+
+    // The next worker on the same tablet sets up their own code.
+    worker.tap("nav-settings").await?;
+    worker.tap("change-setup").await?;
+    worker.clear_text("setup-worker").await?;
+    worker.type_text("setup-worker", "W077").await?;
+    worker.tap("setup-save").await?;
+    complete_interview(&worker).await?;
+
+    // A file for each worker's interviews (the collector takes no batch mixing them).
+    worker.tap("nav-hand-in").await?;
+    worker.tap("export-file").await?;
+    let status = worker
+        .see_text("export-status", " and doorstep-W077-")
+        .await?;
+    assert!(status.contains("Saved doorstep-W012-"), "{status}");
+    for maker in ["W012", "W077"] {
+        let file = worker
+            .downloaded(downloads.path(), |n| {
+                n.starts_with(&format!("doorstep-{maker}-")) && n.ends_with(".json")
+            })
+            .await?;
+        let (batch, _) = verified_batch(&file)?;
+        assert_eq!(batch.count, 1, "{maker}");
+        assert_eq!(batch.worker.as_str(), maker);
+    }
+
+    // One upload sends both batches; the receipts add up.
+    worker.tap("upload-now").await?;
+    worker.see_state("upload-status", "done").await?;
+    worker
+        .see_text("upload-status", "2 new, 0 it already had")
+        .await?;
+    worker
+        .see_text("waiting-count", "No completed interviews wait")
+        .await?;
+    assert_eq!(stored_in_collector(data.path())?, 2);
+    worker.close().await
+}
