@@ -471,10 +471,12 @@ pub(super) fn hash_migrated_responses(
         update.execute(params![rowid, &hash[..]])?;
         count += 1;
     }
-    tracing::info!(
-        responses = count,
-        "content hashes of stored responses computed"
-    );
+    if count > 0 {
+        tracing::info!(
+            responses = count,
+            "content hashes of stored responses computed"
+        );
+    }
     Ok(())
 }
 
