@@ -130,6 +130,28 @@ impl Server {
         self.log.lock().unwrap().clone()
     }
 
+    /// The log once the lines of the first `requests` requests have all been read: each
+    /// request's lines end with tower-http's "finished processing request", written
+    /// before its answer is, but read from the pipe by another thread.
+    fn log_after(&self, requests: usize) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let lines = self.log_lines();
+            let finished = lines
+                .iter()
+                .filter(|line| line.contains("finished processing request"))
+                .count();
+            if finished >= requests {
+                return lines;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{finished} of {requests} requests logged: {lines:#?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// SIGTERM to the collector, then waits for the child (strace ends with it).
     fn stop(mut self) {
         let killed = Command::new("kill")
@@ -394,7 +416,7 @@ fn ids_another_agency_sent_are_conflicts_and_nothing_of_that_agency_is_told() {
     let theirs = batch_for("hackney-cvs", 1, 0..4);
     let (status, _) = upload(server.addr, &cvs, &theirs.to_json().unwrap());
     assert_eq!(status, 200);
-    let before = server.log_lines().len();
+    let before = server.log_after(1).len();
 
     // hackney-council sends the same ids: first with its own agency on them, then with
     // the very content hackney-cvs sent (only the batch is the council's).
@@ -421,7 +443,7 @@ fn ids_another_agency_sent_are_conflicts_and_nothing_of_that_agency_is_told() {
     let first = batch_for("hackney-council", 4, 10..12);
     let (status, _) = upload(server.addr, &council, &first.to_json().unwrap());
     assert_eq!(status, 200);
-    let after_council = server.log_lines().len();
+    let after_council = server.log_after(4).len();
     let late = batch_for("hackney-cvs", 5, 10..12);
     let (status, body) = upload(server.addr, &cvs, &late.to_json().unwrap());
     assert_eq!(status, 200, "{body}");
@@ -431,9 +453,7 @@ fn ids_another_agency_sent_are_conflicts_and_nothing_of_that_agency_is_told() {
     assert!(!body.contains("hackney-council"), "{body}");
     assert!(!body.contains(&first.id.to_string()), "{body}");
 
-    // Give the last log lines a moment to arrive, then stop.
-    std::thread::sleep(Duration::from_millis(300));
-    let log = server.log_lines();
+    let log = server.log_after(5);
     server.stop();
     let council_lines = &log[before..after_council];
     let cvs_lines = &log[after_council..];
