@@ -320,20 +320,21 @@ fn every_receipt_is_written_after_the_batch_is_synced_to_disk() {
         "every receipt seen on a socket; events {events:?}"
     );
     let mut synced_since_last_receipt = 0;
-    let mut unsynced = 0;
+    let mut syncs_before_each = Vec::new();
     for event in &events {
         match event {
             Event::Synced => synced_since_last_receipt += 1,
             Event::Receipt => {
-                if synced_since_last_receipt == 0 {
-                    unsynced += 1;
-                }
+                syncs_before_each.push(synced_since_last_receipt);
                 synced_since_last_receipt = 0;
             }
         }
     }
-    let syncs = events.iter().filter(|e| **e == Event::Synced).count();
-    println!("{receipts} receipts, {syncs} syncs of the database's files");
+    let unsynced = syncs_before_each.iter().filter(|&&n| n == 0).count();
+    println!(
+        "{receipts} receipts; syncs of the database's files before each, since the one before: \
+         {syncs_before_each:?}"
+    );
     assert_eq!(
         unsynced,
         0,

@@ -43,7 +43,10 @@ pub fn run(args: &BenchArgs) -> Result<(), CollectorError> {
     if args.durability_sample > 0 {
         durability(&bench, args)?;
     }
-    growth(&bench, args)
+    if args.responses > 0 {
+        growth(&bench, args)?;
+    }
+    Ok(())
 }
 
 /// The same responses into a fresh database with each durability: what a receipt on
