@@ -60,7 +60,8 @@ size: build
 
 bench: size bench-app bench-collector
 
-# Collector intake: 100,000 responses in batches of 50 into a fresh SQLite file.
+# Collector intake: what a receipt on disk costs, then 1,000,000 responses in batches of 50
+# into a fresh SQLite file (a line per 100,000), and the bytes per response on disk.
 bench-collector: setup-build
 	cargo build --profile server -p collector
 	target/server/collector bench --data-dir target/collector-bench

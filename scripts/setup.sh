@@ -69,11 +69,15 @@ cargo fetch --locked >/dev/null 2>&1 || cargo fetch --locked
 [ "$what" = build ] && exit 0
 
 # --- Debian: Chromium and its driver for the browser tests; LibreOffice Calc to check
-# that the analysts' CSV opens there ----------------------------------------------------
-# They come from the same Debian source package, so their versions always match.
+# that the analysts' CSV opens there; strace, to see that the collector syncs a batch to
+# disk before its receipt; GNU time, to read the export's peak memory -------------------
+# Chromium and its driver come from the same Debian source package, so their versions
+# always match.
 apt_packages=()
 { [ -x /usr/lib/chromium/chromium ] && have chromedriver; } || apt_packages+=(chromium chromium-driver)
 have soffice || apt_packages+=(libreoffice-calc-nogui)
+have strace || apt_packages+=(strace)
+[ -x /usr/bin/time ] || apt_packages+=(time)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   say "installing ${apt_packages[*]} from Debian (a minute or two)"
   need_root apt-get update -qq

@@ -431,3 +431,227 @@ fn export_writes_every_stored_response_and_the_codebook() {
     );
     assert!(std::fs::read_to_string(&codebook).unwrap().contains("Evet"));
 }
+
+/// A batch (id from `seed`) of `responses` handed in by sample worker W012 of `agency`,
+/// with no visits.
+fn batch_of(seed: u64, agency: &str, responses: Vec<survey::Response>) -> survey::Batch {
+    let mut assignment = survey::sample::assignment(&questionnaire(), 0);
+    assignment.agency = agency.into();
+    survey::Batch::new(
+        survey::BatchId::from(survey::sample::time_ordered(1_714_600_000_000, seed + 500)),
+        survey::record::Timestamp(1_714_600_000_000),
+        &assignment,
+        survey::QuestionnaireRef::of(&questionnaire()),
+        responses,
+        vec![],
+    )
+    .unwrap()
+}
+
+fn sample_response(index: usize) -> survey::Response {
+    survey::sample::complete_response(&questionnaire(), index).unwrap()
+}
+
+/// Sample response `index` with one text answer changed, as an interview edited on the
+/// tablet after it was handed in.
+fn edited_response(index: usize) -> survey::Response {
+    let mut response = sample_response(index);
+    let (_, answer) = response
+        .answers
+        .iter_mut()
+        .find(|(_, answer)| matches!(answer, survey::Answer::Text(_)))
+        .expect("a text answer to edit");
+    *answer = survey::Answer::Text("changed after it was handed in".into());
+    response
+}
+
+fn stored_json(setup: &Setup, id: survey::ResponseId) -> String {
+    let connection = collector::store::open(setup.data.path()).unwrap();
+    connection
+        .query_row(
+            "SELECT json FROM responses WHERE id = ?1",
+            [&id.uuid().as_bytes()[..]],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_edited_re_upload_is_kept_as_a_conflict_not_dropped_nor_stored_over() {
+    let setup = Setup::new();
+    let router = setup.router();
+    let first = batch_json(1, 0..5);
+    let (status, _) = post(&router, Some(&setup.token), first).await;
+    assert_eq!(status, StatusCode::OK);
+    let original = stored_json(&setup, sample_response(2).id);
+    // Responses 0..5 again in another batch, response 2 edited.
+    let responses = (0..5)
+        .map(|i| {
+            if i == 2 {
+                edited_response(i)
+            } else {
+                sample_response(i)
+            }
+        })
+        .collect();
+    let edited = batch_of(2, "hackney-cvs", responses);
+    let (status, receipt) = post(&router, Some(&setup.token), edited.to_json().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    assert_eq!(receipt["accepted"], 0);
+    assert_eq!(receipt["already_present"], 4);
+    assert_eq!(receipt["conflicts"], 1);
+    assert_eq!(setup.count("responses"), 5);
+    assert_eq!(setup.count("conflicts"), 1);
+    assert_eq!(
+        stored_json(&setup, sample_response(2).id),
+        original,
+        "the stored response is not overwritten"
+    );
+    let connection = collector::store::open(setup.data.path()).unwrap();
+    let (batch, agency, worker, reason, json): (Vec<u8>, String, String, String, String) =
+        connection
+            .query_row(
+                "SELECT batch, agency, worker, reason, json FROM conflicts",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+    assert_eq!(batch, edited.id.uuid().as_bytes());
+    assert_eq!((agency.as_str(), worker.as_str()), ("hackney-cvs", "W012"));
+    assert_eq!(reason, "other_content");
+    assert!(json.contains("changed after it was handed in"), "{json}");
+    // The batch row keeps the receipt's counts.
+    let counts: (i64, i64, i64) = connection
+        .query_row(
+            "SELECT accepted, already_present, conflicts FROM batches WHERE id = ?1",
+            [&edited.id.uuid().as_bytes()[..]],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(counts, (0, 4, 1));
+    // The same edited batch again: a plain repeat, still counted, kept once.
+    let (status, receipt) = post(&router, Some(&setup.token), edited.to_json().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (
+            receipt["already_present"].as_i64(),
+            receipt["conflicts"].as_i64()
+        ),
+        (Some(4), Some(1))
+    );
+    assert_eq!(setup.count("conflicts"), 1);
+}
+
+#[tokio::test]
+async fn a_batch_id_reused_with_other_content_is_a_409_and_nothing_is_stored() {
+    let setup = Setup::new();
+    let router = setup.router();
+    let first = survey::sample::batch(&questionnaire(), 1, 0..3).unwrap();
+    let (status, _) = post(&router, Some(&setup.token), first.to_json().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    // Another batch under the same id: other responses, so another checksum.
+    let mut reused = survey::sample::batch(&questionnaire(), 9, 3..6).unwrap();
+    reused.id = first.id;
+    for response in &mut reused.responses {
+        response.batch = Some(first.id);
+    }
+    reused.checksum = reused.compute_checksum().unwrap();
+    let (status, body) = post(&router, Some(&setup.token), reused.to_json().unwrap()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"], "conflict");
+    let reason = body["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(&first.id.to_string()) && reason.contains("never reused"),
+        "{reason}"
+    );
+    assert_eq!(setup.count("responses"), 3);
+    assert_eq!(setup.count("visits"), 3);
+    assert_eq!(setup.count("batches"), 1);
+    assert_eq!(setup.count("conflicts"), 0);
+    // The first batch again (same checksum) is a plain repeat.
+    let (status, receipt) = post(&router, Some(&setup.token), first.to_json().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(receipt["already_present"], 3);
+}
+
+#[tokio::test]
+async fn random_v4_ids_still_go_in_once() {
+    let setup = Setup::new();
+    let router = setup.router();
+    let responses: Vec<survey::Response> = (0..4)
+        .map(|i| {
+            let mut response = sample_response(i);
+            response.id =
+                survey::ResponseId::from_random_bytes(survey::sample::bytes(i as u64 + 4242));
+            response
+        })
+        .collect();
+    let mut batch = batch_of(3, "hackney-cvs", responses);
+    batch.id = survey::BatchId::from_random_bytes([0x42; 16]);
+    for response in &mut batch.responses {
+        response.batch = Some(batch.id);
+    }
+    batch.checksum = batch.compute_checksum().unwrap();
+    let json = batch.to_json().unwrap();
+    let (status, receipt) = post(&router, Some(&setup.token), json.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    assert_eq!(receipt["accepted"], 4);
+    let (_, receipt) = post(&router, Some(&setup.token), json).await;
+    assert_eq!(receipt["already_present"], 4);
+    assert_eq!(setup.count("responses"), 4);
+}
+
+#[test]
+fn keys_are_stored_as_sixteen_bytes() {
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("batch.json");
+    std::fs::write(&file, batch_json(1, 0..3)).unwrap();
+    assert!(collector(data.path(), &["import", file.to_str().unwrap()])
+        .status
+        .success());
+    let connection = collector::store::open(data.path()).unwrap();
+    for table in ["batches", "responses", "visits"] {
+        let (kind, length): (String, i64) = connection
+            .query_row(
+                &format!("SELECT typeof(id), length(id) FROM {table} LIMIT 1"),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((kind.as_str(), length), ("blob", 16), "{table}");
+    }
+}
+
+#[test]
+fn a_stored_response_takes_under_2100_bytes_on_disk() {
+    // The first schema took 2,331 (text keys, columns repeating the JSON, 4 KB pages).
+    // 5,000 sample responses with their visits, in batches of 50, through the store.
+    let data = tempfile::tempdir().unwrap();
+    let mut connection = collector::store::open(data.path()).unwrap();
+    let q = questionnaire();
+    let pool = survey::sample::Pool::new(&q, 100).unwrap();
+    for batch in 0..100 {
+        let batch = pool
+            .batch(&q, batch, batch as usize * 50..batch as usize * 50 + 50)
+            .unwrap();
+        collector::store::intake::store(
+            &mut connection,
+            &batch,
+            collector::store::intake::Source::Import,
+        )
+        .unwrap();
+    }
+    connection
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let bytes: i64 = connection
+        .query_row(
+            "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let per_response = bytes / 5_000;
+    println!("{per_response} bytes per response on disk");
+    assert!(per_response < 2_100, "{per_response} bytes per response");
+}

@@ -31,10 +31,24 @@
 //! `read_csv` (default `encoding="utf-8"`) skips it. (Python's plain `csv` module needs
 //! `encoding="utf-8-sig"` to drop it.)
 //!
-//! Text answers are written as typed. A spreadsheet may treat a text starting with `=`
-//! as a formula; free-text answers are short and typed by the worker, so this is not
-//! escaped (escaping would change the data pandas reads).
+//! # Cells a spreadsheet would run
+//!
+//! A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula (and
+//! some read a leading tab or carriage return the same way), so a text answer typed as
+//! `=HYPERLINK(…)` could act on the analyst's machine. Following OWASP's rule for CSV
+//! injection, every **text** cell that starts with one of `=` `+` `-` `@`, tab or
+//! carriage return is written with a `'` in front (`'=HYPERLINK(…)`): a spreadsheet
+//! shows it as text, and pandas reads the `'` as part of the text. The numbers the
+//! exporter writes itself (option codes, ratings and numbers, `1`/`0` of a multiple
+//! choice, `-1` and `-2` for the non-substantive answers, the questionnaire version)
+//! are numbers, not text, and are written as they are, minus sign included.
+//!
+//! # Writing a row at a time
+//!
+//! [`ResponsesCsv`] writes the header line and then one line per response, so an export
+//! of any size can be streamed; [`responses_csv`] is the same, for responses in memory.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::answer::Answer;
@@ -111,58 +125,119 @@ pub fn responses_header(questionnaire: &Questionnaire) -> Vec<String> {
         .collect()
 }
 
-/// The responses as CSV (see the module docs), header first, one row per response in
-/// the order given. Answers to codes the questionnaire does not have are left out.
-pub fn responses_csv(questionnaire: &Questionnaire, responses: &[Response]) -> String {
-    let columns = answer_columns(questionnaire);
-    let mut out = String::new();
-    write_row(&mut out, responses_header(questionnaire));
-    for response in responses {
+/// The responses file a line at a time (see the module docs): made once for a
+/// questionnaire, it writes the header line, then one line per response. Both
+/// [`responses_csv`] and the collector's streaming export write their rows with it, so
+/// a row is written one way.
+pub struct ResponsesCsv<'q> {
+    questionnaire: &'q Questionnaire,
+    columns: Vec<Column<'q>>,
+}
+
+impl<'q> ResponsesCsv<'q> {
+    /// The writer of `questionnaire`'s responses file.
+    pub fn new(questionnaire: &'q Questionnaire) -> ResponsesCsv<'q> {
+        ResponsesCsv {
+            questionnaire,
+            columns: answer_columns(questionnaire),
+        }
+    }
+
+    /// Appends the header line ([`responses_header`]), CRLF included, to `out`.
+    pub fn write_header(&self, out: &mut String) {
+        write_row(
+            out,
+            responses_header(self.questionnaire)
+                .iter()
+                .map(|name| Cell::text(name)),
+        );
+    }
+
+    /// Appends `response`'s line, CRLF included, to `out`. Answers to codes the
+    /// questionnaire does not have are left out.
+    pub fn write_row(&self, out: &mut String, response: &Response) {
+        let version = i64::from(response.questionnaire.version);
+        let started = response.started.to_rfc3339();
+        let completed = response
+            .completed
+            .map(Timestamp::to_rfc3339)
+            .unwrap_or_default();
+        let id = response.id.to_string();
         let fixed = [
-            response.id.to_string(),
-            response.questionnaire.id.clone(),
-            response.questionnaire.version.to_string(),
-            response.worker.to_string(),
-            response.agency.to_string(),
-            response.device.to_string(),
-            response.area.to_string(),
-            response.language.to_string(),
-            response.started.to_rfc3339(),
-            response
-                .completed
-                .map(Timestamp::to_rfc3339)
-                .unwrap_or_default(),
+            Cell::text(&id),
+            Cell::text(&response.questionnaire.id),
+            Cell::Number(version),
+            Cell::text(response.worker.as_str()),
+            Cell::text(response.agency.as_str()),
+            Cell::text(response.device.as_str()),
+            Cell::text(response.area.as_str()),
+            Cell::text(&response.language.0),
+            Cell::text(&started),
+            Cell::text(&completed),
         ];
-        let answers = columns
+        let answers = self
+            .columns
             .iter()
             .map(|column| cell(response.answers.get(&column.question.code), column.option));
-        write_row(&mut out, fixed.into_iter().chain(answers));
+        write_row(out, fixed.into_iter().chain(answers));
+    }
+}
+
+/// The responses as CSV (see the module docs), header first, one row per response in
+/// the order given: [`ResponsesCsv`]'s lines, gathered in one text.
+pub fn responses_csv(questionnaire: &Questionnaire, responses: &[Response]) -> String {
+    let csv = ResponsesCsv::new(questionnaire);
+    let mut out = String::new();
+    csv.write_header(&mut out);
+    for response in responses {
+        csv.write_row(&mut out, response);
     }
     out
 }
 
-fn cell(answer: Option<&Answer>, option: Option<OptionCode>) -> String {
+/// One cell of a row: a number the exporter writes (written as it is) or text (written
+/// with a `'` in front when a spreadsheet would run it, see the module docs).
+enum Cell<'a> {
+    /// A number: a code, a count, a version.
+    Number(i64),
+    /// Text: an answer typed, a code word, a time, a label; empty for no value.
+    Text(Cow<'a, str>),
+}
+
+impl<'a> Cell<'a> {
+    fn text(text: &'a str) -> Cell<'a> {
+        Cell::Text(Cow::Borrowed(text))
+    }
+
+    fn empty() -> Cell<'a> {
+        Cell::text("")
+    }
+}
+
+fn cell(answer: Option<&Answer>, option: Option<OptionCode>) -> Cell<'_> {
     let Some(answer) = answer else {
-        return String::new();
+        return Cell::empty();
     };
     if let Some(non_substantive) = answer.non_substantive() {
-        return non_substantive.code().to_string();
+        return Cell::Number(i64::from(non_substantive.code()));
     }
     match (answer, option) {
         (Answer::Choices(chosen), Some(option)) => {
-            if chosen.contains(&option) { "1" } else { "0" }.to_owned()
+            Cell::Number(i64::from(chosen.contains(&option)))
         }
         // A single answer where options were expected (or the reverse) cannot come from
         // a verified batch; write what there is rather than lose it.
-        (Answer::Choice(code), _) => code.to_string(),
-        (Answer::Choices(chosen), None) => chosen
-            .iter()
-            .map(OptionCode::to_string)
-            .collect::<Vec<_>>()
-            .join(" "),
-        (Answer::Number(n), _) => n.to_string(),
-        (Answer::Text(text), _) => text.clone(),
-        (Answer::DontKnow | Answer::PreferNotToSay, _) => String::new(),
+        (Answer::Choice(code), _) => Cell::Number(i64::from(*code)),
+        (Answer::Choices(chosen), None) => Cell::Text(Cow::Owned(
+            chosen
+                .iter()
+                .map(OptionCode::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+        )),
+        (Answer::Number(n), _) => Cell::Number(*n),
+        (Answer::Text(text), _) => Cell::text(text),
+        (Answer::DontKnow | Answer::PreferNotToSay, _) => Cell::empty(),
     }
 }
 
@@ -195,7 +270,7 @@ pub fn codebook_csv(questionnaire: &Questionnaire, language: &LanguageCode) -> S
         .unwrap_or_else(|| language.clone());
     let text = |t: &crate::questionnaire::Text| t.get(language, &fallback).to_owned();
     let mut out = String::new();
-    write_row(&mut out, CODEBOOK_COLUMNS);
+    write_text_row(&mut out, CODEBOOK_COLUMNS);
     let fixed: [(&str, &str, &str); 10] = [
         ("response_id", "id", "Response id (UUID)"),
         ("questionnaire_id", "text", "Questionnaire id"),
@@ -209,19 +284,19 @@ pub fn codebook_csv(questionnaire: &Questionnaire, language: &LanguageCode) -> S
         ("completed", "time", "Interview completed (RFC 3339, UTC)"),
     ];
     for (column, kind, description) in fixed {
-        write_row(&mut out, [column, "", "", description, kind, "", ""]);
+        write_text_row(&mut out, [column, "", "", description, kind, "", ""]);
     }
     for column in answer_columns(questionnaire) {
         let question = column.question;
         let mut question_text = text(&question.text);
-        let mut rows: Vec<(String, String)> = Vec::new();
+        let mut rows: Vec<(Cell<'_>, String)> = Vec::new();
         match (&question.kind, column.option) {
             (QuestionKind::MultipleChoice { options, .. }, Some(code)) => {
                 if let Some(option) = options.iter().find(|o| o.code == code) {
                     question_text = format!("{question_text} — {}", text(&option.label));
                 }
-                rows.push(("1".into(), text(&questionnaire.answer_labels.yes)));
-                rows.push(("0".into(), text(&questionnaire.answer_labels.no)));
+                rows.push((Cell::Number(1), text(&questionnaire.answer_labels.yes)));
+                rows.push((Cell::Number(0), text(&questionnaire.answer_labels.no)));
             }
             (
                 QuestionKind::Rating {
@@ -236,22 +311,22 @@ pub fn codebook_csv(questionnaire: &Questionnaire, language: &LanguageCode) -> S
                         10 => text(high_label),
                         _ => String::new(),
                     };
-                    rows.push((value.to_string(), label));
+                    rows.push((Cell::Number(value), label));
                 }
             }
             (QuestionKind::Number { min, max }, _) => {
-                rows.push((format!("{min}..{max}"), String::new()));
+                rows.push((Cell::Text(format!("{min}..{max}").into()), String::new()));
             }
-            (QuestionKind::Text { .. }, _) => rows.push((String::new(), String::new())),
+            (QuestionKind::Text { .. }, _) => rows.push((Cell::empty(), String::new())),
             _ => {
                 for option in questionnaire.options(question).iter() {
-                    rows.push((option.code.to_string(), text(&option.label)));
+                    rows.push((Cell::Number(i64::from(option.code)), text(&option.label)));
                 }
             }
         }
         for &allowed in &question.allow {
             rows.push((
-                allowed.code().to_string(),
+                Cell::Number(i64::from(allowed.code())),
                 text(questionnaire.answer_labels.non_substantive(allowed)),
             ));
         }
@@ -259,13 +334,13 @@ pub fn codebook_csv(questionnaire: &Questionnaire, language: &LanguageCode) -> S
             write_row(
                 &mut out,
                 [
-                    column.name.as_str(),
-                    question.code.as_str(),
-                    column.section,
-                    question_text.as_str(),
-                    question.kind.name(),
-                    value.as_str(),
-                    label.as_str(),
+                    Cell::text(&column.name),
+                    Cell::text(question.code.as_str()),
+                    Cell::text(column.section),
+                    Cell::text(&question_text),
+                    Cell::text(question.kind.name()),
+                    value,
+                    Cell::text(&label),
                 ],
             );
         }
@@ -279,26 +354,41 @@ pub const NON_SUBSTANTIVE_CODES: [(NonSubstantive, i32); 2] = [
     (NonSubstantive::PreferNotToSay, -2),
 ];
 
-fn write_row<I>(out: &mut String, fields: I)
-where
-    I: IntoIterator,
-    I::Item: AsRef<str>,
-{
+fn write_row<'a>(out: &mut String, fields: impl IntoIterator<Item = Cell<'a>>) {
     for (index, field) in fields.into_iter().enumerate() {
         if index > 0 {
             out.push(',');
         }
-        write_field(out, field.as_ref());
+        match field {
+            Cell::Number(number) => {
+                let _ = write!(out, "{number}");
+            }
+            Cell::Text(text) => write_text(out, &text),
+        }
     }
     out.push_str("\r\n");
 }
 
-/// Writes one RFC 4180 field: quoted, with quotes doubled, when it holds a comma, a
-/// quote, CR or LF.
-fn write_field(out: &mut String, field: &str) {
-    if field.contains([',', '"', '\r', '\n']) {
-        let _ = write!(out, "\"{}\"", field.replace('"', "\"\""));
+fn write_text_row<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
+    write_row(out, fields.into_iter().map(Cell::text));
+}
+
+/// What a text cell may not start with, or a spreadsheet would run it (OWASP's list).
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Writes one text field: with a `'` in front when it starts with one of
+/// [`FORMULA_STARTS`], then as RFC 4180 says: quoted, with quotes doubled, when it holds
+/// a comma, a quote, CR or LF.
+fn write_text(out: &mut String, field: &str) {
+    let guard = if field.starts_with(FORMULA_STARTS) {
+        "'"
     } else {
+        ""
+    };
+    if field.contains([',', '"', '\r', '\n']) {
+        let _ = write!(out, "\"{guard}{}\"", field.replace('"', "\"\""));
+    } else {
+        out.push_str(guard);
         out.push_str(field);
     }
 }
@@ -445,6 +535,67 @@ mod tests {
             .filter(|row| row[0] == "LIFE_SATISFACTION")
             .count();
         assert_eq!(rating, 11 + 1);
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_gets_a_quote_in_front_and_numbers_stay() {
+        let q = questionnaire();
+        let texts = [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+44 20 7946 0000", "'+44 20 7946 0000"),
+            ("-3", "'-3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tcmd", "'\tcmd"),
+            ("\rcmd", "'\rcmd"),
+            ("a = b", "a = b"),
+            ("", ""),
+        ];
+        for (typed, written) in texts {
+            let mut response = small_response();
+            response.device = "=device".into();
+            response
+                .answers
+                .insert("TRAINING_COMMENT".into(), Answer::Text(typed.into()));
+            let rows = parse_csv(&responses_csv(&q, &[response]));
+            assert_eq!(column(&rows, 1, "TRAINING_COMMENT"), written, "{typed:?}");
+            assert_eq!(column(&rows, 1, "device"), "'=device");
+            // What the exporter writes as numbers is written as it is.
+            assert_eq!(column(&rows, 1, "SAFE_DARK"), "-1");
+            assert_eq!(
+                column(&rows, 1, "questionnaire_version"),
+                q.version.to_string()
+            );
+        }
+        let mut response = small_response();
+        response
+            .answers
+            .insert("HOUSING_PROBLEMS".into(), Answer::DontKnow);
+        let rows = parse_csv(&responses_csv(&q, &[response]));
+        assert_eq!(column(&rows, 1, "HOUSING_PROBLEMS_1"), "-1");
+        let csv = responses_csv(&q, &[small_response()]);
+        assert!(!csv.contains(",'-"), "no number is guarded: {csv}");
+    }
+
+    #[test]
+    fn rows_one_at_a_time_are_the_whole_file() {
+        let q = questionnaire();
+        let responses = [small_response(), small_response()];
+        let writer = ResponsesCsv::new(&q);
+        let mut lines = String::new();
+        writer.write_header(&mut lines);
+        let header_length = lines.len();
+        for response in &responses {
+            writer.write_row(&mut lines, response);
+        }
+        assert_eq!(lines, responses_csv(&q, &responses));
+        assert_eq!(
+            parse_csv(&lines[..header_length]),
+            [responses_header(&q)],
+            "the header line is the header"
+        );
     }
 
     #[test]

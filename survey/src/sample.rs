@@ -1,6 +1,11 @@
 //! Sample records for tests, benchmarks and fuzzing: complete responses that the engine
 //! and the batch verifier accept, made deterministically from an index (the same index
 //! gives the same response, ids included).
+//!
+//! Ids are time-ordered UUIDs (version 7: the time they were made, in milliseconds, then
+//! random bits), as the app makes them: a response's id has its start time, a visit's its
+//! time, a batch's its creation, so the ids of later samples sort after earlier ones, as
+//! they do on a collector receiving a day's interviews.
 
 use crate::answer::{check, Answer};
 use crate::batch::{Batch, BatchError};
@@ -34,6 +39,15 @@ pub fn bytes(seed: u64) -> [u8; 16] {
     out
 }
 
+/// A time-ordered (version 7) UUID made at `millis` (Unix time), its random bits from
+/// `seed`.
+pub fn time_ordered(millis: i64, seed: u64) -> uuid::Uuid {
+    let random = bytes(seed);
+    let mut tail = [0u8; 10];
+    tail.copy_from_slice(&random[..10]);
+    uuid::Builder::from_unix_timestamp_millis(u64::try_from(millis).unwrap_or(0), &tail).into_uuid()
+}
+
 /// The set-up of sample worker W012 of Hackney CVS, in the questionnaire's `index`-th area.
 pub fn assignment(questionnaire: &Questionnaire, index: usize) -> Assignment {
     let area = questionnaire
@@ -57,7 +71,7 @@ pub fn complete_response(questionnaire: &Questionnaire, index: usize) -> Result<
         .clone();
     let started = time_of(index);
     let mut response = Response::start(
-        ResponseId::from_random_bytes(bytes(index as u64)),
+        ResponseId::from(time_ordered(started.0, index as u64)),
         QuestionnaireRef::of(questionnaire),
         &assignment(questionnaire, index),
         language,
@@ -141,31 +155,77 @@ pub fn complete_response(questionnaire: &Questionnaire, index: usize) -> Result<
     Ok(response)
 }
 
-/// When sample interview (and visit) `index` starts: half an hour after the one before,
-/// from 2024-05-01T07:53:20Z, over again after [`TIMES`] of them (417 days), so that any
-/// number of samples, such as the benchmark's 100,000, stays in the past that the
-/// collector accepts.
-fn time_of(index: usize) -> Timestamp {
-    Timestamp(1_714_550_000_000 + (index % TIMES) as i64 * 1_800_000)
-}
-
-/// How many samples have times of their own (see [`time_of`]).
-pub const TIMES: usize = 20_000;
-
 fn first_eight(bytes: [u8; 16]) -> [u8; 8] {
     let mut out = [0; 8];
     out.copy_from_slice(&bytes[..8]);
     out
 }
 
+/// When sample interview (and visit) `index` starts: a minute after the one before, from
+/// 2024-05-01T07:53:20Z, over again after [`TIMES`] of them (694 days), so that any
+/// number of samples stays in the past the collector accepts, and the benchmark's
+/// million have times, and time-ordered ids, of their own.
+fn time_of(index: usize) -> Timestamp {
+    Timestamp(1_714_550_000_000 + (index % TIMES) as i64 * 60_000)
+}
+
+/// How many samples have times of their own (see [`time_of`]).
+pub const TIMES: usize = 1_000_000;
+
 /// The visit outcome record of sample visit `index`.
 pub fn visit(questionnaire: &Questionnaire, index: usize) -> VisitOutcomeRecord {
+    let time = time_of(index);
     VisitOutcomeRecord {
-        id: VisitId::from_random_bytes(bytes(index as u64 + 1_000_000_000)),
-        time: time_of(index),
+        id: VisitId::from(time_ordered(time.0, index as u64 + 1_000_000_000)),
+        time,
         area: assignment(questionnaire, index).area,
         outcome: VisitOutcome::ALL[index % VisitOutcome::ALL.len()],
         attempt: 1,
+    }
+}
+
+/// Many sample responses quickly, for benchmarks: a pool of `size` sample responses
+/// made once, and the `index`-th response made from pool entry `index % size` with the
+/// `index`-th id and times (so ids and times are those of [`complete_response`]`(index)`,
+/// the answers those of a pool entry). Making a sample response from scratch applies the
+/// engine to every question; a million of them would take longer than storing them.
+pub struct Pool {
+    templates: Vec<Response>,
+}
+
+impl Pool {
+    /// A pool of sample responses `0..size` (at least one).
+    pub fn new(questionnaire: &Questionnaire, size: usize) -> Result<Pool, String> {
+        let templates = (0..size.max(1))
+            .map(|index| complete_response(questionnaire, index))
+            .collect::<Result<_, _>>()?;
+        Ok(Pool { templates })
+    }
+
+    /// The `index`-th response: a pool entry's answers, with index's id and times.
+    pub fn response(&self, index: usize) -> Response {
+        let template = &self.templates[index % self.templates.len()];
+        let shift = time_of(index).0 - time_of(index % self.templates.len()).0;
+        let mut response = template.clone();
+        response.started = Timestamp(template.started.0 + shift);
+        response.updated = Timestamp(template.updated.0 + shift);
+        response.completed = template.completed.map(|t| Timestamp(t.0 + shift));
+        response.id = ResponseId::from(time_ordered(response.started.0, index as u64));
+        response
+    }
+
+    /// A batch as [`batch`] makes it, of this pool's responses `responses`.
+    pub fn batch(
+        &self,
+        questionnaire: &Questionnaire,
+        batch_seed: u64,
+        responses: std::ops::Range<usize>,
+    ) -> Result<Batch, String> {
+        let made = responses
+            .clone()
+            .map(|index| self.response(index))
+            .collect();
+        make_batch(questionnaire, batch_seed, responses, made)
     }
 }
 
@@ -180,10 +240,23 @@ pub fn batch(
         .clone()
         .map(|index| complete_response(questionnaire, index))
         .collect::<Result<_, _>>()?;
+    make_batch(questionnaire, batch_seed, responses, made)
+}
+
+fn make_batch(
+    questionnaire: &Questionnaire,
+    batch_seed: u64,
+    responses: std::ops::Range<usize>,
+    made: Vec<Response>,
+) -> Result<Batch, String> {
     let visits = responses.map(|index| visit(questionnaire, index)).collect();
+    let created = Timestamp(1_714_600_000_000);
     Batch::new(
-        BatchId::from_random_bytes(bytes(batch_seed.wrapping_add(u64::MAX / 2))),
-        Timestamp(1_714_600_000_000),
+        BatchId::from(time_ordered(
+            created.0,
+            batch_seed.wrapping_add(u64::MAX / 2),
+        )),
+        created,
         &assignment(questionnaire, 0),
         QuestionnaireRef::of(questionnaire),
         made,
@@ -212,15 +285,68 @@ mod tests {
     }
 
     #[test]
-    fn sample_times_stay_in_2024_and_2025_however_many_samples() {
+    fn a_pools_responses_verify_and_have_the_ids_and_times_of_their_index() {
+        let questionnaire = crate::shipped::shared_questionnaire().unwrap();
+        let pool = Pool::new(&questionnaire, 7).unwrap();
+        let batch = pool.batch(&questionnaire, 2, 0..40).unwrap();
+        let json = batch.to_json().unwrap();
+        crate::batch::parse_and_verify(json.as_bytes(), &questionnaire, batch.created).unwrap();
+        for index in [0, 6, 7, 39] {
+            let made = complete_response(&questionnaire, index).unwrap();
+            let pooled = pool.response(index);
+            assert_eq!(pooled.id, made.id);
+            assert_eq!(
+                (pooled.started, pooled.completed),
+                (made.started, made.completed)
+            );
+        }
+        assert_eq!(pool.response(3).answers, pool.response(10).answers);
+    }
+
+    #[test]
+    fn sample_ids_are_time_ordered() {
+        let questionnaire = crate::shipped::shared_questionnaire().unwrap();
+        let ids: Vec<uuid::Uuid> = (0..200)
+            .map(|index| complete_response(&questionnaire, index).unwrap().id.uuid())
+            .collect();
+        assert!(ids.iter().all(|id| id.get_version_num() == 7), "{ids:?}");
+        assert!(
+            ids.windows(2).all(|pair| pair[0] < pair[1]),
+            "in index order"
+        );
+        let first = complete_response(&questionnaire, 0).unwrap();
+        assert_eq!(
+            ids[0].get_timestamp().map(|t| t.to_unix()),
+            Some((
+                first.started.0 as u64 / 1000,
+                (first.started.0 % 1000) as u32 * 1_000_000
+            )),
+            "made at the interview's start"
+        );
+        let visits: Vec<uuid::Uuid> = (0..50)
+            .map(|i| visit(&questionnaire, i).id.uuid())
+            .collect();
+        assert!(visits.windows(2).all(|pair| pair[0] < pair[1]));
+        assert_eq!(
+            batch(&questionnaire, 3, 0..1)
+                .unwrap()
+                .id
+                .uuid()
+                .get_version_num(),
+            7
+        );
+    }
+
+    #[test]
+    fn sample_times_stay_in_the_past_however_many_samples() {
         let questionnaire = crate::shipped::shared_questionnaire().unwrap();
         let again = complete_response(&questionnaire, TIMES + 5).unwrap();
         assert_eq!(
             again.started,
             complete_response(&questionnaire, 5).unwrap().started
         );
-        // 2025-07-01: the last sample time comes before it.
-        assert!(time_of(TIMES - 1) < Timestamp(1_751_328_000_000));
+        // 2026-06-01: the last sample time comes before it.
+        assert!(time_of(TIMES - 1) < Timestamp(1_780_272_000_000));
         assert!(time_of(100_000) <= time_of(TIMES - 1));
     }
 }

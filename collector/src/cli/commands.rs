@@ -1,10 +1,13 @@
 //! What each subcommand does, once clap has parsed it: `serve` puts the store behind the
-//! HTTP surface; `token`, `import` and `export` work on the store directly; `bench` is
-//! its own file.
+//! HTTP surface; `token`, `import`, `export` and `conflicts` work on the store directly;
+//! `bench` is its own file.
 
-use std::path::PathBuf;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
 
-use super::{bench, Cli, Command, ExportArgs, ImportArgs, ServeArgs, TokenAction, TokenArgs};
+use super::{
+    bench, Cli, Command, ConflictsArgs, ExportArgs, ImportArgs, ServeArgs, TokenAction, TokenArgs,
+};
 use crate::error::CollectorError;
 use crate::http::server::{bind, serve_on, shutdown_signal};
 use crate::http::static_files::Dist;
@@ -18,9 +21,8 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
         Command::Token(args) => token(&args),
         Command::Import(args) => import(&args),
         Command::Export(args) => export(&args),
-        Command::Bench(args) => {
-            bench::run(&args.data_dir, args.responses, args.batch_size, args.step)
-        }
+        Command::Conflicts(args) => conflicts(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }
 
@@ -93,15 +95,18 @@ fn import(args: &ImportArgs) -> Result<(), CollectorError> {
                     batch = %receipt.batch,
                     accepted = receipt.accepted,
                     already_present = receipt.already_present,
+                    conflicts = receipt.conflicts,
+                    visits_accepted = receipt.visits_accepted,
                     file = %path.display(),
                     "batch imported"
                 );
                 println!(
-                    "{}: batch {}: {} new, {} already present; visits {} new, {} already present",
+                    "{}: batch {}: {} new, {} already present, {} conflicts; visits {} new, {} already present",
                     path.display(),
                     receipt.batch,
                     receipt.accepted,
                     receipt.already_present,
+                    receipt.conflicts,
                     receipt.visits_accepted,
                     receipt.visits_already_present
                 );
@@ -140,14 +145,78 @@ fn export(args: &ExportArgs) -> Result<(), CollectorError> {
         })
     };
     if let Some(path) = &args.csv {
-        let (bytes, rows) = store::export::responses_csv(&connection, questionnaire)?;
-        write(path, &bytes)?;
+        let rows = export_responses(&connection, questionnaire, path)?;
         println!("{}: {rows} responses", path.display());
     }
     if let Some(path) = &args.codebook {
         let bytes = store::export::codebook_csv(questionnaire, &args.language)?;
         write(path, &bytes)?;
         println!("{}: codebook ({})", path.display(), args.language);
+    }
+    Ok(())
+}
+
+/// Streams the responses CSV into `path`: written as `<path>.part` and renamed when
+/// complete, so a failed export leaves no half file where the analyst looks.
+fn export_responses(
+    connection: &rusqlite::Connection,
+    questionnaire: &survey::Questionnaire,
+    path: &Path,
+) -> Result<usize, CollectorError> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".part");
+    let partial = PathBuf::from(partial);
+    let file_error = |path: &Path| {
+        let path = path.to_owned();
+        move |source| CollectorError::File { path, source }
+    };
+    let file = std::fs::File::create(&partial).map_err(file_error(&partial))?;
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    let written = store::export::write_responses_csv(connection, questionnaire, &mut out)
+        .map_err(|error| match error {
+            store::export::ExportError::Write(source) => CollectorError::File {
+                path: partial.clone(),
+                source,
+            },
+            other => other.into(),
+        })
+        .and_then(|rows| {
+            let file = out.into_inner().map_err(|error| CollectorError::File {
+                path: partial.clone(),
+                source: error.into_error(),
+            })?;
+            file.sync_all().map_err(file_error(&partial))?;
+            Ok(rows)
+        });
+    match written {
+        Ok(rows) => {
+            std::fs::rename(&partial, path).map_err(file_error(path))?;
+            Ok(rows)
+        }
+        Err(error) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(error)
+        }
+    }
+}
+
+/// `collector conflicts`: one line per response kept as a conflict.
+fn conflicts(args: &ConflictsArgs) -> Result<(), CollectorError> {
+    let connection = store::open(&args.data_dir)?;
+    let conflicts = store::conflicts::list(&connection)?;
+    if conflicts.is_empty() {
+        println!("no conflicts");
+        return Ok(());
+    }
+    println!(
+        "{:<24}  {:<36}  {:<36}  {:<24}  reason",
+        "received", "response", "batch", "agency"
+    );
+    for conflict in conflicts {
+        println!(
+            "{:<24}  {:<36}  {:<36}  {:<24}  {}",
+            conflict.received, conflict.response, conflict.batch, conflict.agency, conflict.reason
+        );
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! The command line: `serve`, `token`, `import`, `export` and `bench`. This file holds
+//! The command line: `serve`, `token`, `import`, `export`, `conflicts` and `bench`. This file holds
 //! only what clap parses; [`commands::run`] carries a parsed command out.
 
 pub mod bench;
@@ -29,7 +29,11 @@ pub enum Command {
     Import(ImportArgs),
     /// Write every stored response as CSV, and/or the codebook, for analysts.
     Export(ExportArgs),
-    /// Measure batch intake: responses per second as the tables grow (prints figures).
+    /// List the responses kept as conflicts (an id that arrived again with other content,
+    /// or from another agency): when, response, batch, agency, reason.
+    Conflicts(ConflictsArgs),
+    /// Measure batch intake: responses per second as the tables grow, what durability
+    /// costs, bytes per response on disk (prints figures).
     Bench(BenchArgs),
 }
 
@@ -111,6 +115,14 @@ pub struct ExportArgs {
     pub language: String,
 }
 
+/// `collector conflicts`.
+#[derive(Debug, Clone, Args)]
+pub struct ConflictsArgs {
+    /// Folder of the collector's data.
+    #[arg(long, default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
 /// `collector bench`.
 #[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
@@ -119,7 +131,7 @@ pub struct BenchArgs {
     pub data_dir: PathBuf,
 
     /// Responses in all.
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = 1_000_000)]
     pub responses: usize,
 
     /// Responses per batch.
@@ -127,8 +139,13 @@ pub struct BenchArgs {
     pub batch_size: usize,
 
     /// Print a line every this many responses.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 100_000)]
     pub step: usize,
+
+    /// Responses taken in with `synchronous = FULL` and again with `NORMAL`, each into a
+    /// fresh database, to show what a durable commit costs (0: skip).
+    #[arg(long, default_value_t = 20_000)]
+    pub durability_sample: usize,
 }
 
 #[cfg(test)]
@@ -193,6 +210,20 @@ mod tests {
             cli.command,
             Command::Export(ExportArgs { csv: Some(_), .. })
         ));
+        let cli = Cli::try_parse_from(["collector", "conflicts", "--data-dir", "d"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Conflicts(ConflictsArgs { .. })
+        ));
+    }
+
+    #[test]
+    fn bench_defaults_go_to_a_million_in_steps_of_a_hundred_thousand() {
+        let cli = Cli::try_parse_from(["collector", "bench"]).unwrap();
+        let Command::Bench(args) = cli.command else {
+            panic!("not bench");
+        };
+        assert_eq!((args.responses, args.step), (1_000_000, 100_000));
     }
 
     #[test]

@@ -95,6 +95,7 @@ fn refusal(error: UploadError) -> ApiError {
         UploadError::Unverified(IngestError::Malformed(_)) => ErrorCode::Malformed,
         UploadError::Unverified(_) => ErrorCode::InvalidBatch,
         UploadError::OtherAgency { .. } => ErrorCode::Agency,
+        UploadError::BatchIdReused { .. } => ErrorCode::Conflict,
         UploadError::Failed(_) => ErrorCode::Server,
     };
     ApiError::new(code, error.to_string())

@@ -1,10 +1,17 @@
 //! `collector export`: every stored response as a CSV for analysts, and the codebook.
+//!
+//! The responses are streamed: read from SQLite one row at a time, each written as its
+//! CSV line ([`survey::csv_export::ResponsesCsv`], the same rows the app's own export
+//! writes) into the writer given, so memory stays flat however many are stored.
+
+use std::io::Write;
 
 use rusqlite::Connection;
+use survey::csv_export::{ResponsesCsv, UTF8_BOM};
 use survey::questionnaire::LanguageCode;
 use survey::{Questionnaire, Response};
 
-use super::DbError;
+use super::{uuid_text, DbError};
 
 /// Why the export failed.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +40,9 @@ pub enum ExportError {
     /// The language asked for is not the questionnaire's.
     #[error("the questionnaire has no language {0:?}")]
     UnknownLanguage(String),
+    /// The CSV could not be written.
+    #[error("cannot write the CSV: {0}")]
+    Write(#[source] std::io::Error),
 }
 
 impl From<rusqlite::Error> for ExportError {
@@ -41,50 +51,80 @@ impl From<rusqlite::Error> for ExportError {
     }
 }
 
-/// Every stored response answering `questionnaire`, by completion time then id; fails if
-/// responses to another questionnaire are stored (they would be left out silently).
-pub fn responses(
+/// Writes the responses CSV (UTF-8 with BOM, CRLF) of every stored response to `out`,
+/// by completion time then id, one response at a time, and returns how many rows it
+/// wrote. Fails, part-way, if a stored response answers another questionnaire than
+/// `questionnaire` (it would be left out silently) or does not read back; the caller
+/// then throws away what was written.
+///
+/// A scan reads each page once, so the connection's page cache is made small here:
+/// memory stays flat (a few MB) however large the table.
+pub fn write_responses_csv(
     connection: &Connection,
     questionnaire: &Questionnaire,
-) -> Result<Vec<Response>, ExportError> {
+    out: &mut impl Write,
+) -> Result<usize, ExportError> {
+    connection.pragma_update(None, "cache_size", -2048)?;
+    let csv = ResponsesCsv::new(questionnaire);
+    let mut line = String::with_capacity(4096);
+    line.push_str(UTF8_BOM);
+    csv.write_header(&mut line);
+    out.write_all(line.as_bytes()).map_err(ExportError::Write)?;
+    // The index on (completed, id) gives the order without sorting.
     let mut statement = connection.prepare(
-        "SELECT questionnaire_id, questionnaire_version, count(*) FROM responses
-         WHERE NOT (questionnaire_id = ?1 AND questionnaire_version = ?2)
-         GROUP BY questionnaire_id, questionnaire_version",
+        "SELECT id, questionnaire_id, questionnaire_version, json FROM responses
+         ORDER BY completed, id",
     )?;
-    let mut others = statement.query(rusqlite::params![questionnaire.id, questionnaire.version])?;
-    if let Some(row) = others.next()? {
-        return Err(ExportError::UnknownQuestionnaire {
-            id: row.get(0)?,
-            version: row.get(1)?,
-            count: usize::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
-        });
+    let mut rows = statement.query([])?;
+    let mut count = 0usize;
+    while let Some(row) = rows.next()? {
+        let answers_it = row.get_ref(1)?.as_str().ok() == Some(questionnaire.id.as_str())
+            && row.get::<_, u32>(2)? == questionnaire.version;
+        if !answers_it {
+            return Err(other_questionnaire(connection, questionnaire)?);
+        }
+        let damaged = |reason: String| ExportError::Damaged {
+            id: row
+                .get_ref(0)
+                .ok()
+                .and_then(|id| id.as_blob().ok())
+                .map(uuid_text)
+                .unwrap_or_default(),
+            reason,
+        };
+        let json = row
+            .get_ref(3)?
+            .as_str()
+            .map_err(|e| damaged(e.to_string()))?;
+        let response: Response = serde_json::from_str(json).map_err(|e| damaged(e.to_string()))?;
+        line.clear();
+        csv.write_row(&mut line, &response);
+        out.write_all(line.as_bytes()).map_err(ExportError::Write)?;
+        count += 1;
     }
-    let mut statement =
-        connection.prepare("SELECT id, json FROM responses ORDER BY completed, id")?;
-    let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-    })?;
-    let mut responses = Vec::new();
-    for row in rows {
-        let (id, json) = row?;
-        let response = serde_json::from_str(&json).map_err(|error| ExportError::Damaged {
-            id,
-            reason: error.to_string(),
-        })?;
-        responses.push(response);
-    }
-    Ok(responses)
+    out.flush().map_err(ExportError::Write)?;
+    Ok(count)
 }
 
-/// The responses CSV (UTF-8 with BOM, CRLF) and how many rows it has.
-pub fn responses_csv(
+/// The error for responses stored for another questionnaire than `questionnaire`: the
+/// first such questionnaire and how many answer it.
+fn other_questionnaire(
     connection: &Connection,
     questionnaire: &Questionnaire,
-) -> Result<(Vec<u8>, usize), ExportError> {
-    let responses = responses(connection, questionnaire)?;
-    let csv = survey::csv_export::responses_csv(questionnaire, &responses);
-    Ok((survey::csv_export::file_bytes(&csv), responses.len()))
+) -> Result<ExportError, ExportError> {
+    let (id, version, count) = connection.query_row(
+        "SELECT questionnaire_id, questionnaire_version, count(*) FROM responses
+         WHERE NOT (questionnaire_id = ?1 AND questionnaire_version = ?2)
+         GROUP BY questionnaire_id, questionnaire_version
+         ORDER BY questionnaire_id, questionnaire_version LIMIT 1",
+        rusqlite::params![questionnaire.id, questionnaire.version],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get::<_, i64>(2)?)),
+    )?;
+    Ok(ExportError::UnknownQuestionnaire {
+        id,
+        version,
+        count: usize::try_from(count).unwrap_or(0),
+    })
 }
 
 /// The codebook CSV in `language`.

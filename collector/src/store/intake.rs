@@ -3,15 +3,42 @@
 //! and visits are keyed by their UUIDs, so a batch that arrives twice, or overlaps
 //! another, stores nothing twice; the receipt says what was new.
 //!
+//! Each stored response keeps a hash of its content ([`content_hash`]). A response whose
+//! id is already stored is, by what it brings:
+//!
+//! - the same content from the same agency: `already_present`;
+//! - other content (an interview edited after it was handed in), or any content from
+//!   another agency: a **conflict**, kept in the `conflicts` table beside the stored one
+//!   (never over it) with the reason `other_content` or `other_agency`, and counted in the
+//!   receipt's `conflicts`. Neither the receipt nor the log says whose response it
+//!   collided with.
+//!
+//! A batch id is never reused: a batch whose id is stored with another checksum is
+//! refused ([`IngestError::BatchIdReused`]) and nothing of it is stored; the same batch
+//! again (same checksum) is a plain repeat.
+//!
+//! The receipt is returned once the transaction has committed, and the database syncs
+//! every commit ([`super::Durability::Full`]): a receipt is only ever sent for a batch on
+//! disk.
+//!
 //! An upload adds the token: [`Intake::take_in`] finds the token's agency, verifies the
 //! batch and stores it if it is that agency's.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use survey::answer::Answer;
+use survey::questionnaire::{LanguageCode, QuestionCode};
+use survey::record::{QuestionnaireRef, Timestamp, VisitId};
 use survey::wire::Receipt;
-use survey::{Batch, BatchError, Questionnaire};
+use survey::{
+    AgencyCode, AreaCode, Batch, BatchError, BatchId, DeviceName, Questionnaire, Response,
+    ResponseId, WorkerCode,
+};
 
 use super::{now_text, tokens, DbError};
 
@@ -53,7 +80,10 @@ impl Intake {
             });
         }
         let mut connection = self.connection.lock().map_err(|e| failed(&e))?;
-        store(&mut connection, &batch, Source::Upload).map_err(|e| failed(&e))
+        store(&mut connection, &batch, Source::Upload).map_err(|error| match error {
+            IngestError::BatchIdReused { batch } => UploadError::BatchIdReused { batch },
+            other => failed(&other),
+        })
     }
 }
 
@@ -87,9 +117,23 @@ pub enum UploadError {
         /// The batch's agency.
         batch: String,
     },
+    /// The batch's id is already stored with other content (another checksum); nothing
+    /// was stored.
+    #[error("{}", batch_id_reused(batch))]
+    BatchIdReused {
+        /// The batch's id.
+        batch: BatchId,
+    },
     /// The collector failed; nothing was stored.
     #[error("the collector could not store the batch: {0}")]
     Failed(String),
+}
+
+fn batch_id_reused(batch: &BatchId) -> String {
+    format!(
+        "batch {batch} was already received with other content (another checksum); \
+         a batch id is never reused, so nothing of this batch was stored"
+    )
 }
 
 /// The questionnaires this build ships, which batches may answer.
@@ -126,6 +170,13 @@ pub enum IngestError {
     /// does not write back as JSON).
     #[error("{0}")]
     Invalid(String),
+    /// The batch's id is already stored with another checksum: a batch id is never
+    /// reused, so nothing was stored.
+    #[error("{}", batch_id_reused(batch))]
+    BatchIdReused {
+        /// The batch's id.
+        batch: BatchId,
+    },
     /// The database failed; nothing was stored.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -148,63 +199,141 @@ pub fn verify(bytes: &[u8], questionnaires: &[Questionnaire]) -> Result<Batch, I
     })
 }
 
-/// Stores a verified batch in one transaction and returns the receipt.
+/// Why a response arriving with a stored response's id is kept as a conflict. Its word
+/// names what differs, never whose the stored response is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictReason {
+    /// The same agency sent this id before with other content.
+    OtherContent,
+    /// Another agency sent this id before (whatever the content).
+    OtherAgency,
+}
+
+impl ConflictReason {
+    /// The word stored and listed: `other_content` or `other_agency`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConflictReason::OtherContent => "other_content",
+            ConflictReason::OtherAgency => "other_agency",
+        }
+    }
+}
+
+/// Stores a verified batch in one transaction and returns the receipt once it has
+/// committed (and so, with the database's [`super::Durability::Full`], is on disk).
+///
+/// A batch id already stored with another checksum is refused
+/// ([`IngestError::BatchIdReused`]) and nothing is stored. Every response counts once in
+/// the receipt: `accepted` (new), `already_present` (its id stored with the same content
+/// by the same agency) or `conflicts` (its id stored with other content or by another
+/// agency; kept in `conflicts`). The batch row keeps its first arrival's counts.
 pub fn store(
     connection: &mut Connection,
     batch: &Batch,
     source: Source,
 ) -> Result<Receipt, IngestError> {
-    let transaction = connection.transaction()?;
-    let batch_id = batch.id.to_string();
+    // Immediate: the first statement reads, and a reader that later writes may otherwise
+    // be refused outright when an import writes beside the server.
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let batch_key = batch.id.uuid();
+    let batch_key = &batch_key.as_bytes()[..];
+    let stored_checksum: Option<String> = transaction
+        .query_row(
+            "SELECT checksum FROM batches WHERE id = ?1",
+            [batch_key],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if stored_checksum
+        .as_ref()
+        .is_some_and(|checksum| *checksum != batch.checksum)
+    {
+        return Err(IngestError::BatchIdReused { batch: batch.id });
+    }
+    let first_arrival = stored_checksum.is_none();
+    let received = now_text();
+    if first_arrival {
+        // The batch row first (responses refer to it).
+        transaction.execute(
+            "INSERT INTO batches (id, received, source, agency, worker, device, questionnaire_id,
+                                  questionnaire_version, created, count, checksum, accepted,
+                                  already_present, conflicts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, 0)",
+            params![
+                batch_key,
+                received,
+                source.as_str(),
+                batch.agency.as_str(),
+                batch.worker.as_str(),
+                batch.device.as_str(),
+                batch.questionnaire.id,
+                batch.questionnaire.version,
+                batch.created.0,
+                batch.count,
+                batch.checksum,
+            ],
+        )?;
+    }
+    let agency = batch.agency.as_str();
     let mut accepted = 0u32;
+    let mut already_present = 0u32;
+    let mut conflicts: Vec<(ResponseId, ConflictReason)> = Vec::new();
     let mut visits_accepted = 0u32;
-    // The batch row first (responses refer to it); a batch that arrives again keeps its
-    // first row.
-    let first_arrival = transaction.execute(
-        "INSERT INTO batches (id, received, source, agency, worker, device, questionnaire_id,
-                              questionnaire_version, created, count, checksum, accepted,
-                              already_present)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0)
-         ON CONFLICT (id) DO NOTHING",
-        params![
-            batch_id,
-            now_text(),
-            source.as_str(),
-            batch.agency.as_str(),
-            batch.worker.as_str(),
-            batch.device.as_str(),
-            batch.questionnaire.id,
-            batch.questionnaire.version,
-            batch.created.0,
-            batch.count,
-            batch.checksum,
-        ],
-    )? > 0;
     {
         let mut insert = transaction.prepare_cached(
-            "INSERT INTO responses (id, batch, questionnaire_id, questionnaire_version, worker,
-                                    agency, device, area, language, started, completed, json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+            "INSERT INTO responses (id, batch, agency, questionnaire_id, questionnaire_version,
+                                    completed, hash, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (id) DO NOTHING",
+        )?;
+        let mut stored =
+            transaction.prepare_cached("SELECT agency, hash FROM responses WHERE id = ?1")?;
+        let mut keep_conflict = transaction.prepare_cached(
+            "INSERT INTO conflicts (response, batch, agency, worker, received, reason, hash, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (response, agency, hash) DO NOTHING",
         )?;
         for response in &batch.responses {
             let json = serde_json::to_string(response)
                 .map_err(|error| IngestError::Invalid(error.to_string()))?;
+            let hash = content_hash(response)?;
+            let id = response.id.uuid();
+            let id = &id.as_bytes()[..];
             let changed = insert.execute(params![
-                response.id.to_string(),
-                batch_id,
+                id,
+                batch_key,
+                agency,
                 response.questionnaire.id,
                 response.questionnaire.version,
-                response.worker.as_str(),
-                response.agency.as_str(),
-                response.device.as_str(),
-                response.area.as_str(),
-                response.language.0,
-                response.started.0,
                 response.completed.map(|t| t.0),
+                &hash[..],
                 json,
             ])?;
-            accepted += u32::from(changed > 0);
+            if changed > 0 {
+                accepted += 1;
+                continue;
+            }
+            let (stored_agency, stored_hash): (String, Vec<u8>) =
+                stored.query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            let reason = if stored_agency != agency {
+                ConflictReason::OtherAgency
+            } else if stored_hash != hash {
+                ConflictReason::OtherContent
+            } else {
+                already_present += 1;
+                continue;
+            };
+            keep_conflict.execute(params![
+                id,
+                batch_key,
+                agency,
+                response.worker.as_str(),
+                received,
+                reason.as_str(),
+                &hash[..],
+                json,
+            ])?;
+            conflicts.push((response.id, reason));
         }
         let mut insert = transaction.prepare_cached(
             "INSERT INTO visits (id, batch, time, area, outcome, attempt)
@@ -212,9 +341,10 @@ pub fn store(
              ON CONFLICT (id) DO NOTHING",
         )?;
         for visit in &batch.visits {
+            let id = visit.id.uuid();
             let changed = insert.execute(params![
-                visit.id.to_string(),
-                batch_id,
+                &id.as_bytes()[..],
+                batch_key,
                 visit.time.0,
                 visit.area.as_str(),
                 visit.outcome.as_str(),
@@ -226,21 +356,129 @@ pub fn store(
     let receipt = Receipt {
         batch: batch.id,
         accepted,
-        already_present: batch.count - accepted,
+        already_present,
         visits_accepted,
         visits_already_present: u32::try_from(batch.visits.len()).unwrap_or(u32::MAX)
             - visits_accepted,
-        conflicts: 0,
+        conflicts: u32::try_from(conflicts.len()).unwrap_or(u32::MAX),
     };
     // The batch row keeps what its first arrival brought; a repeat brings nothing new.
     if first_arrival {
         transaction.execute(
-            "UPDATE batches SET accepted = ?2, already_present = ?3 WHERE id = ?1",
-            params![batch_id, receipt.accepted, receipt.already_present],
+            "UPDATE batches SET accepted = ?2, already_present = ?3, conflicts = ?4
+             WHERE id = ?1",
+            params![
+                batch_key,
+                receipt.accepted,
+                receipt.already_present,
+                receipt.conflicts
+            ],
         )?;
     }
     transaction.commit()?;
+    if !conflicts.is_empty() {
+        log_conflicts(batch.id, source, &conflicts);
+    }
     Ok(receipt)
+}
+
+/// One line for a batch with conflicts: its id, how many of each reason, and the
+/// responses' ids (the sender's own). Never an answer, nor whose the stored ones are.
+fn log_conflicts(batch: BatchId, source: Source, conflicts: &[(ResponseId, ConflictReason)]) {
+    let count = |reason| conflicts.iter().filter(|(_, r)| *r == reason).count();
+    let responses = conflicts
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    tracing::warn!(
+        %batch,
+        source = source.as_str(),
+        conflicts = conflicts.len(),
+        other_content = count(ConflictReason::OtherContent),
+        other_agency = count(ConflictReason::OtherAgency),
+        %responses,
+        "responses kept as conflicts"
+    );
+}
+
+/// What of a response is its content, for [`content_hash`]: everything the interview
+/// recorded, and not the tablet's own bookkeeping (`b`, the batch it was last handed in
+/// with; `st`, its status; `u`, when it was last touched), which changes when the same
+/// interview is handed in again in another batch. The fields are named and ordered as
+/// in the response's JSON with its keys sorted, so this serialises to exactly the
+/// canonical JSON ([`survey::batch::canonical_json`]) of the response without those
+/// three (a test holds the two together, so a field added to `Response` must be added
+/// here).
+#[derive(Serialize)]
+struct Content<'a> {
+    a: &'a BTreeMap<QuestionCode, Answer>,
+    ag: &'a AgencyCode,
+    ar: &'a AreaCode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    c: Option<Timestamp>,
+    dv: &'a DeviceName,
+    id: ResponseId,
+    l: &'a LanguageCode,
+    q: &'a QuestionnaireRef,
+    s: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vi: Option<VisitId>,
+    w: &'a WorkerCode,
+}
+
+/// The SHA-256 of `response`'s content: the canonical JSON of the response without the
+/// tablet's bookkeeping (see [`Content`]). Two arrivals of an interview have the same
+/// hash exactly when what it recorded is the same.
+pub fn content_hash(response: &Response) -> Result<[u8; 32], IngestError> {
+    let content = Content {
+        a: &response.answers,
+        ag: &response.agency,
+        ar: &response.area,
+        c: response.completed,
+        dv: &response.device,
+        id: response.id,
+        l: &response.language,
+        q: &response.questionnaire,
+        s: response.started,
+        vi: response.visit,
+        w: &response.worker,
+    };
+    let json =
+        serde_json::to_vec(&content).map_err(|error| IngestError::Invalid(error.to_string()))?;
+    Ok(Sha256::digest(&json).into())
+}
+
+/// Migration 2's step: the content hash of every response copied from the first schema
+/// (a row whose JSON no longer reads, edited by hand, is hashed as its text, so it is
+/// kept, and export still reports it).
+pub(super) fn hash_migrated_responses(
+    transaction: &rusqlite::Transaction<'_>,
+) -> rusqlite::Result<()> {
+    let mut rows = transaction.prepare("SELECT rowid, json FROM responses")?;
+    let mut update = transaction.prepare("UPDATE responses SET hash = ?2 WHERE rowid = ?1")?;
+    let mut count = 0u64;
+    let mut rows = rows.query([])?;
+    while let Some(row) = rows.next()? {
+        let rowid: i64 = row.get(0)?;
+        let json: String = row.get(1)?;
+        let hash: [u8; 32] = match serde_json::from_str::<Response>(&json)
+            .ok()
+            .and_then(|response| content_hash(&response).ok())
+        {
+            Some(hash) => hash,
+            None => Sha256::digest(json.as_bytes()).into(),
+        };
+        update.execute(params![rowid, &hash[..]])?;
+        count += 1;
+    }
+    if count > 0 {
+        tracing::info!(
+            responses = count,
+            "content hashes of stored responses computed"
+        );
+    }
+    Ok(())
 }
 
 /// How many responses and visits are stored.
@@ -252,4 +490,56 @@ pub fn counts(connection: &Connection) -> Result<(u64, u64), IngestError> {
         u64::try_from(responses).unwrap_or(0),
         u64::try_from(visits).unwrap_or(0),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use survey::record::{ResponseStatus, Timestamp, VisitId};
+
+    fn questionnaire() -> Questionnaire {
+        survey::shipped::shared_questionnaire().unwrap()
+    }
+
+    #[test]
+    fn the_content_hash_is_the_canonical_json_without_the_tablets_bookkeeping() {
+        let mut response = survey::sample::complete_response(&questionnaire(), 3).unwrap();
+        // Every optional field set, so each is seen to be hashed.
+        response.visit = Some(VisitId::from_random_bytes([5; 16]));
+        response.batch = Some(BatchId::from_random_bytes([6; 16]));
+        let mut value = serde_json::to_value(&response).unwrap();
+        let object = value.as_object_mut().unwrap();
+        for bookkeeping in ["b", "st", "u"] {
+            assert!(object.remove(bookkeeping).is_some(), "{bookkeeping}");
+        }
+        let canonical = survey::batch::canonical_json(&value);
+        let expected: [u8; 32] = Sha256::digest(canonical.as_bytes()).into();
+        assert_eq!(
+            content_hash(&response).unwrap(),
+            expected,
+            "a field of Response missing from Content?"
+        );
+    }
+
+    #[test]
+    fn the_same_interview_handed_in_again_has_the_same_hash_and_an_edit_does_not() {
+        let response = survey::sample::complete_response(&questionnaire(), 3).unwrap();
+        let hash = content_hash(&response).unwrap();
+        let mut again = response.clone();
+        again.batch = Some(BatchId::from_random_bytes([9; 16]));
+        again.status = ResponseStatus::Uploaded;
+        again.updated = Timestamp(again.updated.0 + 60_000);
+        assert_eq!(content_hash(&again).unwrap(), hash);
+        let mut edited = response.clone();
+        let (_, answer) = edited
+            .answers
+            .iter_mut()
+            .find(|(_, answer)| matches!(answer, Answer::Text(_)))
+            .unwrap();
+        *answer = Answer::Text("edited on the tablet".into());
+        assert_ne!(content_hash(&edited).unwrap(), hash);
+        let mut other_agency = response;
+        other_agency.agency = "hackney-council".into();
+        assert_ne!(content_hash(&other_agency).unwrap(), hash);
+    }
 }
