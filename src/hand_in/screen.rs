@@ -197,19 +197,26 @@ pub fn HandInPage() -> impl IntoView {
                                 let when = clock::local_date_time(record.created);
                                 let count = record.responses.len();
                                 let state = match &record.receipt {
+                                    Some(receipt) if receipt.conflicts > 0 => format!("confirmed by the collector: {} new, {} already there, {} kept apart for your coordinator", receipt.accepted, receipt.already_present, receipt.conflicts),
                                     Some(receipt) => format!("confirmed by the collector: {} new, {} already there", receipt.accepted, receipt.already_present),
                                     None if record.exported.is_some() => "exported, waiting for the collector".to_owned(),
                                     None => "waiting for the collector".to_owned(),
                                 };
                                 let name = export::file_name(&record, "json");
+                                // Once receipted, its interviews are marked handed in: a file
+                                // made again would differ from the batch the collector has
+                                // under that id, and the collector refuses such a file.
+                                let waiting = record.receipt.is_none();
                                 let again = record.clone();
                                 view! {
                                     <li class="batch" data-testid="batch-row">
                                         <p><strong>{format!("{when} · {count} interviews")}</strong>" · "{state}</p>
-                                        <button type="button" class="button" data-testid=format!("export-again-{}", record.id)
-                                            on:click=move |_| export_again(again.clone())>
-                                            "Export again" <span class="visually-hidden">{format!(" {name}")}</span>
-                                        </button>
+                                        {waiting.then(|| view! {
+                                            <button type="button" class="button" data-testid=format!("export-again-{}", record.id)
+                                                on:click=move |_| export_again(again.clone())>
+                                                "Export again" <span class="visually-hidden">{format!(" {name}")}</span>
+                                            </button>
+                                        })}
                                     </li>
                                 }
                             }).collect_view()}
