@@ -4,12 +4,19 @@
 //! - [`intake`]: `POST` batches, the one route that writes.
 //! - [`static_files`]: the trunk build in `dist/`.
 //! - [`error`]: [`ApiError`], the answer of every API failure.
+//! - [`settings`]: what a coordinator may set (CORS origins, timeouts, the budget).
+//! - [`throttle`], [`budget`], [`workers`]: what guards the intake (failed token tries
+//!   per address, bytes of intake in flight, the threads that verify).
 //! - [`server`]: binding, the listening line, serving until shutdown.
 
+pub mod budget;
 pub mod error;
 pub mod intake;
 pub mod server;
+pub mod settings;
 pub mod static_files;
+pub mod throttle;
+pub mod workers;
 
 use axum::routing::{any, get};
 use axum::{Json, Router};
