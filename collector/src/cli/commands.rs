@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{bench, Cli, Command, ExportArgs, ImportArgs, ServeArgs, TokenAction, TokenArgs};
+use super::{
+    bench, bench_crowd, Cli, Command, ExportArgs, ImportArgs, ServeArgs, TokenAction, TokenArgs,
+};
 use crate::error::CollectorError;
 use crate::http::server::{bind, serve_on, shutdown_signal};
 use crate::http::settings::Settings;
@@ -23,6 +25,7 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
         Command::Bench(args) => {
             bench::run(&args.data_dir, args.responses, args.batch_size, args.step)
         }
+        Command::BenchCrowd(args) => bench_crowd::run(&args).await,
     }
 }
 

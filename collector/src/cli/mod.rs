@@ -1,7 +1,8 @@
-//! The command line: `serve`, `token`, `import`, `export` and `bench`. This file holds
-//! only what clap parses; [`commands::run`] carries a parsed command out.
+//! The command line: `serve`, `token`, `import`, `export`, `bench` and `bench-crowd`.
+//! This file holds only what clap parses; [`commands::run`] carries a parsed command out.
 
 pub mod bench;
+pub mod bench_crowd;
 pub mod commands;
 
 use std::net::SocketAddr;
@@ -34,6 +35,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Measure batch intake: responses per second as the tables grow (prints figures).
     Bench(BenchArgs),
+    /// Measure a served collector under a crowd: its peak memory under wrong-token
+    /// uploads, many uploaders and the largest batches at once; uploads per second.
+    BenchCrowd(BenchCrowdArgs),
 }
 
 /// Flags of `collector serve`.
@@ -164,6 +168,34 @@ pub struct BenchArgs {
     /// Print a line every this many responses.
     #[arg(long, default_value_t = 10_000)]
     pub step: usize,
+}
+
+/// `collector bench-crowd`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchCrowdArgs {
+    /// A folder for the benchmark's database (an existing one is replaced).
+    #[arg(long, default_value = "target/collector-crowd")]
+    pub data_dir: PathBuf,
+
+    /// Uploaders at once, each with its own batch overlapping its neighbours'.
+    #[arg(long, default_value_t = 64)]
+    pub uploaders: usize,
+
+    /// Responses in each uploader's batch.
+    #[arg(long, default_value_t = 1_000)]
+    pub responses: usize,
+
+    /// Uploads with a wrong token and a 15 MB body sent first, at once.
+    #[arg(long, default_value_t = 30)]
+    pub wrong_tokens: usize,
+
+    /// Batches of nearly the largest size (14.5 MB) sent last, at once.
+    #[arg(long, default_value_t = 4)]
+    pub large: usize,
+
+    /// The served collector's `--intake-budget-mb`.
+    #[arg(long, value_name = "MB", default_value_t = 16)]
+    pub intake_budget_mb: u32,
 }
 
 #[cfg(test)]
