@@ -13,7 +13,7 @@ DATA ?= data
 # The "next version" the update test deploys over the first: same code, another version.
 NEXT_DIST := target/e2e/dist-next
 
-.PHONY: help setup setup-build build build-next collector run test check size bench bench-app bench-collector fuzz lint icons clean
+.PHONY: help setup setup-build build build-next collector run test check size bench bench-app bench-collector bench-crowd fuzz lint icons clean
 
 help:
 	@echo "make run    - build the app and serve it with the collector on http://$(ADDR)/"
@@ -58,13 +58,19 @@ check: lint
 size: build
 	@node scripts/size.mjs dist
 
-bench: size bench-app bench-collector
+bench: size bench-app bench-collector bench-crowd
 
 # Collector intake: what a receipt on disk costs, then 1,000,000 responses in batches of 50
 # into a fresh SQLite file (a line per 100,000), and the bytes per response on disk.
 bench-collector: setup-build
 	cargo build --profile server -p collector
 	target/server/collector bench --data-dir target/collector-bench
+
+# The served collector under a crowd: peak memory (the ceiling the collector README states)
+# under 30 wrong-token 15 MB uploads, 64 uploaders at once and nearly full batches; uploads/s.
+bench-crowd: setup-build
+	cargo build --profile server -p collector
+	target/server/collector bench-crowd --data-dir target/collector-crowd
 
 # The batch parser's fuzz target (cargo fuzz); FUZZ_SECONDS=60 by default.
 FUZZ_SECONDS ?= 60

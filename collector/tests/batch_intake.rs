@@ -8,9 +8,13 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+use std::net::SocketAddr;
+
 use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, Request, StatusCode};
-use collector::{router_with_intake, Dist, Intake};
+use collector::http::settings::{parse_origin, Settings};
+use collector::{Dist, Intake};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use survey::Questionnaire;
@@ -54,8 +58,16 @@ impl Setup {
     }
 
     fn router(&self) -> axum::Router {
+        self.router_with(&Settings::default())
+    }
+
+    /// The router as `collector serve` runs it with `settings`; in process, the peer
+    /// address the server gives every request is a loopback one.
+    fn router_with(&self, settings: &Settings) -> axum::Router {
         let dist = Dist::open(&self.build.dist()).unwrap();
-        router_with_intake(dist, Intake::open(self.data.path()).unwrap())
+        let intake = Intake::open(self.data.path()).unwrap();
+        collector::http::app(dist, Some(intake), settings)
+            .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40_000))))
     }
 
     fn count(&self, table: &str) -> i64 {
@@ -235,29 +247,69 @@ async fn an_oversized_body_is_a_413_with_a_json_reason() {
     assert_eq!(setup.count("responses"), 0);
 }
 
-#[tokio::test]
-async fn the_app_may_upload_from_another_origin() {
-    let setup = Setup::new();
-    let request = Request::builder()
+/// A CORS preflight for an upload from a page of `origin`.
+fn preflight(origin: &str) -> Request<Body> {
+    Request::builder()
         .method("OPTIONS")
         .uri("/api/v1/batches")
-        .header(header::ORIGIN, "https://tablet.example")
+        .header(header::ORIGIN, origin)
         .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
         .header(
             header::ACCESS_CONTROL_REQUEST_HEADERS,
             "authorization,content-type",
         )
         .body(Body::empty())
+        .unwrap()
+}
+
+// Until issue 10 this test was `the_app_may_upload_from_another_origin` and expected
+// `Access-Control-Allow-Origin: *`: any page could upload. The collector serves the app
+// itself, so uploads are same-origin; now only the origins a coordinator names with
+// `--cors-origin` get CORS, and none by default.
+#[tokio::test]
+async fn only_the_origins_configured_may_upload_from_another_origin() {
+    let setup = Setup::new();
+    let response = setup
+        .router()
+        .oneshot(preflight("https://tablet.example"))
+        .await
         .unwrap();
-    let response = setup.router().oneshot(request).await.unwrap();
+    assert!(
+        !response
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        "none by default"
+    );
+
+    let settings = Settings {
+        cors_origins: vec![parse_origin("https://tablet.example").unwrap()],
+        ..Settings::default()
+    };
+    let response = setup
+        .router_with(&settings)
+        .oneshot(preflight("https://tablet.example"))
+        .await
+        .unwrap();
     assert!(response.status().is_success());
     let headers = response.headers();
-    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert_eq!(
+        headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://tablet.example"
+    );
     let allowed = headers[header::ACCESS_CONTROL_ALLOW_HEADERS]
         .to_str()
         .unwrap()
         .to_lowercase();
     assert!(allowed.contains("authorization"), "{allowed}");
+
+    let response = setup
+        .router_with(&settings)
+        .oneshot(preflight("https://elsewhere.example"))
+        .await
+        .unwrap();
+    assert!(!response
+        .headers()
+        .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

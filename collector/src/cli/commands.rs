@@ -4,12 +4,15 @@
 
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::{
-    bench, Cli, Command, ConflictsArgs, ExportArgs, ImportArgs, ServeArgs, TokenAction, TokenArgs,
+    bench, bench_crowd, Cli, Command, ConflictsArgs, ExportArgs, ImportArgs, ServeArgs,
+    TokenAction, TokenArgs,
 };
 use crate::error::CollectorError;
 use crate::http::server::{bind, serve_on, shutdown_signal};
+use crate::http::settings::Settings;
 use crate::http::static_files::Dist;
 use crate::store;
 use crate::store::intake::{self, shipped_questionnaires, Intake, Source};
@@ -23,6 +26,7 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
         Command::Export(args) => export(&args),
         Command::Conflicts(args) => conflicts(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::BenchCrowd(args) => bench_crowd::run(&args).await,
     }
 }
 
@@ -34,7 +38,22 @@ async fn serve(args: &ServeArgs) -> Result<(), CollectorError> {
     let shutdown = shutdown_signal();
     let intake = Intake::open(&args.data_dir)?;
     let listener = bind(args.addr).await?;
-    serve_on(listener, dist, Some(intake), shutdown).await
+    serve_on(listener, dist, Some(intake), &settings(args), shutdown).await
+}
+
+/// The HTTP surface's settings from `serve`'s flags.
+fn settings(args: &ServeArgs) -> Settings {
+    Settings {
+        cors_origins: args.cors_origins.clone(),
+        header_timeout: Duration::from_secs(args.header_timeout),
+        body_timeout: Duration::from_secs(args.body_timeout),
+        request_timeout: Duration::from_secs(args.request_timeout),
+        busy_wait: Duration::from_secs(args.busy_wait),
+        intake_budget: usize::try_from(args.intake_budget_mb)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(1024 * 1024),
+        ..Settings::default()
+    }
 }
 
 fn token(args: &TokenArgs) -> Result<(), CollectorError> {

@@ -1,13 +1,18 @@
-//! The command line: `serve`, `token`, `import`, `export`, `conflicts` and `bench`. This file holds
-//! only what clap parses; [`commands::run`] carries a parsed command out.
+//! The command line: `serve`, `token`, `import`, `export`, `conflicts`, `bench` and
+//! `bench-crowd`. This file holds only what clap parses; [`commands::run`] carries a
+//! parsed command out.
 
 pub mod bench;
+pub mod bench_crowd;
 pub mod commands;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
+
+use crate::http::settings;
 
 /// Doorstep collector: serves the survey app and receives batches from the tablets.
 #[derive(Debug, Parser)]
@@ -35,6 +40,9 @@ pub enum Command {
     /// Measure batch intake: responses per second as the tables grow, what durability
     /// costs, bytes per response on disk (prints figures).
     Bench(BenchArgs),
+    /// Measure a served collector under a crowd: its peak memory under wrong-token
+    /// uploads, many uploaders and the largest batches at once; uploads per second.
+    BenchCrowd(BenchCrowdArgs),
 }
 
 /// Flags of `collector serve`.
@@ -51,6 +59,38 @@ pub struct ServeArgs {
     /// The built app (trunk's output folder); must contain index.html.
     #[arg(long, default_value = "dist")]
     pub dist: PathBuf,
+
+    /// An origin whose pages may upload here (CORS), e.g. https://survey.example.org;
+    /// repeat for more. None by default: the app served by the collector needs none.
+    #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = settings::parse_origin)]
+    pub cors_origins: Vec<HeaderValue>,
+
+    /// MB of upload bodies read, verified and stored at once; one batch is verified at
+    /// once per 16 MB of it. Peak memory is about 28 times this (at least 16 MB's worth).
+    #[arg(long, value_name = "MB", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub intake_budget_mb: u32,
+
+    /// Seconds an upload waits for room in the budget before it is answered 503 busy
+    /// (with Retry-After the same).
+    #[arg(long, value_name = "SECONDS", default_value_t = settings::BUSY_WAIT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub busy_wait: u64,
+
+    /// Seconds an upload's body may take to arrive (then 408 too_slow).
+    #[arg(long, value_name = "SECONDS", default_value_t = settings::BODY_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
+
+    /// Seconds a request's head may take to arrive, and an idle connection stays open.
+    #[arg(long, value_name = "SECONDS", default_value_t = settings::HEADER_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+
+    /// Seconds within which every request is answered (then 503 busy).
+    #[arg(long, value_name = "SECONDS", default_value_t = settings::REQUEST_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: u64,
 }
 
 /// `collector token …`.
@@ -148,6 +188,34 @@ pub struct BenchArgs {
     pub durability_sample: usize,
 }
 
+/// `collector bench-crowd`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchCrowdArgs {
+    /// A folder for the benchmark's database (an existing one is replaced).
+    #[arg(long, default_value = "target/collector-crowd")]
+    pub data_dir: PathBuf,
+
+    /// Uploaders at once, each with its own batch overlapping its neighbours'.
+    #[arg(long, default_value_t = 64)]
+    pub uploaders: usize,
+
+    /// Responses in each uploader's batch.
+    #[arg(long, default_value_t = 1_000)]
+    pub responses: usize,
+
+    /// Uploads with a wrong token and a 15 MB body sent first, at once.
+    #[arg(long, default_value_t = 30)]
+    pub wrong_tokens: usize,
+
+    /// Batches of nearly the largest size (14.5 MB) sent last, at once.
+    #[arg(long, default_value_t = 4)]
+    pub large: usize,
+
+    /// The served collector's `--intake-budget-mb`.
+    #[arg(long, value_name = "MB", default_value_t = 16)]
+    pub intake_budget_mb: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +229,38 @@ mod tests {
         assert_eq!(args.addr, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(args.data_dir, PathBuf::from("data"));
         assert_eq!(args.dist, PathBuf::from("dist"));
+        assert!(args.cors_origins.is_empty(), "no CORS unless configured");
+        assert_eq!(args.intake_budget_mb, 16);
+        assert_eq!(args.busy_wait, 10);
+        assert_eq!(args.body_timeout, 60);
+        assert_eq!(args.header_timeout, 20);
+        assert_eq!(args.request_timeout, 110);
+    }
+
+    #[test]
+    fn cors_origins_are_repeated_and_checked() {
+        let cli = Cli::try_parse_from([
+            "collector",
+            "serve",
+            "--cors-origin",
+            "https://survey.example.org",
+            "--cors-origin",
+            "http://10.0.0.5:8080/",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve");
+        };
+        assert_eq!(
+            args.cors_origins,
+            ["https://survey.example.org", "http://10.0.0.5:8080"]
+        );
+        let error =
+            Cli::try_parse_from(["collector", "serve", "--cors-origin", "survey.example.org"])
+                .unwrap_err()
+                .to_string();
+        assert!(error.contains("is not an origin"), "{error}");
+        assert!(Cli::try_parse_from(["collector", "serve", "--intake-budget-mb", "0"]).is_err());
     }
 
     #[test]

@@ -1,18 +1,23 @@
 //! The one error every API handler answers with.
 
-use axum::http::StatusCode;
+use std::time::Duration;
+
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use survey::wire::{ErrorBody, ErrorCode};
+use survey::wire::{ErrorBody, ErrorCode, RETRY_AFTER};
 
 /// An API error: a code of the wire contract and a reason in plain words, answered with
-/// the code's HTTP status and an [`ErrorBody`] (`{"error":"token","reason":"…"}`).
+/// the code's HTTP status and an [`ErrorBody`] (`{"error":"token","reason":"…"}`), and
+/// for a passing trouble (`throttled`, `busy`) a `Retry-After` in whole seconds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// What kind of failure; it decides the HTTP status.
     pub code: ErrorCode,
     /// What is wrong, in words a coordinator can act on.
     pub reason: String,
+    /// How long the client should wait before trying again, if it should.
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -21,8 +26,24 @@ impl ApiError {
         ApiError {
             code,
             reason: reason.into(),
+            retry_after: None,
         }
     }
+
+    /// The same error, answered with `Retry-After: <wait, rounded up to whole seconds, at
+    /// least 1>`.
+    pub fn retry_after(self, wait: Duration) -> ApiError {
+        ApiError {
+            retry_after: Some(wait),
+            ..self
+        }
+    }
+}
+
+/// `wait` as `Retry-After` says it: whole seconds, rounded up, at least 1.
+pub fn retry_after_seconds(wait: Duration) -> u64 {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    seconds.max(1)
 }
 
 impl IntoResponse for ApiError {
@@ -30,7 +51,13 @@ impl IntoResponse for ApiError {
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = ErrorBody::new(self.code, self.reason);
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(wait) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after_seconds(wait)));
+        }
+        response
     }
 }
 
@@ -43,6 +70,18 @@ mod tests {
         for code in ErrorCode::ALL {
             let response = ApiError::new(code, "why").into_response();
             assert_eq!(response.status().as_u16(), code.status());
+            assert!(!response.headers().contains_key(RETRY_AFTER));
         }
+    }
+
+    #[test]
+    fn a_passing_trouble_says_when_to_try_again_in_whole_seconds() {
+        let response = ApiError::new(ErrorCode::Busy, "busy")
+            .retry_after(Duration::from_millis(2_100))
+            .into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[RETRY_AFTER], "3");
+        assert_eq!(retry_after_seconds(Duration::ZERO), 1, "never 0: not now");
+        assert_eq!(retry_after_seconds(Duration::from_secs(6)), 6);
     }
 }

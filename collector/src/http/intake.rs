@@ -1,70 +1,96 @@
 //! `POST /api/v1/batches` ([`BATCHES_PATH`]): an agency's token, a batch, a receipt. The
-//! HTTP side only: the bearer token, the body limit, CORS, and the answer. Taking the
-//! batch in is [`Intake::take_in`], run on a blocking thread.
+//! HTTP side only, in the order an upload meets it:
+//!
+//! 1. the address's failed token tries ([`Throttle`]): `429 throttled`, before the token
+//!    is compared;
+//! 2. the bearer token, looked up ([`Intake::uploader`]) before a byte of the body is
+//!    read: `401 token`;
+//! 3. the declared size: `413 too_large`;
+//! 4. room in the intake's byte budget ([`Budget`]): `503 busy` after a short wait;
+//! 5. the body, read within [`Settings::body_timeout`]: `408 too_slow`;
+//! 6. verifying and storing it ([`Intake::take_in_from`], on one of the intake's own
+//!    threads, [`Workers`]).
+//!
+//! Every refusal is an [`ApiError`] with its wire code, and one log line (code, reason,
+//! address; never the token or an answer). CORS only for the origins configured.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{HeaderMap, Method, StatusCode};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderMap, Method};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use http_body_util::BodyExt;
 use survey::wire::{ErrorCode, Receipt, BATCHES_PATH, BODY_LIMIT};
-use tower_http::cors::{Any, CorsLayer};
+use tokio::time::Instant;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use super::budget::Budget;
 use super::error::ApiError;
-use crate::store::intake::{IngestError, Intake, UploadError};
+use super::settings::Settings;
+use super::throttle::{Address, Throttle};
+use super::workers::Workers;
+use crate::store::intake::{IngestError, Intake, UploadError, Uploader};
 
-/// The route, with its body limit and CORS (a tablet may have been given the collector's
-/// address while the app came from elsewhere).
-pub fn routes<S: Clone + Send + Sync + 'static>(intake: Intake) -> Router<S> {
-    Router::new()
-        .route(BATCHES_PATH, post(upload))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(
+/// What the upload route holds: the intake, and what guards it.
+#[derive(Clone)]
+struct Route {
+    intake: Intake,
+    throttle: Arc<Throttle>,
+    budget: Budget,
+    workers: Workers,
+    busy_wait: Duration,
+    body_timeout: Duration,
+}
+
+/// The route, and CORS for the origins in `settings` (none by default: the app is served
+/// by the collector itself, so its uploads are same-origin).
+pub fn routes<S: Clone + Send + Sync + 'static>(intake: Intake, settings: &Settings) -> Router<S> {
+    let route = Route {
+        intake,
+        throttle: Arc::new(Throttle::new(
+            settings.failed_tries_burst,
+            settings.failed_try_interval,
+        )),
+        budget: Budget::new(settings.intake_budget, settings.busy_wait),
+        workers: Workers::new(settings.intake_threads()),
+        busy_wait: settings.busy_wait,
+        body_timeout: settings.body_timeout,
+    };
+    let router = Router::new().route(BATCHES_PATH, post(upload));
+    let router = if settings.cors_origins.is_empty() {
+        router
+    } else {
+        router.layer(
             CorsLayer::new()
-                .allow_origin(Any)
+                .allow_origin(AllowOrigin::list(settings.cors_origins.iter().cloned()))
                 .allow_methods([Method::POST])
-                .allow_headers([AUTHORIZATION, CONTENT_TYPE]),
+                .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+                // The app waits as long as a throttled or busy answer says.
+                .expose_headers([RETRY_AFTER]),
         )
-        .with_state(intake)
+    };
+    router.with_state(route)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 async fn upload(
-    State(intake): State<Intake>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Receipt>, ApiError> {
-    let token = bearer(&headers).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::Token,
-            "an upload token is required (Authorization: Bearer <token>)",
-        )
-    })?;
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                ErrorCode::TooLarge,
-                format!(
-                    "the batch is larger than {} MB; send it in smaller batches",
-                    BODY_LIMIT / 1024 / 1024
-                ),
-            )
-        } else {
-            ApiError::new(ErrorCode::Malformed, rejection.body_text())
-        }
-    })?;
-    let token = token.to_owned();
-    let result = tokio::task::spawn_blocking(move || intake.take_in(&token, &body))
-        .await
-        .map_err(|error| ApiError::new(ErrorCode::Server, error.to_string()))?;
-    match result {
+    State(route): State<Route>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    match take_in(&route, peer, request).await {
         Ok(receipt) => {
             tracing::info!(
                 batch = %receipt.batch,
@@ -73,17 +99,143 @@ async fn upload(
                 visits_accepted = receipt.visits_accepted,
                 "batch uploaded"
             );
-            Ok(Json(receipt))
+            Json(receipt).into_response()
         }
-        Err(error) => {
-            let refused = refusal(error);
+        Err(refused) => {
             tracing::warn!(
                 status = refused.code.status(),
                 error = refused.code.as_str(),
                 reason = %refused.reason,
+                peer = %peer.ip(),
                 "batch refused"
             );
-            Err(refused)
+            refused.into_response()
+        }
+    }
+}
+
+async fn take_in(route: &Route, peer: SocketAddr, request: Request) -> Result<Receipt, ApiError> {
+    let (parts, body) = request.into_parts();
+    let address = Address::of(peer.ip());
+    route.throttle.admit(address).map_err(|wait| {
+        ApiError::new(
+            ErrorCode::Throttled,
+            "too many failed token tries from this address; wait, then check the upload token",
+        )
+        .retry_after(wait)
+    })?;
+    let token = bearer(&parts.headers);
+    let uploader = match token {
+        Some(token) => uploader(&route.intake, token).await?,
+        None => None,
+    };
+    let Some(uploader) = uploader else {
+        route.throttle.failed(address);
+        return Err(match token {
+            Some(_) => refusal(UploadError::UnknownToken),
+            None => ApiError::new(
+                ErrorCode::Token,
+                "an upload token is required (Authorization: Bearer <token>)",
+            ),
+        });
+    };
+    let declared = declared_length(&parts.headers)?;
+    let reserved = route
+        .budget
+        .reserve(declared.unwrap_or(BODY_LIMIT))
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                ErrorCode::Busy,
+                "the collector is taking in as much as it can at once; nothing was stored, try again soon",
+            )
+            .retry_after(route.busy_wait)
+        })?;
+    let deadline = Instant::now() + route.body_timeout;
+    let bytes = read_body(body, declared, deadline, route.body_timeout).await?;
+    let intake = route.intake.clone();
+    let result = route
+        .workers
+        .run(move || {
+            // The room is given back when the batch is stored or refused, even if the
+            // answer can no longer be sent.
+            let _reserved = reserved;
+            intake.take_in_from(&uploader, &bytes)
+        })
+        .await
+        .map_err(|error| ApiError::new(ErrorCode::Server, error.to_string()))?;
+    result.map_err(refusal)
+}
+
+async fn uploader(intake: &Intake, token: &str) -> Result<Option<Uploader>, ApiError> {
+    let intake = intake.clone();
+    let token = token.to_owned();
+    tokio::task::spawn_blocking(move || intake.uploader(&token))
+        .await
+        .map_err(|error| ApiError::new(ErrorCode::Server, error.to_string()))?
+        .map_err(refusal)
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        ErrorCode::TooLarge,
+        format!(
+            "the batch is larger than {} MB; send it in smaller batches",
+            BODY_LIMIT / 1024 / 1024
+        ),
+    )
+}
+
+/// The body's `Content-Length`, if it says one; over [`BODY_LIMIT`] is refused before
+/// anything is read.
+fn declared_length(headers: &HeaderMap) -> Result<Option<usize>, ApiError> {
+    let Some(value) = headers.get(CONTENT_LENGTH) else {
+        return Ok(None);
+    };
+    let length = value
+        .to_str()
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .ok_or_else(|| ApiError::new(ErrorCode::Malformed, "the Content-Length is not a number"))?;
+    match usize::try_from(length) {
+        Ok(length) if length <= BODY_LIMIT => Ok(Some(length)),
+        _ => Err(too_large()),
+    }
+}
+
+/// Reads the whole body by `deadline`, at most [`BODY_LIMIT`] bytes.
+async fn read_body(
+    mut body: Body,
+    declared: Option<usize>,
+    deadline: Instant,
+    timeout: Duration,
+) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(0));
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => {
+                return Err(ApiError::new(
+                    ErrorCode::TooSlow,
+                    format!(
+                        "the batch did not arrive within {} s; nothing was stored, try again with a better connection",
+                        timeout.as_secs()
+                    ),
+                ))
+            }
+            Ok(None) => return Ok(bytes),
+            Ok(Some(Err(error))) => {
+                return Err(ApiError::new(
+                    ErrorCode::Malformed,
+                    format!("the batch was cut off before its end: {error}"),
+                ))
+            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > BODY_LIMIT {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&data);
         }
     }
 }
@@ -99,4 +251,43 @@ fn refusal(error: UploadError) -> ApiError {
         UploadError::Failed(_) => ErrorCode::Server,
     };
     ApiError::new(code, error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_exposed_header_is_the_one_the_wire_contract_names() {
+        assert!(RETRY_AFTER
+            .as_str()
+            .eq_ignore_ascii_case(survey::wire::RETRY_AFTER));
+    }
+
+    #[test]
+    fn a_bearer_token_is_read_from_its_header() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer(&headers), None);
+        headers.insert(AUTHORIZATION, "Bearer dst_abc".parse().unwrap());
+        assert_eq!(bearer(&headers), Some("dst_abc"));
+        headers.insert(AUTHORIZATION, "bearer  dst_abc ".parse().unwrap());
+        assert_eq!(bearer(&headers), Some("dst_abc"));
+        headers.insert(AUTHORIZATION, "Basic dst_abc".parse().unwrap());
+        assert_eq!(bearer(&headers), None);
+        headers.insert(AUTHORIZATION, "Bearer ".parse().unwrap());
+        assert_eq!(bearer(&headers), None);
+    }
+
+    #[test]
+    fn a_declared_length_over_the_limit_is_refused_unread() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(declared_length(&headers).unwrap(), None);
+        headers.insert(CONTENT_LENGTH, BODY_LIMIT.into());
+        assert_eq!(declared_length(&headers).unwrap(), Some(BODY_LIMIT));
+        headers.insert(CONTENT_LENGTH, (BODY_LIMIT + 1).into());
+        assert_eq!(
+            declared_length(&headers).unwrap_err().code,
+            ErrorCode::TooLarge
+        );
+    }
 }

@@ -1,16 +1,29 @@
 //! The HTTP surface: the JSON API under [`API_PREFIX`] and the built app for everything
 //! else.
 //!
-//! - [`intake`]: `POST` batches, the one route that writes.
+//! - [`intake`]: `POST` batches, the one route that writes, guarded by [`throttle`]
+//!   (failed token tries per address) and [`budget`] (bytes of intake in flight), its
+//!   batches verified and stored on [`workers`] (one thread per 16 MB of budget).
 //! - [`static_files`]: the trunk build in `dist/`.
 //! - [`error`]: [`ApiError`], the answer of every API failure.
-//! - [`server`]: binding, the listening line, serving until shutdown.
+//! - [`settings`]: what a coordinator may set (CORS origins, timeouts, the budget).
+//! - [`server`]: binding, the listening line, the connections (with a timeout for
+//!   request heads), serving until shutdown.
 
+pub mod budget;
 pub mod error;
 pub mod intake;
 pub mod server;
+pub mod settings;
 pub mod static_files;
+pub mod throttle;
+pub mod workers;
 
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use survey::wire::{ErrorCode, Health, API_PREFIX, HEALTH_PATH};
@@ -19,6 +32,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use self::error::ApiError;
+use self::settings::Settings;
 use self::static_files::{serve_static, Dist};
 use crate::store::intake::Intake;
 
@@ -28,19 +42,23 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The whole application without batch intake (serving only): API routes, the built
 /// app from `dist`, gzip/brotli compression, and one log line per request.
 pub fn router(dist: Dist) -> Router {
-    build(dist, None)
+    app(dist, None, &Settings::default())
 }
 
 /// The whole application with `POST` [`survey::wire::BATCHES_PATH`] taking batches into
-/// `intake`.
+/// `intake`, with the default [`Settings`].
 pub fn router_with_intake(dist: Dist, intake: Intake) -> Router {
-    build(dist, Some(intake))
+    app(dist, Some(intake), &Settings::default())
 }
 
-fn build(dist: Dist, intake: Option<Intake>) -> Router {
+/// The whole application, taking batches into `intake` if given, with `settings`. Every
+/// request is answered within [`Settings::request_timeout`]. The upload route reads the
+/// peer's address from [`axum::extract::ConnectInfo`], which [`server::serve`] gives each
+/// request.
+pub fn app(dist: Dist, intake: Option<Intake>, settings: &Settings) -> Router {
     let mut api = Router::new().route(HEALTH_PATH, get(health));
     if let Some(intake) = intake {
-        api = api.merge(intake::routes(intake));
+        api = api.merge(intake::routes(intake, settings));
     }
     // Any other path under the prefix, and the prefix itself with or without its slash.
     api.route(API_PREFIX.trim_end_matches('/'), any(api_not_found))
@@ -50,11 +68,46 @@ fn build(dist: Dist, intake: Option<Intake>) -> Router {
         .fallback(get(serve_static))
         .with_state(dist)
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            (settings.request_timeout, settings.busy_wait),
+            answer_within,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+}
+
+/// Answers `503 busy` (with `Retry-After: retry`) to a request not answered within
+/// `limit`. The timeouts of an upload's own steps come first; this is the last guard.
+async fn answer_within(
+    State((limit, retry)): State<(Duration, Duration)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let refused = ApiError::new(
+                ErrorCode::Busy,
+                format!(
+                    "the collector did not answer within {} s; try again (a batch sent again is never stored twice)",
+                    limit.as_secs()
+                ),
+            )
+            .retry_after(retry);
+            tracing::warn!(
+                status = refused.code.status(),
+                error = refused.code.as_str(),
+                reason = %refused.reason,
+                %path,
+                "request timed out"
+            );
+            refused.into_response()
+        }
+    }
 }
 
 async fn health() -> Json<Health> {

@@ -1,14 +1,29 @@
 //! Starting and stopping the server: bind, announce the address, serve until Ctrl-C or
 //! SIGTERM.
+//!
+//! The connections are hyper's HTTP/1 connections, as under `axum::serve`, but with a
+//! timer: `axum::serve` gives hyper none, and without one hyper's timeout for reading a
+//! request head does nothing, so a client trickling its headers in (slowloris) held a
+//! connection for ever. Here the head must arrive within
+//! [`Settings::header_timeout`](super::settings::Settings::header_timeout), which also
+//! closes a kept-alive connection idle that long.
 
 use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::time::Duration;
 
+use axum::extract::ConnectInfo;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tower::Service;
 
+use super::app;
+use super::settings::Settings;
 use super::static_files::Dist;
-use super::{router, router_with_intake};
 use crate::error::CollectorError;
 use crate::store::intake::Intake;
 
@@ -42,27 +57,70 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener, CollectorError> {
         .map_err(|source| CollectorError::Bind { addr, source })
 }
 
-/// Serves `dist` on an already bound listener until `shutdown` completes, then finishes
-/// the requests in flight. Prints the [`listening_line`] first.
+/// Serves `dist` (and batch intake, if given) on an already bound listener with
+/// `settings` until `shutdown` completes, then finishes the requests in flight. Prints
+/// the [`listening_line`] first.
 pub async fn serve_on(
     listener: TcpListener,
     dist: Dist,
     intake: Option<Intake>,
+    settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), CollectorError> {
     let addr = listener.local_addr().map_err(CollectorError::Serve)?;
     tracing::info!(dist = %dist.root().display(), %addr, "serving the app");
     announce(addr);
-    let app = match intake {
-        Some(intake) => router_with_intake(dist, intake),
-        None => router(dist),
-    };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(CollectorError::Serve)?;
+    serve(
+        listener,
+        app(dist, intake, settings),
+        settings.header_timeout,
+        shutdown,
+    )
+    .await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops accepting and waits
+/// for the connections open to finish their requests (idle ones close at once). Each
+/// request carries its peer's address as [`ConnectInfo`]; a request head must arrive
+/// within `header_timeout`. Accept errors (too many open files…) are logged and retried
+/// by axum's [`axum::serve::Listener`].
+pub async fn serve(
+    mut listener: TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let connections = GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = axum::serve::Listener::accept(&mut listener) => accepted,
+            () = &mut shutdown => break,
+        };
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+            let mut request = request.map(axum::body::Body::new);
+            request.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().call(request)
+        });
+        let connection = connections.watch(builder.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%peer, %error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    connections.shutdown().await;
 }
 
 /// Prints the [`listening_line`]. A closed stdout must not stop the server, so a failed

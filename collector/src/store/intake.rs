@@ -21,8 +21,9 @@
 //! every commit ([`super::Durability::Full`]): a receipt is only ever sent for a batch on
 //! disk.
 //!
-//! An upload adds the token: [`Intake::take_in`] finds the token's agency, verifies the
-//! batch and stores it if it is that agency's.
+//! An upload adds the token: [`Intake::uploader`] finds the token's agency (before the
+//! upload's body is read), then [`Intake::take_in_from`] verifies the batch and stores it
+//! if it is that agency's; [`Intake::take_in`] does both.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -63,19 +64,33 @@ impl Intake {
 
     /// Takes in an uploaded batch (`body`) sent with `token`: the token must be a current
     /// one, the batch must verify and be of the token's agency. Blocks on the database, so
-    /// an async caller runs it on a blocking thread.
+    /// an async caller runs it on a blocking thread. The upload route does the same in two
+    /// steps, [`Intake::uploader`] before it reads the body and [`Intake::take_in_from`]
+    /// after.
     pub fn take_in(&self, token: &str, body: &[u8]) -> Result<Receipt, UploadError> {
+        let uploader = self.uploader(token)?.ok_or(UploadError::UnknownToken)?;
+        self.take_in_from(&uploader, body)
+    }
+
+    /// Who `token` uploads for, if it is a current token (`None`: never made, or
+    /// revoked). Nothing of a batch is needed, so an upload's body is read only once its
+    /// token is known. Blocks on the database.
+    pub fn uploader(&self, token: &str) -> Result<Option<Uploader>, UploadError> {
         let failed = |error: &dyn std::fmt::Display| UploadError::Failed(error.to_string());
-        let agency = {
-            let connection = self.connection.lock().map_err(|e| failed(&e))?;
-            tokens::agency_of(&connection, token).map_err(|e| failed(&e))?
-        };
-        let agency = agency.ok_or(UploadError::UnknownToken)?;
+        let connection = self.connection.lock().map_err(|e| failed(&e))?;
+        let agency = tokens::agency_of(&connection, token).map_err(|e| failed(&e))?;
+        Ok(agency.map(|agency| Uploader { agency }))
+    }
+
+    /// Takes in a batch (`body`) from `uploader`: it must verify and be of the uploader's
+    /// agency. Blocks on the database.
+    pub fn take_in_from(&self, uploader: &Uploader, body: &[u8]) -> Result<Receipt, UploadError> {
+        let failed = |error: &dyn std::fmt::Display| UploadError::Failed(error.to_string());
         // Verification (the slow part) runs without holding the database.
         let batch = verify(body, &self.questionnaires).map_err(UploadError::Unverified)?;
-        if batch.agency.as_str() != agency {
+        if batch.agency.as_str() != uploader.agency {
             return Err(UploadError::OtherAgency {
-                token: agency,
+                token: uploader.agency.clone(),
                 batch: batch.agency.as_str().to_owned(),
             });
         }
@@ -84,6 +99,20 @@ impl Intake {
             IngestError::BatchIdReused { batch } => UploadError::BatchIdReused { batch },
             other => failed(&other),
         })
+    }
+}
+
+/// The holder of a current token, as [`Intake::uploader`] found it: what
+/// [`Intake::take_in_from`] needs instead of the token. Only a token lookup makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploader {
+    agency: String,
+}
+
+impl Uploader {
+    /// The agency the token uploads for.
+    pub fn agency(&self) -> &str {
+        &self.agency
     }
 }
 

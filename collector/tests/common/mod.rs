@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
 
+pub mod served;
+
 pub const INDEX_HTML: &str = "<!doctype html><html><head><title>Doorstep</title></head><body>Doorstep app shell</body></html>\n";
 pub const SECRET: &str = "secret outside dist: must never be served";
 pub const APP_JS: &str = "doorstep-1a2b3c4d5e6f7a8b.js";
