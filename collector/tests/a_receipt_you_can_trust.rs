@@ -552,3 +552,66 @@ fn an_edited_import_is_listed_as_a_conflict() {
         "{line}"
     );
 }
+
+#[test]
+fn a_refused_batch_names_the_response_question_and_rule_and_no_answer_reaches_the_log() {
+    let build = FakeBuild::new();
+    let data: PathBuf = build.dir.path().join("data");
+    let cvs = token(&data, "hackney-cvs");
+    let server = Server::serve(&build, &data);
+    let q = questionnaire();
+    let words = "Kedim gece korkuyor";
+
+    // A text answer holding a right-to-left override, and a choice answered with text.
+    let mut hidden = survey::sample::complete_response(&q, 0).unwrap();
+    let text_question = hidden
+        .answers
+        .iter()
+        .find(|(_, answer)| matches!(answer, survey::Answer::Text(_)))
+        .map(|(code, _)| code.clone())
+        .expect("a sample interview answers a text question");
+    hidden.answers.insert(
+        text_question.clone(),
+        survey::Answer::Text(format!("{words} \u{202E}ters")),
+    );
+    let mut misfit = survey::sample::complete_response(&q, 1).unwrap();
+    let choice_question = misfit
+        .answers
+        .iter()
+        .find(|(_, answer)| matches!(answer, survey::Answer::Choice(_)))
+        .map(|(code, _)| code.clone())
+        .unwrap();
+    misfit.answers.insert(
+        choice_question.clone(),
+        survey::Answer::Text(words.to_owned()),
+    );
+
+    for (seed, response, question, rule) in [
+        (7, hidden, text_question, "bidi_control"),
+        (8, misfit, choice_question, "answer_does_not_fit"),
+    ] {
+        let id = response.id;
+        let batch = batch_of("hackney-cvs", seed, vec![response]);
+        let (status, body) = upload(server.addr, &cvs, &batch.to_json().unwrap());
+        assert_eq!(status, 422, "{body}");
+        let body: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["error"], "invalid_batch", "{body}");
+        assert_eq!(body["response"], id.to_string(), "{body}");
+        assert_eq!(body["question"], question.0, "{body}");
+        assert_eq!(body["rule"], rule, "{body}");
+        assert!(!body.to_string().contains("Kedim"), "{body}");
+    }
+    let log = server.log_after(2);
+    server.stop();
+    assert!(
+        log.iter().any(
+            |line| line.contains("rule=\"bidi_control\"") || line.contains("rule=bidi_control")
+        ),
+        "the rule is logged: {log:#?}"
+    );
+    for line in &log {
+        for word in words.split(' ') {
+            assert!(!line.contains(word), "an answer reached the log: {line}");
+        }
+    }
+}

@@ -18,6 +18,19 @@ pub struct ApiError {
     pub reason: String,
     /// How long the client should wait before trying again, if it should.
     pub retry_after: Option<Duration>,
+    /// For a batch that broke a rule: which response, question and rule.
+    pub fault: Option<Fault>,
+}
+
+/// Where a refused batch broke a rule (never an answer's text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// The response, if the rule is about one.
+    pub response: Option<survey::ResponseId>,
+    /// The question, if the rule is about an answer.
+    pub question: Option<survey::QuestionCode>,
+    /// The rule, as a stable word.
+    pub rule: &'static str,
 }
 
 impl ApiError {
@@ -27,6 +40,26 @@ impl ApiError {
             code,
             reason: reason.into(),
             retry_after: None,
+            fault: None,
+        }
+    }
+
+    /// The error for a batch the engine's checks refuse: `malformed` for what is not a
+    /// batch, else `invalid_batch`, naming the response, question and rule.
+    pub fn of_batch(error: &survey::BatchError) -> ApiError {
+        let code = match error {
+            survey::BatchError::NotABatch { .. } | survey::BatchError::Malformed { .. } => {
+                ErrorCode::Malformed
+            }
+            _ => ErrorCode::InvalidBatch,
+        };
+        ApiError {
+            fault: Some(Fault {
+                response: error.response(),
+                question: error.question().cloned(),
+                rule: error.rule(),
+            }),
+            ..ApiError::new(code, error.to_string())
         }
     }
 
@@ -50,7 +83,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = ErrorBody::new(self.code, self.reason);
+        let mut body = ErrorBody::new(self.code, self.reason);
+        if let Some(fault) = self.fault {
+            body.response = fault.response;
+            body.question = fault.question;
+            body.rule = Some(fault.rule.to_owned());
+        }
         let mut response = (status, Json(body)).into_response();
         if let Some(wait) = self.retry_after {
             response

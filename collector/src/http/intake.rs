@@ -96,15 +96,20 @@ async fn upload(
                 batch = %receipt.batch,
                 accepted = receipt.accepted,
                 already_present = receipt.already_present,
+                conflicts = receipt.conflicts,
                 visits_accepted = receipt.visits_accepted,
                 "batch uploaded"
             );
             Json(receipt).into_response()
         }
         Err(refused) => {
+            let fault = refused.fault.as_ref();
             tracing::warn!(
                 status = refused.code.status(),
                 error = refused.code.as_str(),
+                rule = fault.map(|f| f.rule),
+                response = fault.and_then(|f| f.response).map(|id| id.to_string()),
+                question = fault.and_then(|f| f.question.as_ref()).map(|q| q.0.clone()),
                 reason = %refused.reason,
                 peer = %peer.ip(),
                 "batch refused"
@@ -242,10 +247,12 @@ async fn read_body(
 
 /// The API error for an upload the intake did not store; its message is the reason.
 fn refusal(error: UploadError) -> ApiError {
+    if let UploadError::Unverified(IngestError::Unverified(batch)) = &error {
+        return ApiError::of_batch(batch);
+    }
     let code = match &error {
         UploadError::UnknownToken => ErrorCode::Token,
-        UploadError::Unverified(IngestError::Malformed(_)) => ErrorCode::Malformed,
-        UploadError::Unverified(_) => ErrorCode::InvalidBatch,
+        UploadError::Unverified(_) => ErrorCode::Server,
         UploadError::OtherAgency { .. } => ErrorCode::Agency,
         UploadError::BatchIdReused { .. } => ErrorCode::Conflict,
         UploadError::Failed(_) => ErrorCode::Server,

@@ -134,7 +134,7 @@ pub enum UploadError {
     /// No current token matches: never made, or revoked.
     #[error("the upload token is not known or was revoked")]
     UnknownToken,
-    /// The batch does not verify: not a batch ([`IngestError::Malformed`]) or one the
+    /// The batch does not verify: not a batch ([`IngestError::Unverified`]) or one the
     /// engine's checks reject.
     #[error(transparent)]
     Unverified(IngestError),
@@ -192,13 +192,14 @@ impl Source {
 /// Why a batch was not taken in.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    /// Not JSON, or not a batch at all.
-    #[error("{0}")]
-    Malformed(String),
-    /// A batch, but the engine's checks reject it (or, when storing, one of its responses
-    /// does not write back as JSON).
-    #[error("{0}")]
-    Invalid(String),
+    /// Not a batch, or one the engine's checks refuse; it names the response, question
+    /// and rule, never an answer.
+    #[error(transparent)]
+    Unverified(BatchError),
+    /// One of the batch's responses does not write back as JSON (a fault of the
+    /// collector's, not the sender's).
+    #[error("a response could not be written: {0}")]
+    Encode(String),
     /// The batch's id is already stored with another checksum: a batch id is never
     /// reused, so nothing was stored.
     #[error("{}", batch_id_reused(batch))]
@@ -220,12 +221,7 @@ impl From<rusqlite::Error> for IngestError {
 /// Parses and verifies `bytes` as a batch for one of `questionnaires`.
 pub fn verify(bytes: &[u8], questionnaires: &[Questionnaire]) -> Result<Batch, IngestError> {
     let received = std::time::SystemTime::now().into();
-    survey::parse_and_verify(bytes, questionnaires, received).map_err(|error| match error {
-        BatchError::NotABatch { .. } | BatchError::Malformed { .. } => {
-            IngestError::Malformed(error.to_string())
-        }
-        other => IngestError::Invalid(other.to_string()),
-    })
+    survey::parse_and_verify(bytes, questionnaires, received).map_err(IngestError::Unverified)
 }
 
 /// Why a response arriving with a stored response's id is kept as a conflict. Its word
@@ -324,7 +320,7 @@ pub fn store(
         )?;
         for response in &batch.responses {
             let json = serde_json::to_string(response)
-                .map_err(|error| IngestError::Invalid(error.to_string()))?;
+                .map_err(|error| IngestError::Encode(error.to_string()))?;
             let hash = content_hash(response)?;
             let id = response.id.uuid();
             let id = &id.as_bytes()[..];
@@ -474,7 +470,7 @@ pub fn content_hash(response: &Response) -> Result<[u8; 32], IngestError> {
         w: &response.worker,
     };
     let json =
-        serde_json::to_vec(&content).map_err(|error| IngestError::Invalid(error.to_string()))?;
+        serde_json::to_vec(&content).map_err(|error| IngestError::Encode(error.to_string()))?;
     Ok(Sha256::digest(&json).into())
 }
 
