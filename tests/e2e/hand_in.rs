@@ -387,6 +387,8 @@ async fn a_tablet_shared_by_two_workers_hands_in_both_workers_interviews() -> Re
     worker.clear_text("setup-worker").await?;
     worker.type_text("setup-worker", "W077").await?;
     worker.tap("setup-save").await?;
+    worker.see("page-settings").await?;
+    worker.tap("nav-today").await?;
     complete_interview(&worker).await?;
 
     // A file for each worker's interviews (the collector takes no batch mixing them).

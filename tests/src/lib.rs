@@ -276,12 +276,22 @@ impl Drop for Driver {
             libc::kill(-pid, libc::SIGKILL);
         }
         let _ = self.child.wait();
-        // Chromium may have moved to a process group of its own: find it by its profile.
-        for pid in pids_using(&self.profile_dir) {
-            // SAFETY: as above, a plain signal to a process we started.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
+        // Chromium may have moved to a process group of its own: find it by its profile,
+        // and wait until every one is gone (a killed process lingers a moment, longer on
+        // a busy machine).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = pids_using(&self.profile_dir);
+            if left.is_empty() || Instant::now() > deadline {
+                break;
             }
+            for pid in left {
+                // SAFETY: as above, a plain signal to a process we started.
+                unsafe {
+                    libc::kill(pid, libc::SIGKILL);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
