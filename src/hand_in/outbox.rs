@@ -15,7 +15,7 @@ use survey::store::BatchRecord;
 use survey::wire::{Receipt, MAX_BATCH_RESPONSES};
 use survey::{
     AgencyCode, Assignment, Batch, BatchError, BatchId, Questionnaire, Response, ResponseId, Store,
-    Visit, VisitId, WorkerCode,
+    Visit, VisitId,
 };
 
 /// Why a batch could not be made or a receipt applied.
@@ -62,8 +62,6 @@ pub enum Holding<'a> {
     AnyAgency,
     /// Only this agency's: an upload with this agency's token.
     Agency(&'a AgencyCode),
-    /// Only this worker's for this agency.
-    Made(&'a WorkerCode, &'a AgencyCode),
 }
 
 /// Completed interviews not yet confirmed by a receipt, oldest first.
@@ -77,20 +75,21 @@ pub fn waiting<S: Store>(store: &S) -> Result<Vec<Response>, S::Error> {
 /// the worker, for the agency, of the oldest of them; oldest first, at most
 /// [`MAX_BATCH_RESPONSES`].
 pub fn next_batch<S: Store>(store: &S, holding: Holding<'_>) -> Result<Vec<Response>, S::Error> {
-    let mut responses = waiting(store)?;
+    Ok(next_of(waiting(store)?, holding))
+}
+
+/// [`next_batch`] of the `waiting` interviews given (oldest first).
+fn next_of(mut responses: Vec<Response>, holding: Holding<'_>) -> Vec<Response> {
     match holding {
         Holding::AnyAgency => {}
         Holding::Agency(agency) => responses.retain(|response| &response.agency == agency),
-        Holding::Made(worker, agency) => {
-            responses.retain(|response| &response.worker == worker && &response.agency == agency)
-        }
     }
     if let Some(first) = responses.first() {
         let (worker, agency) = (first.worker.clone(), first.agency.clone());
         responses.retain(|response| response.worker == worker && response.agency == agency);
     }
     responses.truncate(MAX_BATCH_RESPONSES);
-    Ok(responses)
+    responses
 }
 
 /// Visits whose outcome no receipt has confirmed yet, oldest first.
@@ -115,6 +114,17 @@ pub fn prepare<S: Store>(
     new: NewBatch,
 ) -> Result<(BatchRecord, Batch), HandInError<S::Error>> {
     let responses = next_batch(store, holding).map_err(HandInError::Storage)?;
+    prepare_these(store, questionnaire, tablet, responses, new)
+}
+
+/// [`prepare`] for `responses` already chosen (one worker's, of one agency, oldest first).
+fn prepare_these<S: Store>(
+    store: &mut S,
+    questionnaire: &Questionnaire,
+    tablet: &Assignment,
+    responses: Vec<Response>,
+    new: NewBatch,
+) -> Result<(BatchRecord, Batch), HandInError<S::Error>> {
     let Some(first) = responses.first() else {
         return Err(HandInError::NothingWaiting);
     };
@@ -201,20 +211,26 @@ where
     S: Store,
     P: From<HandInError<S::Error>>,
 {
-    let mut makers: Vec<(WorkerCode, AgencyCode)> = Vec::new();
+    // Read once, and split by who made them (in the order of each's oldest interview).
+    let mut groups: Vec<Vec<Response>> = Vec::new();
     for response in waiting(store).map_err(|error| P::from(HandInError::Storage(error)))? {
-        let maker = (response.worker, response.agency);
-        if !makers.contains(&maker) {
-            makers.push(maker);
+        let same = |group: &&mut Vec<Response>| {
+            group.first().is_some_and(|first| {
+                first.worker == response.worker && first.agency == response.agency
+            })
+        };
+        match groups.iter_mut().find(same) {
+            Some(group) => group.push(response),
+            None => groups.push(vec![response]),
         }
     }
-    if makers.is_empty() {
+    if groups.is_empty() {
         return Err(P::from(HandInError::NothingWaiting));
     }
     let mut saved = Vec::new();
-    for (worker, agency) in &makers {
-        let holding = Holding::Made(worker, agency);
-        let (mut record, batch) = prepare(store, questionnaire, tablet, holding, new())?;
+    for mut group in groups {
+        group.truncate(MAX_BATCH_RESPONSES);
+        let (mut record, batch) = prepare_these(store, questionnaire, tablet, group, new())?;
         saved.push(save(&record, &batch)?);
         record.exported = Some(now);
         store
