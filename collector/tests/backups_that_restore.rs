@@ -1,0 +1,427 @@
+//! Backups that restore: the real `collector backup`, taken while the real `collector
+//! serve` takes batches from several uploaders at once, holds every batch receipted
+//! before it began, whole; `collector restore` puts it in a fresh data folder, and
+//! `collector serve` starts on it and takes uploads again. And what either refuses.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops where it fails
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::served::{loopback, serve, serve_existing, upload, Samples, Served};
+use rusqlite::{Connection, OpenFlags};
+
+const UPLOADERS: usize = 4;
+const BATCHES_EACH: usize = 40;
+const PER_BATCH: usize = 50;
+const BATCHES: usize = UPLOADERS * BATCHES_EACH;
+
+fn collector(args: &[&str], paths: &[&Path]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    command.args(args);
+    for path in paths {
+        command.arg(path);
+    }
+    command.output().unwrap()
+}
+
+/// `collector backup OUT --data-dir DATA`.
+fn backup(data: &Path, out: &Path) -> Output {
+    collector(&["backup"], &[out, Path::new("--data-dir"), data])
+}
+
+/// `collector restore BACKUP --data-dir DATA`.
+fn restore(from: &Path, data: &Path) -> Output {
+    collector(&["restore"], &[from, Path::new("--data-dir"), data])
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The command succeeded; its one stdout line.
+fn succeeded(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status,
+        stdout(output),
+        stderr(output)
+    );
+    let out = stdout(output);
+    assert_eq!(out.lines().count(), 1, "one summary line: {out:?}");
+    out.trim_end().to_owned()
+}
+
+/// The command failed, with an error naming `path`; its error line.
+fn refused(output: &Output, path: &Path) -> String {
+    assert!(
+        !output.status.success(),
+        "it should have been refused; stdout: {}",
+        stdout(output)
+    );
+    let error = stderr(output);
+    let line = error
+        .lines()
+        .find(|line| line.starts_with("collector: error: "))
+        .unwrap_or_else(|| panic!("no error line: {error}"))
+        .to_owned();
+    assert!(
+        line.contains(&path.display().to_string()),
+        "the error names {}: {line}",
+        path.display()
+    );
+    line
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// What was sent in one batch: its id, its responses' and visits' ids (as stored, 16
+/// bytes each), and its JSON.
+struct Sent {
+    id: Vec<u8>,
+    responses: BTreeSet<Vec<u8>>,
+    visits: BTreeSet<Vec<u8>>,
+    json: String,
+}
+
+fn sent_batches(samples: &Samples) -> Vec<Sent> {
+    (0..BATCHES)
+        .map(|b| {
+            let batch = samples.batch_of(b as u64, b * PER_BATCH..(b + 1) * PER_BATCH);
+            Sent {
+                id: batch.id.uuid().as_bytes().to_vec(),
+                responses: batch
+                    .responses
+                    .iter()
+                    .map(|r| r.id.uuid().as_bytes().to_vec())
+                    .collect(),
+                visits: batch
+                    .visits
+                    .iter()
+                    .map(|v| v.id.uuid().as_bytes().to_vec())
+                    .collect(),
+                json: batch.to_json().unwrap(),
+            }
+        })
+        .collect()
+}
+
+/// Each upload: which batch, when it was sent, when its receipt came.
+#[derive(Clone, Copy)]
+struct Upload {
+    batch: usize,
+    sent: Instant,
+    receipted: Instant,
+}
+
+/// One backup taken: the batches receipted before it began, when it ran, its file.
+struct Taken {
+    receipted_before: BTreeSet<usize>,
+    began: Instant,
+    ended: Instant,
+    file: PathBuf,
+    line: String,
+}
+
+/// Runs `collector backup` into `folder` while the uploads go on, noting first which
+/// batches were receipted.
+async fn take_backup(
+    served: &Served,
+    folder: &Path,
+    name: &str,
+    uploads: &Mutex<Vec<Upload>>,
+) -> Taken {
+    let receipted_before = uploads.lock().unwrap().iter().map(|u| u.batch).collect();
+    let data = served.data.clone();
+    let file = folder.join(name);
+    let out = file.clone();
+    let began = Instant::now();
+    let output = tokio::task::spawn_blocking(move || backup(&data, &out))
+        .await
+        .unwrap();
+    let ended = Instant::now();
+    let line = succeeded(&output);
+    Taken {
+        receipted_before,
+        began,
+        ended,
+        file,
+        line,
+    }
+}
+
+/// Waits until at least `n` batches are receipted.
+async fn until_receipted(uploads: &Mutex<Vec<Upload>>, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while uploads.lock().unwrap().len() < n {
+        assert!(
+            Instant::now() < deadline,
+            "{n} batches not receipted in 120 s"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// A restored database, opened to be read.
+fn read_only(data: &Path) -> Connection {
+    Connection::open_with_flags(
+        collector::store::path_in(data),
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap()
+}
+
+/// Checks a restored database against what was sent: SQLite finds it whole, every batch
+/// receipted before the backup began is there, and every batch there has exactly the
+/// responses and visits it was sent with, once each. Returns the batches it holds.
+fn check_restored(data: &Path, sent: &[Sent], taken: &Taken) -> BTreeSet<usize> {
+    let connection = read_only(data);
+    let integrity: String = connection
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let version: i64 = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, collector::store::SCHEMA_VERSION as i64);
+
+    let by_id: HashMap<&[u8], usize> = sent
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_slice(), i))
+        .collect();
+    let mut statement = connection
+        .prepare("SELECT id, count, accepted FROM batches")
+        .unwrap();
+    let rows: Vec<(Vec<u8>, i64, i64)> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut present = BTreeSet::new();
+    for (id, count, accepted) in rows {
+        let index = *by_id
+            .get(id.as_slice())
+            .unwrap_or_else(|| panic!("a batch row that was never sent: {id:02x?}"));
+        assert!(present.insert(index), "batch {index} twice");
+        assert_eq!((count, accepted), (PER_BATCH as i64, PER_BATCH as i64));
+        let ids = |table: &str| -> BTreeSet<Vec<u8>> {
+            let mut statement = connection
+                .prepare(&format!("SELECT id FROM {table} WHERE batch = ?1"))
+                .unwrap();
+            statement
+                .query_map([&id], |row| row.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        assert!(
+            ids("responses") == sent[index].responses,
+            "batch {index}: its responses, all of them and no others"
+        );
+        assert!(
+            ids("visits") == sent[index].visits,
+            "batch {index}: its visits, all of them and no others"
+        );
+    }
+    let totals: (i64, i64) = connection
+        .query_row(
+            "SELECT (SELECT count(*) FROM responses), (SELECT count(*) FROM visits)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    let expected = (present.len() * PER_BATCH) as i64;
+    assert_eq!(
+        totals,
+        (expected, expected),
+        "no response or visit outside its batch, none twice"
+    );
+    let missing: Vec<_> = taken.receipted_before.difference(&present).collect();
+    assert!(
+        missing.is_empty(),
+        "{} batches receipted before the backup began are missing from it: {missing:?}",
+        missing.len()
+    );
+    let size = std::fs::metadata(&taken.file).unwrap().len();
+    assert_eq!(
+        taken.line,
+        format!(
+            "Backed up {} responses in {} batches ({:.1} MB) to {}",
+            thousands(present.len() * PER_BATCH),
+            thousands(present.len()),
+            size as f64 / (1024.0 * 1024.0),
+            taken.file.display()
+        )
+    );
+    present
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn backups_taken_during_uploads_restore_every_receipted_batch_whole() {
+    let served = serve(&[]);
+    let samples = Samples::new();
+    let sent = Arc::new(sent_batches(&samples));
+    let backups = tempfile::tempdir().unwrap();
+    let uploads = Arc::new(Mutex::new(Vec::<Upload>::new()));
+
+    // Uploader u sends batches u, u + 4, u + 8, … one after another; all four at once.
+    let uploaders: Vec<_> = (0..UPLOADERS)
+        .map(|u| {
+            let (addr, token) = (served.addr, served.token.clone());
+            let (sent, uploads) = (Arc::clone(&sent), Arc::clone(&uploads));
+            tokio::spawn(async move {
+                for batch in (u..BATCHES).step_by(UPLOADERS) {
+                    let started = Instant::now();
+                    let answer =
+                        upload(addr, loopback(1), Some(&token), sent[batch].json.as_bytes()).await;
+                    assert_eq!(answer.status, 200, "batch {batch}: {answer:?}");
+                    assert_eq!(answer.json()["accepted"], PER_BATCH, "batch {batch}");
+                    uploads.lock().unwrap().push(Upload {
+                        batch,
+                        sent: started,
+                        receipted: Instant::now(),
+                    });
+                }
+            })
+        })
+        .collect();
+
+    // Two backups while the uploads go on: a third of the way, and two thirds.
+    until_receipted(&uploads, BATCHES / 3).await;
+    let first = take_backup(&served, backups.path(), "first.sqlite3", &uploads).await;
+    until_receipted(&uploads, 2 * BATCHES / 3).await;
+    let second = take_backup(&served, backups.path(), "second.sqlite3", &uploads).await;
+    for uploader in uploaders {
+        uploader.await.unwrap();
+    }
+    let uploads = uploads.lock().unwrap().clone();
+    assert_eq!(uploads.len(), BATCHES);
+    stop(served.child.id());
+    // And one of the stopped collector's database: everything.
+    let third = take_backup(
+        &served,
+        backups.path(),
+        "third.sqlite3",
+        &Mutex::new(uploads.clone()),
+    )
+    .await;
+    assert_eq!(third.receipted_before.len(), BATCHES);
+    let token = served.token.clone();
+    drop(served);
+
+    for taken in [&first, &second] {
+        let during = uploads
+            .iter()
+            .filter(|u| u.receipted > taken.began && u.receipted < taken.ended)
+            .count();
+        let slowest = uploads
+            .iter()
+            .filter(|u| u.sent < taken.ended && u.receipted > taken.began)
+            .map(|u| u.receipted - u.sent)
+            .max()
+            .unwrap_or_default();
+        eprintln!(
+            "{}: took {} ms after {} batches; {during} batches receipted meanwhile, the slowest upload overlapping it {} ms",
+            taken.line,
+            (taken.ended - taken.began).as_millis(),
+            taken.receipted_before.len(),
+            slowest.as_millis()
+        );
+    }
+    let slowest = uploads.iter().map(|u| u.receipted - u.sent).max().unwrap();
+    eprintln!("slowest upload of all: {} ms", slowest.as_millis());
+
+    let restored = tempfile::tempdir().unwrap();
+    for (n, taken) in [&first, &second, &third].into_iter().enumerate() {
+        // A data folder that does not exist yet: restore makes it.
+        let data = restored.path().join(format!("data-{n}"));
+        let line = succeeded(&restore(&taken.file, &data));
+        assert!(
+            line.starts_with("Restored ") && line.contains(&taken.file.display().to_string()),
+            "{line}"
+        );
+        let present = check_restored(&data, &sent, taken);
+        assert!(
+            present.len() < BATCHES || n == 2,
+            "backup {n} was taken during the uploads"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&data)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".part"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+
+        // The collector starts on it: a batch it holds is already present, a new one is
+        // taken in, with the token the backup kept.
+        let again = serve_existing(data.clone(), token.clone(), &[]);
+        let held = *present.iter().next().unwrap();
+        let answer = upload(
+            again.addr,
+            loopback(1),
+            Some(&token),
+            sent[held].json.as_bytes(),
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        assert_eq!(
+            (
+                answer.json()["accepted"].clone(),
+                answer.json()["already_present"].clone()
+            ),
+            (0.into(), PER_BATCH.into()),
+            "{answer:?}"
+        );
+        let fresh = samples.batch(10_000 + n as u64, 1_000_000..1_000_000 + PER_BATCH);
+        let answer = upload(again.addr, loopback(1), Some(&token), fresh.as_bytes()).await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        assert_eq!(answer.json()["accepted"], PER_BATCH, "{answer:?}");
+        assert_eq!(again.stored(), ((present.len() + 1) * PER_BATCH) as i64);
+    }
+}
+
+/// SIGTERM to the collector, then waits until it has gone.
+fn stop(pid: u32) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        // A zombie until waited for: its state says it has stopped.
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+        {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the collector did not stop within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
