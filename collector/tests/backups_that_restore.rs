@@ -425,3 +425,289 @@ fn stop(pid: u32) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A data folder holding a collector's (empty) database.
+fn data_folder(parent: &Path, name: &str) -> PathBuf {
+    let data = parent.join(name);
+    drop(collector::store::open(&data).unwrap());
+    data
+}
+
+fn no_part_files(folder: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn backup_never_overwrites_and_names_the_folder_it_cannot_write_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = data_folder(dir.path(), "data");
+
+    // An existing OUT is left as it is.
+    let out = dir.path().join("taken.sqlite3");
+    std::fs::write(&out, "keep me").unwrap();
+    let line = refused(&backup(&data, &out), &out);
+    assert!(line.contains("already exists"), "{line}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
+
+    // A folder that does not exist.
+    let missing = dir.path().join("no-such-folder");
+    let line = refused(&backup(&data, &missing.join("b.sqlite3")), &missing);
+    assert!(line.contains("cannot write in the folder"), "{line}");
+
+    // A "folder" that is a file.
+    let line = refused(&backup(&data, &out.join("b.sqlite3")), &out);
+    assert!(line.contains("cannot write in the folder"), "{line}");
+
+    // A data folder with no database.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let line = refused(&backup(&empty, &dir.path().join("b.sqlite3")), &empty);
+    assert!(line.contains("no database to back up"), "{line}");
+    assert!(!empty.join("collector.sqlite3").exists(), "nothing made");
+
+    // A folder as OUT: the backup is named by the time, inside it.
+    let folder = dir.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    let line = succeeded(&backup(&data, &folder));
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("collector-20") && name.ends_with("Z.sqlite3") && !name.contains(':'),
+        "{name}"
+    );
+    assert_eq!(
+        line,
+        format!(
+            "Backed up 0 responses in 0 batches ({:.1} MB) to {}",
+            std::fs::metadata(&files[0]).unwrap().len() as f64 / (1024.0 * 1024.0),
+            files[0].display()
+        )
+    );
+    // A backup is one file, no log beside it, readable by its owner only.
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o077,
+        0,
+        "a backup holds people's answers: no one else may read it"
+    );
+    for path in [&dir.path().to_owned(), &folder] {
+        no_part_files(path);
+    }
+}
+
+#[test]
+fn restore_refuses_a_folder_with_a_database_and_anything_not_a_doorstep_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = data_folder(dir.path(), "data");
+    let good = dir.path().join("good.sqlite3");
+    succeeded(&backup(&data, &good));
+
+    // Into a data folder holding a database: refused, the database untouched.
+    let live = data_folder(dir.path(), "live");
+    let database = live.join("collector.sqlite3");
+    let before = std::fs::read(&database).unwrap();
+    let line = refused(&restore(&good, &live), &database);
+    assert!(line.contains("stop the collector and move"), "{line}");
+    assert_eq!(std::fs::read(&database).unwrap(), before);
+    no_part_files(&live);
+
+    // Into one holding only a write-ahead log (it would be replayed into the restored
+    // file): refused too.
+    let stale = dir.path().join("stale");
+    std::fs::create_dir(&stale).unwrap();
+    let wal = stale.join("collector.sqlite3-wal");
+    std::fs::write(&wal, b"left behind").unwrap();
+    refused(&restore(&good, &stale), &wal);
+    assert!(!stale.join("collector.sqlite3").exists());
+
+    // Not a SQLite database: a batch file, an empty file, a folder.
+    let fresh = dir.path().join("fresh");
+    let batch = dir.path().join("batch.json");
+    std::fs::write(&batch, Samples::new().batch(1, 0..2)).unwrap();
+    let empty = dir.path().join("empty.sqlite3");
+    std::fs::write(&empty, b"").unwrap();
+    for file in [&batch, &empty, &dir.path().join("data")] {
+        let line = refused(&restore(file, &fresh), file);
+        assert!(line.contains("is not a SQLite database"), "{line}");
+    }
+    // No such file.
+    let absent = dir.path().join("absent.sqlite3");
+    refused(&restore(&absent, &fresh), &absent);
+
+    // A SQLite database, but not Doorstep's.
+    let other = dir.path().join("other.sqlite3");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('hello');")
+        .unwrap();
+    let line = refused(&restore(&other, &fresh), &other);
+    assert!(line.contains("not a Doorstep collector's"), "{line}");
+
+    // A backup from a newer collector.
+    let newer = dir.path().join("newer.sqlite3");
+    std::fs::copy(&good, &newer).unwrap();
+    Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let line = refused(&restore(&newer, &fresh), &newer);
+    assert!(
+        line.contains("schema version 99") && line.contains("newer collector"),
+        "{line}"
+    );
+
+    // A damaged one: a page of the responses table overwritten.
+    let damaged = dir.path().join("damaged.sqlite3");
+    damage(&damaged);
+    let line = refused(&restore(&damaged, &fresh), &damaged);
+    assert!(
+        line.contains("damaged") || line.contains("malformed"),
+        "{line}"
+    );
+
+    // Nothing was restored, and nothing left half done.
+    assert!(!fresh.join("collector.sqlite3").exists());
+    if fresh.exists() {
+        no_part_files(&fresh);
+    }
+
+    // The good one restores.
+    let line = succeeded(&restore(&good, &fresh));
+    assert!(
+        line.starts_with("Restored 0 responses in 0 batches"),
+        "{line}"
+    );
+    // And a second restore into the same folder is refused: it holds a database now.
+    refused(&restore(&good, &fresh), &fresh.join("collector.sqlite3"));
+}
+
+/// A backup with some responses in it whose responses table's root page is then
+/// overwritten with garbage.
+fn damage(to: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let questionnaires = collector::store::intake::shipped_questionnaires().unwrap();
+    let mut connection = collector::store::open(&data).unwrap();
+    let json = Samples::new().batch(7, 0..40);
+    let batch = collector::store::intake::verify(json.as_bytes(), &questionnaires).unwrap();
+    collector::store::intake::store(
+        &mut connection,
+        &batch,
+        collector::store::intake::Source::Import,
+    )
+    .unwrap();
+    let root: i64 = connection
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'responses'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    drop(connection);
+    let copy = dir.path().join("copy.sqlite3");
+    succeeded(&backup(&data, &copy));
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let page = collector::store::PAGE_SIZE as usize;
+    let start = (root as usize - 1) * page;
+    for byte in &mut bytes[start..start + page] {
+        *byte = 0x5a;
+    }
+    std::fs::write(to, bytes).unwrap();
+}
+
+/// The hourly backup's units in `deploy/`, as installed: `systemd-analyze verify` finds
+/// nothing to say of them (not a warning), and the command they run works.
+///
+/// `verify` refuses a unit whose `ExecStart` binary does not exist, and
+/// `/usr/local/bin/collector` is not installed here: the units are copied to a temporary
+/// folder with that path (and only that) replaced by the binary just built, so `verify`
+/// checks every setting as written and that the binary is there and executable.
+#[test]
+fn the_backup_units_pass_systemd_analyze_verify_and_their_command_works() {
+    let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy");
+    let service = std::fs::read_to_string(deploy.join("doorstep-backup.service")).unwrap();
+    let timer = std::fs::read_to_string(deploy.join("doorstep-backup.timer")).unwrap();
+    let exec: Vec<&str> = service
+        .lines()
+        .filter_map(|line| line.strip_prefix("ExecStart="))
+        .collect();
+    assert_eq!(exec.len(), 1, "one ExecStart: {exec:?}");
+    let args: Vec<&str> = exec[0].split_whitespace().collect();
+    assert_eq!(
+        args,
+        [
+            "/usr/local/bin/collector",
+            "backup",
+            "/var/lib/doorstep/backups",
+            "--data-dir",
+            "/var/lib/doorstep/data"
+        ]
+    );
+    for setting in [
+        "Type=oneshot",
+        "User=doorstep",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "ReadWritePaths=/var/lib/doorstep/data /var/lib/doorstep/backups",
+    ] {
+        assert!(service.lines().any(|line| line == setting), "{setting}");
+    }
+    // `verify` says nothing of a timer whose unit does not exist: checked here.
+    assert!(timer
+        .lines()
+        .any(|line| line == "Unit=doorstep-backup.service"));
+    assert!(timer.lines().any(|line| line == "OnCalendar=hourly"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let binary = env!("CARGO_BIN_EXE_collector");
+    let installed = service.replace(
+        "ExecStart=/usr/local/bin/collector ",
+        &format!("ExecStart={binary} "),
+    );
+    assert_ne!(installed, service);
+    let service_file = dir.path().join("doorstep-backup.service");
+    let timer_file = dir.path().join("doorstep-backup.timer");
+    std::fs::write(&service_file, installed).unwrap();
+    std::fs::write(&timer_file, &timer).unwrap();
+    let output = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&timer_file)
+        .arg(&service_file)
+        .output()
+        .unwrap_or_else(|error| {
+            panic!(
+                "cannot run systemd-analyze ({error}): this test checks the units with it. \
+                 Install systemd (apt-get install systemd)"
+            )
+        });
+    assert!(
+        output.status.success() && output.stderr.is_empty() && output.stdout.is_empty(),
+        "systemd-analyze verify: {:?}\n{}{}",
+        output.status,
+        stdout(&output),
+        stderr(&output)
+    );
+
+    // The command as the unit runs it, with its two folders here.
+    let data = data_folder(dir.path(), "data");
+    let backups = dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    let line = succeeded(&collector(
+        &["backup"],
+        &[&backups, Path::new("--data-dir"), &data],
+    ));
+    assert!(
+        line.starts_with("Backed up 0 responses in 0 batches"),
+        "{line}"
+    );
+    assert_eq!(std::fs::read_dir(&backups).unwrap().count(), 1);
+}

@@ -268,7 +268,7 @@ fn folder_of(file: &Path) -> PathBuf {
 }
 
 /// Creates `<file>.part`, empty (SQLite takes an empty file as an empty database), so
-/// that no two runs write the same one.
+/// that no two runs write the same one; readable and writable by its owner only.
 fn reserve(file: &Path) -> Result<PathBuf, BackupError> {
     let part = with_suffix(file, ".part");
     let folder = folder_of(file);
@@ -287,7 +287,13 @@ fn reserve(file: &Path) -> Result<PathBuf, BackupError> {
             })
         }
     }
-    match OpenOptions::new().write(true).create_new(true).open(&part) {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    // The database holds people's answers and the token hashes: a copy of it, wherever
+    // it is taken, is its owner's alone.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(&part) {
         Ok(_) => Ok(part),
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
             Err(BackupError::Leftover { path: part })
