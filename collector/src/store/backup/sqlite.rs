@@ -113,14 +113,23 @@ pub(super) fn schema_version(connection: &Connection, path: &Path) -> Result<i64
 pub(super) fn check(connection: &Connection, path: &Path) -> Result<Summary, BackupError> {
     let schema = schema_version(connection, path)?;
     let sql = sql_error(path);
+    // Damage the check cannot even walk past ends it with SQLite's error: that is its
+    // report.
+    let damaged = |source: rusqlite::Error| match source.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt) => BackupError::Damaged {
+            path: path.to_owned(),
+            report: source.to_string(),
+        },
+        _ => sql(source),
+    };
     let mut statement = connection
         .prepare("PRAGMA integrity_check(20)")
-        .map_err(&sql)?;
+        .map_err(damaged)?;
     let report = statement
         .query_map([], |row| row.get::<_, String>(0))
-        .map_err(&sql)?
+        .map_err(damaged)?
         .collect::<Result<Vec<_>, _>>()
-        .map_err(&sql)?;
+        .map_err(damaged)?;
     if report != ["ok"] {
         return Err(BackupError::Damaged {
             path: path.to_owned(),
