@@ -353,6 +353,7 @@ async fn backups_taken_during_uploads_restore_every_receipted_batch_whole() {
     eprintln!("slowest upload of all: {} ms", slowest.as_millis());
 
     let restored = tempfile::tempdir().unwrap();
+    let mut held_before: Vec<BTreeSet<usize>> = Vec::new();
     for (n, taken) in [&first, &second, &third].into_iter().enumerate() {
         // A data folder that does not exist yet: restore makes it.
         let data = restored.path().join(format!("data-{n}"));
@@ -362,10 +363,16 @@ async fn backups_taken_during_uploads_restore_every_receipted_batch_whole() {
             "{line}"
         );
         let present = check_restored(&data, &sent, taken);
-        assert!(
-            present.len() < BATCHES || n == 2,
-            "backup {n} was taken during the uploads"
-        );
+        // Three moments: each backup holds more than the one before, and all it held.
+        if let Some(before) = held_before.last() {
+            assert!(
+                present.is_superset(before) && present.len() > before.len(),
+                "backup {n} holds {} batches, the one before {}",
+                present.len(),
+                before.len()
+            );
+        }
+        held_before.push(present.clone());
         let leftovers: Vec<_> = std::fs::read_dir(&data)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
