@@ -45,6 +45,10 @@ pub enum CollectorError {
     #[error(transparent)]
     Export(#[from] crate::store::export::ExportError),
 
+    /// A backup or a restore was refused or failed.
+    #[error(transparent)]
+    Backup(#[from] crate::store::backup::BackupError),
+
     /// A file could not be written (`export`'s output).
     #[error("{}: {source}", path.display())]
     File {

@@ -1,14 +1,14 @@
 //! What each subcommand does, once clap has parsed it: `serve` puts the store behind the
 //! HTTP surface; `token`, `import`, `export` and `conflicts` work on the store directly;
-//! `bench` is its own file.
+//! `backup` and `restore` copy it; `bench` is its own file.
 
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{
-    bench, bench_crowd, Cli, Command, ConflictsArgs, ExportArgs, ImportArgs, ServeArgs,
-    TokenAction, TokenArgs,
+    bench, bench_crowd, BackupArgs, Cli, Command, ConflictsArgs, ExportArgs, ImportArgs,
+    RestoreArgs, ServeArgs, TokenAction, TokenArgs,
 };
 use crate::error::CollectorError;
 use crate::http::server::{bind, serve_on, shutdown_signal};
@@ -25,6 +25,8 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
         Command::Import(args) => import(&args),
         Command::Export(args) => export(&args),
         Command::Conflicts(args) => conflicts(&args),
+        Command::Backup(args) => backup(&args),
+        Command::Restore(args) => restore(&args),
         Command::Bench(args) => bench::run(&args),
         Command::BenchCrowd(args) => bench_crowd::run(&args).await,
     }
@@ -237,5 +239,41 @@ fn conflicts(args: &ConflictsArgs) -> Result<(), CollectorError> {
             conflict.received, conflict.response, conflict.batch, conflict.agency, conflict.reason
         );
     }
+    Ok(())
+}
+
+/// `collector backup OUT`: a checked copy of the database, one summary line.
+fn backup(args: &BackupArgs) -> Result<(), CollectorError> {
+    let started = std::time::Instant::now();
+    let (out, summary) = store::backup::backup(&args.data_dir, &args.out)?;
+    tracing::info!(
+        file = %out.display(),
+        responses = summary.responses,
+        batches = summary.batches,
+        bytes = summary.bytes,
+        millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        "backup written"
+    );
+    println!("Backed up {} to {}", summary.figures(), out.display());
+    Ok(())
+}
+
+/// `collector restore BACKUP`: the checked backup as the data folder's database.
+fn restore(args: &RestoreArgs) -> Result<(), CollectorError> {
+    let summary = store::backup::restore(&args.backup, &args.data_dir)?;
+    let database = store::path_in(&args.data_dir);
+    tracing::info!(
+        backup = %args.backup.display(),
+        file = %database.display(),
+        responses = summary.responses,
+        batches = summary.batches,
+        "backup restored"
+    );
+    println!(
+        "Restored {} from {} to {}",
+        summary.figures(),
+        args.backup.display(),
+        database.display()
+    );
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! The command line: `serve`, `token`, `import`, `export`, `conflicts`, `bench` and
-//! `bench-crowd`. This file holds only what clap parses; [`commands::run`] carries a
+//! The command line: `serve`, `token`, `import`, `export`, `conflicts`, `backup`,
+//! `restore`, `bench` and `bench-crowd`. This file holds only what clap parses; [`commands::run`] carries a
 //! parsed command out.
 
 pub mod bench;
@@ -37,6 +37,11 @@ pub enum Command {
     /// List the responses kept as conflicts (an id that arrived again with other content,
     /// or from another agency): when, response, batch, agency, reason.
     Conflicts(ConflictsArgs),
+    /// Copy the database to a new file, consistently, while `serve` runs; the copy is
+    /// checked before it gets its name.
+    Backup(BackupArgs),
+    /// Put a backup in place as the database of a data folder that has none.
+    Restore(RestoreArgs),
     /// Measure batch intake: responses per second as the tables grow, what durability
     /// costs, bytes per response on disk (prints figures).
     Bench(BenchArgs),
@@ -159,6 +164,29 @@ pub struct ExportArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ConflictsArgs {
     /// Folder of the collector's data.
+    #[arg(long, default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+/// `collector backup OUT`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The backup file to write; it must not exist yet. An existing folder instead gets a
+    /// file named by the time (collector-2026-12-02T171302Z.sqlite3).
+    pub out: PathBuf,
+
+    /// Folder of the collector's data.
+    #[arg(long, default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+/// `collector restore BACKUP`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// A file written by `collector backup`.
+    pub backup: PathBuf,
+
+    /// The data folder to restore into; it must hold no database (created if missing).
     #[arg(long, default_value = "data")]
     pub data_dir: PathBuf,
 }
@@ -315,6 +343,35 @@ mod tests {
             cli.command,
             Command::Conflicts(ConflictsArgs { .. })
         ));
+    }
+
+    #[test]
+    fn backup_and_restore_take_a_file_and_a_data_folder() {
+        let cli = Cli::try_parse_from(["collector", "backup", "b.sqlite3"]).unwrap();
+        let Command::Backup(args) = cli.command else {
+            panic!("not backup");
+        };
+        assert_eq!(
+            (args.out, args.data_dir),
+            (PathBuf::from("b.sqlite3"), PathBuf::from("data"))
+        );
+        let cli =
+            Cli::try_parse_from(["collector", "restore", "b.sqlite3", "--data-dir", "d"]).unwrap();
+        let Command::Restore(args) = cli.command else {
+            panic!("not restore");
+        };
+        assert_eq!(
+            (args.backup, args.data_dir),
+            (PathBuf::from("b.sqlite3"), PathBuf::from("d"))
+        );
+        assert!(
+            Cli::try_parse_from(["collector", "backup"]).is_err(),
+            "OUT required"
+        );
+        assert!(
+            Cli::try_parse_from(["collector", "restore"]).is_err(),
+            "BACKUP required"
+        );
     }
 
     #[test]

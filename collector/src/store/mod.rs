@@ -23,7 +23,10 @@
 //! - [`conflicts`]: the responses kept as conflicts, for the coordinator.
 //! - [`tokens`]: agency upload tokens.
 //! - [`export`]: the stored responses (streamed) and the codebook as CSV.
+//! - [`backup`]: a consistent copy of the database while intake runs, and putting one
+//!   back in place.
 
+pub mod backup;
 pub mod conflicts;
 pub mod export;
 pub mod intake;
@@ -46,6 +49,10 @@ struct Migration {
     sql: &'static str,
     then: Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>,
 }
+
+/// The schema version this build writes (and the newest it can open): the number of
+/// [`MIGRATIONS`].
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 /// Schema changes in order; `PRAGMA user_version` counts those applied.
 const MIGRATIONS: &[Migration] = &[

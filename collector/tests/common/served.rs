@@ -51,6 +51,16 @@ pub fn serve(flags: &[&str]) -> Served {
     let connection = collector::store::open(&data).unwrap();
     let (_, token) = collector::store::tokens::add(&connection, AGENCY, &agencies()).unwrap();
     drop(connection);
+    serve_in(build, data, token, flags)
+}
+
+/// Serves a fake build on 127.0.0.1 with the data folder `data` as it is (a restored
+/// backup, say), whose `token` is known, with `flags` added to `serve`.
+pub fn serve_existing(data: PathBuf, token: String, flags: &[&str]) -> Served {
+    serve_in(FakeBuild::new(), data, token, flags)
+}
+
+fn serve_in(build: FakeBuild, data: PathBuf, token: String, flags: &[&str]) -> Served {
     let log = build.dir.path().join("collector.log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_collector"))
         .args(["serve", "--addr", "127.0.0.1:0"])
@@ -266,6 +276,11 @@ impl Samples {
 
     /// A batch of responses `indexes` (batch id from `seed`), as JSON.
     pub fn batch(&self, seed: u64, indexes: std::ops::Range<usize>) -> String {
+        self.batch_of(seed, indexes).to_json().unwrap()
+    }
+
+    /// A batch of responses `indexes` (batch id from `seed`).
+    pub fn batch_of(&self, seed: u64, indexes: std::ops::Range<usize>) -> survey::Batch {
         let q = &self.questionnaire;
         let responses = indexes
             .clone()
@@ -287,8 +302,6 @@ impl Samples {
             responses,
             visits,
         )
-        .unwrap()
-        .to_json()
         .unwrap()
     }
 }
