@@ -114,7 +114,7 @@ fn serve_prints_the_bound_address_and_answers_health() {
     let health: serde_json::Value = serde_json::from_str(&body).expect("json body");
     assert_eq!(
         health,
-        serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})
+        serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "database": "ok"})
     );
     assert!(data_dir.is_dir(), "serve creates the data folder");
 }

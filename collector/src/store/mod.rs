@@ -23,9 +23,11 @@
 //! - [`conflicts`]: the responses kept as conflicts, for the coordinator.
 //! - [`tokens`]: agency upload tokens.
 //! - [`export`]: the stored responses (streamed) and the codebook as CSV.
+//! - [`health`]: whether the database file still answers, and its size.
 
 pub mod conflicts;
 pub mod export;
+pub mod health;
 pub mod intake;
 pub mod tokens;
 
