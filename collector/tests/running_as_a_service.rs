@@ -41,9 +41,29 @@ async fn get(addr: SocketAddr, path: &str) -> common::served::Answer {
     .await
 }
 
+/// The metrics listener's address, from the second stdout line.
+fn metrics_addr(served: &common::served::Served) -> SocketAddr {
+    let line = served.next_line(Duration::from_secs(10)).unwrap();
+    let addr: SocketAddr = line
+        .strip_prefix("Doorstep collector metrics on http://")
+        .and_then(|rest| rest.strip_suffix("/metrics"))
+        .unwrap_or_else(|| panic!("not the metrics line: {line:?}"))
+        .parse()
+        .unwrap();
+    assert_ne!(addr.port(), 0);
+    addr
+}
+
+async fn scrape(metrics: SocketAddr) -> String {
+    let answer = get(metrics, "/metrics").await;
+    assert_eq!(answer.status, 200);
+    String::from_utf8(answer.body).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_the_upload_in_flight_and_refuses_new_ones_then_exits_0() {
-    let mut served = serve(&[]);
+    let mut served = serve(&["--metrics", "127.0.0.1:0"]);
+    let metrics = metrics_addr(&served);
     let samples = Samples::new();
     let slow_batch = samples.batch(1, 0..5);
     let later_batch = samples.batch(2, 5..8);
@@ -61,7 +81,19 @@ async fn sigterm_finishes_the_upload_in_flight_and_refuses_new_ones_then_exits_0
     slow.write_all(head.as_bytes()).await.unwrap();
     let (first, rest) = slow_batch.as_bytes().split_at(slow_batch.len() / 2);
     slow.write_all(first).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Stopped only once the collector counts it in flight.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !scrape(metrics)
+        .await
+        .lines()
+        .any(|l| l == "doorstep_uploads_in_flight 1")
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the slow upload is never in flight"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     served.terminate();
     served.wait_for_log("shutting down: 1 uploads in flight");
@@ -92,6 +124,15 @@ async fn sigterm_finishes_the_upload_in_flight_and_refuses_new_ones_then_exits_0
     let refused = read_answer(&mut kept).await;
     assert_eq!(refused.status, 503);
     assert_eq!(refused.retry_after(), Some(60));
+
+    // Both refusals counted, by their code.
+    let counted = scrape(metrics).await;
+    assert!(
+        counted
+            .lines()
+            .any(|l| l == "doorstep_batches_refused_total{reason=\"busy\"} 2"),
+        "{counted}"
+    );
 
     // The app is still served while the upload drains.
     assert_eq!(get(served.addr, "/").await.status, 200);
@@ -219,13 +260,7 @@ fn batch(q: &survey::Questionnaire, seed: u64, responses: Vec<survey::Response>)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_exactly_and_name_no_one() {
     let served = serve(&["--metrics", "127.0.0.1:0"]);
-    let line = served.next_line(Duration::from_secs(10)).unwrap();
-    let url = line
-        .strip_prefix("Doorstep collector metrics on http://")
-        .and_then(|rest| rest.strip_suffix("/metrics"))
-        .unwrap_or_else(|| panic!("not the metrics line: {line:?}"));
-    let metrics: SocketAddr = url.parse().unwrap();
-    assert_ne!(metrics.port(), 0);
+    let metrics = metrics_addr(&served);
     let mut expected_ports = vec![served.addr.port(), metrics.port()];
     expected_ports.sort_unstable();
     assert_eq!(served.listening_ports(), expected_ports);
