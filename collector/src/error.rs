@@ -20,11 +20,13 @@ pub enum CollectorError {
     /// The address could not be bound, most often because the port is taken.
     #[error(
         "cannot listen on {addr}: {source}. \
-         Is another collector already running? Choose another address with --addr"
+         Is another collector already running? Choose another address with {flag}"
     )]
     Bind {
-        /// The `--addr` asked for.
+        /// The address asked for.
         addr: SocketAddr,
+        /// The flag that asked for it: `--addr`, or `--metrics`.
+        flag: &'static str,
         /// Why the operating system refused.
         source: std::io::Error,
     },
@@ -32,6 +34,17 @@ pub enum CollectorError {
     /// The shipped questionnaire does not load, or `serve` could not open its database.
     #[error(transparent)]
     Intake(#[from] crate::store::intake::IntakeError),
+
+    /// `serve`'s data folder cannot be created, or its database cannot be opened or
+    /// written there.
+    #[error(
+        "{source}. The collector needs a data folder it can create and write: \
+         fix the path or its permissions, or choose another with --data-dir"
+    )]
+    DataDir {
+        /// Why.
+        source: crate::store::DbError,
+    },
 
     /// A subcommand's data folder or database could not be opened, or a query failed.
     #[error(transparent)]

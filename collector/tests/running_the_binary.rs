@@ -114,7 +114,7 @@ fn serve_prints_the_bound_address_and_answers_health() {
     let health: serde_json::Value = serde_json::from_str(&body).expect("json body");
     assert_eq!(
         health,
-        serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})
+        serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "database": "ok"})
     );
     assert!(data_dir.is_dir(), "serve creates the data folder");
 }
@@ -154,6 +154,141 @@ fn sigterm_stops_the_server_cleanly() {
     assert!(status.success(), "graceful stop exits 0, got {status}");
 }
 
+/// The one line on stderr that says why the collector did not start (the rest is log).
+fn error_line(output: &Output) -> String {
+    assert!(!output.status.success(), "a failed start exits non-zero");
+    assert!(output.stdout.is_empty(), "nothing announced on stdout");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("collector: error: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one error line: {stderr}");
+    lines[0].to_owned()
+}
+
+fn serve_with(dist: &Path, data_dir: &Path, extra: &[&str]) -> Output {
+    run_to_exit(
+        collector()
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .arg("--dist")
+            .arg(dist)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(extra),
+    )
+}
+
+#[test]
+fn a_dist_without_index_html_names_the_path_and_the_fix() {
+    let build = FakeBuild::new();
+    std::fs::remove_file(build.dist().join("index.html")).unwrap();
+    let line = error_line(&serve_with(
+        &build.dist(),
+        &build.dir.path().join("data"),
+        &[],
+    ));
+    assert!(
+        line.contains(&format!("{}/index.html not found", build.dist().display())),
+        "{line}"
+    );
+    assert!(
+        line.contains("trunk build --release") && line.contains("--dist"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_data_folder_that_cannot_be_created_names_the_path_and_the_fix() {
+    let build = FakeBuild::new();
+    // Its parent is a regular file: no one, not even root, can make a folder in it.
+    let file = build.dir.path().join("not-a-folder");
+    std::fs::write(&file, b"a file").unwrap();
+    let data_dir = file.join("data");
+    let line = error_line(&serve_with(&build.dist(), &data_dir, &[]));
+    assert!(
+        line.contains(&format!(
+            "cannot create the data folder {}",
+            data_dir.display()
+        )),
+        "{line}"
+    );
+    assert!(line.contains("Not a directory"), "{line}");
+    assert!(line.contains("--data-dir"), "{line}");
+}
+
+/// A folder no one may write into while it lives: immutable (`chattr +i`) for root,
+/// whom permissions do not stop; read-only permissions for anyone else.
+struct Unwritable {
+    path: std::path::PathBuf,
+    root: bool,
+}
+
+impl Unwritable {
+    fn new(path: &Path) -> Unwritable {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        std::fs::create_dir_all(path).unwrap();
+        let root = std::fs::metadata("/proc/self").unwrap().uid() == 0;
+        if root {
+            let status = Command::new("chattr").arg("+i").arg(path).status().unwrap();
+            assert!(status.success(), "chattr +i {}", path.display());
+        } else {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o555)).unwrap();
+        }
+        assert!(
+            std::fs::write(path.join("probe"), b"").is_err(),
+            "{} is still writable",
+            path.display()
+        );
+        Unwritable {
+            path: path.to_owned(),
+            root,
+        }
+    }
+}
+
+impl Drop for Unwritable {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.root {
+            let _ = Command::new("chattr").arg("-i").arg(&self.path).status();
+        } else {
+            let _ = std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_data_folder_that_cannot_be_written_names_the_path_and_the_fix() {
+    let build = FakeBuild::new();
+    let data_dir = build.dir.path().join("data");
+    let _unwritable = Unwritable::new(&data_dir);
+    let line = error_line(&serve_with(&build.dist(), &data_dir, &[]));
+    assert!(
+        line.contains(&format!(
+            "cannot open the database {}",
+            data_dir.join("collector.sqlite3").display()
+        )),
+        "{line}"
+    );
+    assert!(line.contains("--data-dir"), "{line}");
+}
+
+#[test]
+fn a_metrics_port_in_use_names_the_flag() {
+    let build = FakeBuild::new();
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let addr = taken.local_addr().expect("local addr");
+    let line = error_line(&serve_with(
+        &build.dist(),
+        &build.dir.path().join("data"),
+        &["--metrics", &addr.to_string()],
+    ));
+    assert!(line.contains(&format!("cannot listen on {addr}")), "{line}");
+    assert!(line.contains("with --metrics"), "{line}");
+}
+
 #[test]
 fn missing_dist_is_a_clear_error() {
     let build = FakeBuild::new();
@@ -165,11 +300,13 @@ fn missing_dist_is_a_clear_error() {
             .arg("--data-dir")
             .arg(build.dir.path().join("data")),
     );
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("index.html not found"), "{stderr}");
-    assert!(stderr.contains("trunk build --release"), "{stderr}");
-    assert!(output.stdout.is_empty(), "nothing announced on stdout");
+    let line = error_line(&output);
+    let dist = build.dir.path().join("not-built");
+    assert!(
+        line.contains(&format!("{}/index.html not found", dist.display())),
+        "{line}"
+    );
+    assert!(line.contains("trunk build --release"), "{line}");
 }
 
 #[test]
@@ -185,12 +322,7 @@ fn port_in_use_is_a_clear_error() {
             .arg("--data-dir")
             .arg(build.dir.path().join("data")),
     );
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains(&format!("cannot listen on {addr}")),
-        "{stderr}"
-    );
-    assert!(stderr.contains("--addr"), "{stderr}");
-    assert!(output.stdout.is_empty(), "nothing announced on stdout");
+    let line = error_line(&output);
+    assert!(line.contains(&format!("cannot listen on {addr}")), "{line}");
+    assert!(line.contains("with --addr"), "{line}");
 }

@@ -245,17 +245,23 @@ async fn symlinks_cannot_lead_out_of_dist() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
+/// Serving the app only, no database is open, so the collector cannot take batches in:
+/// health says so (the binary's health, with a database, is in `running_the_binary`).
 #[tokio::test]
-async fn health_reports_ok_and_version() {
+async fn health_without_a_database_is_unavailable_and_says_why() {
     let build = FakeBuild::new();
     let response = get(&app(&build), "/api/v1/health").await;
-    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(header(&response, CONTENT_TYPE).starts_with("application/json"));
     let body: serde_json::Value =
         serde_json::from_slice(&body_bytes(response).await).expect("json");
     assert_eq!(
         body,
-        serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})
+        serde_json::json!({
+            "status": "unavailable",
+            "version": env!("CARGO_PKG_VERSION"),
+            "database": "no database is open: this collector serves the app only and takes no batches"
+        })
     );
 }
 

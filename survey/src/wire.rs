@@ -201,18 +201,46 @@ impl ErrorBody {
 /// wait before trying again.
 pub const RETRY_AFTER: &str = "Retry-After";
 
-/// The body of `GET` [`HEALTH_PATH`].
+/// The body of `GET` [`HEALTH_PATH`]: `200` with `{"status":"ok",…,"database":"ok"}`
+/// while the collector can take batches in, else `503` with `"status":"unavailable"` and
+/// `database` saying why in plain words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
-    /// `"ok"` while the collector answers.
+    /// `"ok"` while the collector answers and its database does, else `"unavailable"`.
     pub status: String,
     /// The collector's version.
     pub version: String,
+    /// `"ok"` while the database answers, else why not. Empty from a collector older
+    /// than this field.
+    #[serde(default)]
+    pub database: String,
+}
+
+impl Health {
+    /// [`Health::status`] and [`Health::database`] when all is well.
+    pub const OK: &'static str = "ok";
+    /// [`Health::status`] when the database does not answer.
+    pub const UNAVAILABLE: &'static str = "unavailable";
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn health_from_an_older_collector_still_reads() {
+        let health: Health = serde_json::from_str(r#"{"status":"ok","version":"0.1.0"}"#).unwrap();
+        assert_eq!(health.database, "");
+        let now = Health {
+            status: Health::OK.into(),
+            version: "0.2.0".into(),
+            database: Health::OK.into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&now).unwrap(),
+            serde_json::json!({"status": "ok", "version": "0.2.0", "database": "ok"})
+        );
+    }
 
     #[test]
     fn every_code_reads_back_as_itself_and_has_its_own_status() {

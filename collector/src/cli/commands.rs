@@ -11,7 +11,7 @@ use super::{
     RestoreArgs, ServeArgs, TokenAction, TokenArgs,
 };
 use crate::error::CollectorError;
-use crate::http::server::{bind, serve_on, shutdown_signal};
+use crate::http::server::{bind, bind_for, serve_on, shutdown_signal};
 use crate::http::settings::Settings;
 use crate::http::static_files::Dist;
 use crate::store;
@@ -33,14 +33,30 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
 }
 
 /// `collector serve`: checks the build, opens the database (creating the data folder),
-/// binds, prints the listening line and serves until Ctrl-C or SIGTERM.
+/// binds (and the metrics listener, if asked for), prints the listening line (and the
+/// metrics line) and serves until Ctrl-C or SIGTERM, then drains.
 async fn serve(args: &ServeArgs) -> Result<(), CollectorError> {
     let dist = Dist::open(&args.dist)?;
     // Before anything is announced, so an early Ctrl-C or SIGTERM still stops cleanly.
     let shutdown = shutdown_signal();
-    let intake = Intake::open(&args.data_dir)?;
+    let intake = Intake::open(&args.data_dir).map_err(|error| match error {
+        intake::IntakeError::Db(source) => CollectorError::DataDir { source },
+        other => other.into(),
+    })?;
     let listener = bind(args.addr).await?;
-    serve_on(listener, dist, Some(intake), &settings(args), shutdown).await
+    let metrics = match args.metrics {
+        Some(addr) => Some(bind_for(addr, "--metrics").await?),
+        None => None,
+    };
+    serve_on(
+        listener,
+        dist,
+        Some(intake),
+        &settings(args),
+        metrics,
+        shutdown,
+    )
+    .await
 }
 
 /// The HTTP surface's settings from `serve`'s flags.

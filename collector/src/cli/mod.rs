@@ -92,10 +92,17 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_timeout: u64,
 
-    /// Seconds within which every request is answered (then 503 busy).
+    /// Seconds within which every request is answered (then 503 busy); also the longest
+    /// a stop (SIGTERM) waits for the uploads in flight.
     #[arg(long, value_name = "SECONDS", default_value_t = settings::REQUEST_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
+
+    /// Serve Prometheus metrics at http://ADDR/metrics, on this address only (e.g.
+    /// 127.0.0.1:9464; port 0 picks a free port, printed on a second stdout line). Off
+    /// unless given.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<SocketAddr>,
 }
 
 /// `collector token …`.
@@ -263,6 +270,7 @@ mod tests {
         assert_eq!(args.body_timeout, 60);
         assert_eq!(args.header_timeout, 20);
         assert_eq!(args.request_timeout, 110);
+        assert_eq!(args.metrics, None, "no metrics unless asked for");
     }
 
     #[test]

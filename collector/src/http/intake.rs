@@ -1,6 +1,8 @@
 //! `POST /api/v1/batches` ([`BATCHES_PATH`]): an agency's token, a batch, a receipt. The
 //! HTTP side only, in the order an upload meets it:
 //!
+//! 0. whether the collector is shutting down ([`Draining`]): `503 busy`, with
+//!    `Retry-After`, before anything is read;
 //! 1. the address's failed token tries ([`Throttle`]): `429 throttled`, before the token
 //!    is compared;
 //! 2. the bearer token, looked up ([`Intake::uploader`]) before a byte of the body is
@@ -12,7 +14,8 @@
 //!    threads, [`Workers`]).
 //!
 //! Every refusal is an [`ApiError`] with its wire code, and one log line (code, reason,
-//! address; never the token or an answer). CORS only for the origins configured.
+//! address; never the token or an answer). Every upload's outcome is counted here, in
+//! the [`Metrics`] if kept (agency and code only). CORS only for the origins configured.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,10 +34,13 @@ use tokio::time::Instant;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::budget::Budget;
+use super::draining::{self, Draining};
 use super::error::ApiError;
+use super::metrics::Metrics;
 use super::settings::Settings;
 use super::throttle::{Address, Throttle};
 use super::workers::Workers;
+use super::Ops;
 use crate::store::intake::{IngestError, Intake, UploadError, Uploader};
 
 /// What the upload route holds: the intake, and what guards it.
@@ -46,11 +52,24 @@ struct Route {
     workers: Workers,
     busy_wait: Duration,
     body_timeout: Duration,
+    draining: Draining,
+    metrics: Option<Metrics>,
+}
+
+/// A batch stored: its receipt, and the agency it was stored for.
+struct Taken {
+    receipt: Receipt,
+    agency: String,
 }
 
 /// The route, and CORS for the origins in `settings` (none by default: the app is served
-/// by the collector itself, so its uploads are same-origin).
-pub fn routes<S: Clone + Send + Sync + 'static>(intake: Intake, settings: &Settings) -> Router<S> {
+/// by the collector itself, so its uploads are same-origin); it refuses while `ops` says
+/// the server drains, and counts into its metrics.
+pub fn routes<S: Clone + Send + Sync + 'static>(
+    intake: Intake,
+    settings: &Settings,
+    ops: &Ops,
+) -> Router<S> {
     let route = Route {
         intake,
         throttle: Arc::new(Throttle::new(
@@ -61,6 +80,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(intake: Intake, settings: &Setti
         workers: Workers::new(settings.intake_threads()),
         busy_wait: settings.busy_wait,
         body_timeout: settings.body_timeout,
+        draining: ops.draining.clone(),
+        metrics: ops.metrics.clone(),
     };
     let router = Router::new().route(BATCHES_PATH, post(upload));
     let router = if settings.cors_origins.is_empty() {
@@ -91,7 +112,10 @@ async fn upload(
     request: Request,
 ) -> Response {
     match take_in(&route, peer, request).await {
-        Ok(receipt) => {
+        Ok(Taken { receipt, agency }) => {
+            if let Some(metrics) = &route.metrics {
+                metrics.received(&agency, &receipt);
+            }
             tracing::info!(
                 batch = %receipt.batch,
                 accepted = receipt.accepted,
@@ -103,6 +127,9 @@ async fn upload(
             Json(receipt).into_response()
         }
         Err(refused) => {
+            if let Some(metrics) = &route.metrics {
+                metrics.refused(refused.code);
+            }
             let fault = refused.fault.as_ref();
             tracing::warn!(
                 status = refused.code.status(),
@@ -119,7 +146,12 @@ async fn upload(
     }
 }
 
-async fn take_in(route: &Route, peer: SocketAddr, request: Request) -> Result<Receipt, ApiError> {
+async fn take_in(route: &Route, peer: SocketAddr, request: Request) -> Result<Taken, ApiError> {
+    // Counted in flight until its batch is stored or refused (the count travels onto the
+    // intake thread), so a drain waits for it.
+    let in_flight = route.draining.enter().ok_or_else(|| {
+        ApiError::new(ErrorCode::Busy, draining::REASON).retry_after(draining::RETRY_AFTER)
+    })?;
     let (parts, body) = request.into_parts();
     let address = Address::of(peer.ip());
     route.throttle.admit(address).map_err(|wait| {
@@ -159,17 +191,21 @@ async fn take_in(route: &Route, peer: SocketAddr, request: Request) -> Result<Re
     let deadline = Instant::now() + route.body_timeout;
     let bytes = read_body(body, declared, deadline, route.body_timeout).await?;
     let intake = route.intake.clone();
+    let agency = uploader.agency().to_owned();
     let result = route
         .workers
         .run(move || {
-            // The room is given back when the batch is stored or refused, even if the
-            // answer can no longer be sent.
+            // The room is given back, and the upload counted out, when the batch is stored
+            // or refused, even if the answer can no longer be sent.
             let _reserved = reserved;
+            let _in_flight = in_flight;
             intake.take_in_from(&uploader, &bytes)
         })
         .await
         .map_err(|error| ApiError::new(ErrorCode::Server, error.to_string()))?;
-    result.map_err(refusal)
+    result
+        .map(|receipt| Taken { receipt, agency })
+        .map_err(refusal)
 }
 
 async fn uploader(intake: &Intake, token: &str) -> Result<Option<Uploader>, ApiError> {

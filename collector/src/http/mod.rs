@@ -4,6 +4,10 @@
 //! - [`intake`]: `POST` batches, the one route that writes, guarded by [`throttle`]
 //!   (failed token tries per address) and [`budget`] (bytes of intake in flight), its
 //!   batches verified and stored on [`workers`] (one thread per 16 MB of budget).
+//! - [`health`]: whether the collector can take batches in (its database answers).
+//! - [`draining`]: stopping without losing a batch (uploads in flight finish, new ones
+//!   are refused while the server drains).
+//! - [`metrics`]: `/metrics` on its own listener, when asked for.
 //! - [`static_files`]: the trunk build in `dist/`.
 //! - [`error`]: [`ApiError`], the answer of every API failure.
 //! - [`settings`]: what a coordinator may set (CORS origins, timeouts, the budget).
@@ -11,8 +15,11 @@
 //!   request heads), serving until shutdown.
 
 pub mod budget;
+pub mod draining;
 pub mod error;
+pub mod health;
 pub mod intake;
+pub mod metrics;
 pub mod server;
 pub mod settings;
 pub mod static_files;
@@ -25,18 +32,20 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use axum::{Json, Router};
-use survey::wire::{ErrorCode, Health, API_PREFIX, HEALTH_PATH};
+use axum::Router;
+use survey::wire::{ErrorCode, API_PREFIX};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use self::draining::Draining;
 use self::error::ApiError;
+use self::metrics::Metrics;
 use self::settings::Settings;
 use self::static_files::{serve_static, Dist};
 use crate::store::intake::Intake;
 
-/// The collector's version, as reported by [`HEALTH_PATH`].
+/// The collector's version, as reported by [`survey::wire::HEALTH_PATH`].
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The whole application without batch intake (serving only): API routes, the built
@@ -51,17 +60,36 @@ pub fn router_with_intake(dist: Dist, intake: Intake) -> Router {
     app(dist, Some(intake), &Settings::default())
 }
 
-/// The whole application, taking batches into `intake` if given, with `settings`. Every
-/// request is answered within [`Settings::request_timeout`]. The upload route reads the
-/// peer's address from [`axum::extract::ConnectInfo`], which [`server::serve`] gives each
-/// request.
+/// What the running server shares with the routes besides the intake.
+#[derive(Clone, Debug, Default)]
+pub struct Ops {
+    /// Whether the server is stopping; the upload route refuses while it is.
+    pub draining: Draining,
+    /// The metrics to record, when `--metrics` asked for them.
+    pub metrics: Option<Metrics>,
+}
+
+/// The whole application, taking batches into `intake` if given, with `settings`, never
+/// draining and without metrics (see [`app_with`]).
 pub fn app(dist: Dist, intake: Option<Intake>, settings: &Settings) -> Router {
-    let mut api = Router::new().route(HEALTH_PATH, get(health));
+    app_with(dist, intake, settings, &Ops::default())
+}
+
+/// The whole application, taking batches into `intake` if given, with `settings`; uploads
+/// are refused while `ops` says the server drains, and recorded in its metrics if any.
+/// Every request is answered within [`Settings::request_timeout`]. The upload route reads
+/// the peer's address from [`axum::extract::ConnectInfo`], which [`server::serve`] gives
+/// each request.
+pub fn app_with(dist: Dist, intake: Option<Intake>, settings: &Settings, ops: &Ops) -> Router {
+    let mut api = Router::new().merge(health::routes(
+        intake.as_ref().map(|intake| intake.probe().clone()),
+    ));
     if let Some(intake) = intake {
-        api = api.merge(intake::routes(intake, settings));
+        api = api.merge(intake::routes(intake, settings, ops));
     }
     // Any other path under the prefix, and the prefix itself with or without its slash.
-    api.route(API_PREFIX.trim_end_matches('/'), any(api_not_found))
+    let app = api
+        .route(API_PREFIX.trim_end_matches('/'), any(api_not_found))
         .route(API_PREFIX, any(api_not_found))
         .route(&format!("{API_PREFIX}{{*rest}}"), any(api_not_found))
         // `get` also answers HEAD, and 405 (with `Allow`) to every other method.
@@ -71,12 +99,19 @@ pub fn app(dist: Dist, intake: Option<Intake>, settings: &Settings) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             (settings.request_timeout, settings.busy_wait),
             answer_within,
-        ))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
+        ));
+    let app = match &ops.metrics {
+        Some(metrics) => app.layer(axum::middleware::from_fn_with_state(
+            metrics.clone(),
+            metrics::observe,
+        )),
+        None => app,
+    };
+    app.layer(
+        TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    )
 }
 
 /// Answers `503 busy` (with `Retry-After: retry`) to a request not answered within
@@ -108,13 +143,6 @@ async fn answer_within(
             refused.into_response()
         }
     }
-}
-
-async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok".to_owned(),
-        version: VERSION.to_owned(),
-    })
 }
 
 async fn api_not_found() -> ApiError {

@@ -7,6 +7,11 @@
 //! connection for ever. Here the head must arrive within
 //! [`Settings::header_timeout`](super::settings::Settings::header_timeout), which also
 //! closes a kept-alive connection idle that long.
+//!
+//! On the shutdown signal the server first drains ([`Draining::drain`]): it goes on
+//! accepting, refusing new uploads with `503 busy`, until the uploads in flight are done
+//! (at most the request timeout); then it stops accepting and gives the connections open
+//! at most [`CLOSE_LIMIT`] to finish what they are sending.
 
 use std::future::Future;
 use std::io::Write;
@@ -21,11 +26,17 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::Service;
 
-use super::app;
+use super::draining::Draining;
+use super::metrics::{self, Metrics};
 use super::settings::Settings;
 use super::static_files::Dist;
+use super::{app_with, Ops};
 use crate::error::CollectorError;
 use crate::store::intake::Intake;
+
+/// How long the connections still open after a drain may take to finish (a receipt
+/// being written, a page of the app being downloaded) before they are closed.
+pub const CLOSE_LIMIT: Duration = Duration::from_secs(10);
 
 /// What the stdout announcement starts with; the bound URL follows it.
 pub const LISTENING_PREFIX: &str = "Doorstep collector listening on ";
@@ -50,31 +61,59 @@ pub fn parse_listening_line(line: &str) -> Option<SocketAddr> {
         .ok()
 }
 
-/// Binds `addr`, failing with [`CollectorError::Bind`] (most often: the port is taken).
+/// Binds `addr` (asked for by `--addr`), failing with [`CollectorError::Bind`] (most
+/// often: the port is taken).
 pub async fn bind(addr: SocketAddr) -> Result<TcpListener, CollectorError> {
+    bind_for(addr, "--addr").await
+}
+
+/// Binds `addr`, asked for by `flag`, failing with [`CollectorError::Bind`].
+pub async fn bind_for(addr: SocketAddr, flag: &'static str) -> Result<TcpListener, CollectorError> {
     TcpListener::bind(addr)
         .await
-        .map_err(|source| CollectorError::Bind { addr, source })
+        .map_err(|source| CollectorError::Bind { addr, flag, source })
 }
 
 /// Serves `dist` (and batch intake, if given) on an already bound listener with
-/// `settings` until `shutdown` completes, then finishes the requests in flight. Prints
-/// the [`listening_line`] first.
+/// `settings` until `shutdown` completes, then drains (see the module). Prints the
+/// [`listening_line`] first; with a `metrics` listener, serves [`metrics`] on it too and
+/// prints its line second.
 pub async fn serve_on(
     listener: TcpListener,
     dist: Dist,
     intake: Option<Intake>,
     settings: &Settings,
+    metrics: Option<TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), CollectorError> {
     let addr = listener.local_addr().map_err(CollectorError::Serve)?;
     tracing::info!(dist = %dist.root().display(), %addr, "serving the app");
+    let draining = Draining::new();
+    let ops = Ops {
+        draining: draining.clone(),
+        metrics: metrics
+            .as_ref()
+            .map(|_| Metrics::new(intake.as_ref().map(|i| i.probe().clone()), draining.clone())),
+    };
     announce(addr);
+    if let (Some(listener), Some(collected)) = (metrics, ops.metrics.clone()) {
+        tokio::spawn(metrics::serve(
+            listener,
+            collected,
+            settings.header_timeout,
+            std::future::pending(),
+        ));
+    }
+    let limit = settings.request_timeout;
+    let drained = async move {
+        shutdown.await;
+        draining.drain(limit).await;
+    };
     serve(
         listener,
-        app(dist, intake, settings),
+        app_with(dist, intake, settings, &ops),
         settings.header_timeout,
-        shutdown,
+        drained,
     )
     .await;
     tracing::info!("stopped");
@@ -120,14 +159,27 @@ pub async fn serve(
         });
     }
     drop(listener);
-    connections.shutdown().await;
+    if tokio::time::timeout(CLOSE_LIMIT, connections.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "connections still open {} s after the drain; closing them",
+            CLOSE_LIMIT.as_secs()
+        );
+    }
 }
 
-/// Prints the [`listening_line`]. A closed stdout must not stop the server, so a failed
-/// write is only logged.
+/// Prints the [`listening_line`].
 fn announce(addr: SocketAddr) {
+    announce_line(&listening_line(addr));
+}
+
+/// Prints `line` to stdout. A closed stdout must not stop the server, so a failed write
+/// is only logged.
+pub(crate) fn announce_line(line: &str) {
     let mut stdout = std::io::stdout().lock();
-    let written = writeln!(stdout, "{}", listening_line(addr)).and_then(|()| stdout.flush());
+    let written = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
     if let Err(error) = written {
         tracing::warn!(%error, "cannot print the listening address to stdout");
     }

@@ -41,6 +41,7 @@ use survey::{
     ResponseId, WorkerCode,
 };
 
+use super::health::Probe;
 use super::{now_text, tokens, DbError};
 
 /// The database and the questionnaires batches may answer, shared by every upload: what
@@ -49,6 +50,7 @@ use super::{now_text, tokens, DbError};
 pub struct Intake {
     connection: Arc<Mutex<Connection>>,
     questionnaires: Arc<Vec<Questionnaire>>,
+    probe: Probe,
 }
 
 impl Intake {
@@ -56,10 +58,18 @@ impl Intake {
     /// questionnaires.
     pub fn open(data_dir: &Path) -> Result<Intake, IntakeError> {
         let questionnaires = shipped_questionnaires()?;
+        let connection = super::open(data_dir)?;
         Ok(Intake {
-            connection: Arc::new(Mutex::new(super::open(data_dir)?)),
+            connection: Arc::new(Mutex::new(connection)),
             questionnaires: Arc::new(questionnaires),
+            probe: Probe::of(data_dir),
         })
+    }
+
+    /// What checks that the database file still answers (for the health route), and
+    /// measures it (for the metrics).
+    pub fn probe(&self) -> &Probe {
+        &self.probe
     }
 
     /// Takes in an uploaded batch (`body`) sent with `token`: the token must be a current

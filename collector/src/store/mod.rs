@@ -25,10 +25,12 @@
 //! - [`export`]: the stored responses (streamed) and the codebook as CSV.
 //! - [`backup`]: a consistent copy of the database while intake runs, and putting one
 //!   back in place.
+//! - [`health`]: whether the database file still answers, and its size.
 
 pub mod backup;
 pub mod conflicts;
 pub mod export;
+pub mod health;
 pub mod intake;
 pub mod tokens;
 

@@ -21,6 +21,8 @@ pub struct Served {
     pub data: PathBuf,
     pub log: PathBuf,
     pub token: String,
+    /// The lines printed to stdout after the listening line.
+    pub stdout: mpsc::Receiver<String>,
     _build: FakeBuild,
 }
 
@@ -76,9 +78,12 @@ fn serve_in(build: FakeBuild, data: PathBuf, token: String, flags: &[&str]) -> S
     let stdout = child.stdout.take().unwrap();
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = sender.send(line);
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
     });
     let line = receiver
         .recv_timeout(Duration::from_secs(30))
@@ -96,6 +101,7 @@ fn serve_in(build: FakeBuild, data: PathBuf, token: String, flags: &[&str]) -> S
         data,
         log,
         token,
+        stdout: receiver,
         _build: build,
     }
 }
@@ -126,6 +132,86 @@ impl Served {
         connection
             .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
             .unwrap()
+    }
+
+    /// The next line the collector prints to stdout, waiting at most `wait`.
+    pub fn next_line(&self, wait: Duration) -> Option<String> {
+        self.stdout.recv_timeout(wait).ok()
+    }
+
+    /// Waits (at most 20 s) until the log holds `text`; the log so far.
+    pub fn wait_for_log(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let log = self.log();
+            if log.contains(text) {
+                return log;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{text:?} not logged within 20 s:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits (at most `wait`) for the process to exit; its status.
+    pub fn wait_exit(&mut self, wait: Duration) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the collector did not exit within {wait:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The TCP ports this process listens on (from `/proc`: its sockets in LISTEN).
+    pub fn listening_ports(&self) -> Vec<u16> {
+        let mut inodes = std::collections::HashSet::new();
+        for entry in std::fs::read_dir(format!("/proc/{}/fd", self.child.id())).unwrap() {
+            let Ok(target) = std::fs::read_link(entry.unwrap().path()) else {
+                continue;
+            };
+            let target = target.to_string_lossy().into_owned();
+            if let Some(inode) = target
+                .strip_prefix("socket:[")
+                .and_then(|rest| rest.strip_suffix(']'))
+            {
+                inodes.insert(inode.to_owned());
+            }
+        }
+        let mut ports = Vec::new();
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            let Ok(text) = std::fs::read_to_string(table) else {
+                continue;
+            };
+            for line in text.lines().skip(1) {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                // local_address is field 1 (HEX_IP:HEX_PORT), st field 3 (0A: LISTEN),
+                // inode field 9.
+                if fields.len() > 9 && fields[3] == "0A" && inodes.contains(fields[9]) {
+                    let port = fields[1].rsplit(':').next().unwrap();
+                    ports.push(u16::from_str_radix(port, 16).unwrap());
+                }
+            }
+        }
+        ports.sort_unstable();
+        ports
     }
 
     /// What the collector logged so far.
