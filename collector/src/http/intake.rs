@@ -1,8 +1,9 @@
 //! `POST /api/v1/batches` ([`BATCHES_PATH`]): an agency's token, a batch, a receipt. The
 //! HTTP side only, in the order an upload meets it:
 //!
-//! 1. the address's failed token tries ([`Throttle`]): `429 throttled`, before the token
-//!    is compared;
+//! 1. the address's failed token tries ([`Throttle`]), the address being the
+//!    [`Client`]'s (behind a trusted proxy, the one it forwards): `429 throttled`, before
+//!    the token is compared;
 //! 2. the bearer token, looked up ([`Intake::uploader`]) before a byte of the body is
 //!    read: `401 token`;
 //! 3. the declared size: `413 too_large`;
@@ -14,12 +15,11 @@
 //! Every refusal is an [`ApiError`] with its wire code, and one log line (code, reason,
 //! address; never the token or an answer). CORS only for the origins configured.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
@@ -31,6 +31,7 @@ use tokio::time::Instant;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::budget::Budget;
+use super::client::Client;
 use super::error::ApiError;
 use super::settings::Settings;
 use super::throttle::{Address, Throttle};
@@ -85,12 +86,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-async fn upload(
-    State(route): State<Route>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request,
-) -> Response {
-    match take_in(&route, peer, request).await {
+async fn upload(State(route): State<Route>, client: Client, request: Request) -> Response {
+    match take_in(&route, client, request).await {
         Ok(receipt) => {
             tracing::info!(
                 batch = %receipt.batch,
@@ -111,7 +108,7 @@ async fn upload(
                 response = fault.and_then(|f| f.response).map(|id| id.to_string()),
                 question = fault.and_then(|f| f.question.as_ref()).map(|q| q.0.clone()),
                 reason = %refused.reason,
-                peer = %peer.ip(),
+                client = %client.addr,
                 "batch refused"
             );
             refused.into_response()
@@ -119,9 +116,9 @@ async fn upload(
     }
 }
 
-async fn take_in(route: &Route, peer: SocketAddr, request: Request) -> Result<Receipt, ApiError> {
+async fn take_in(route: &Route, client: Client, request: Request) -> Result<Receipt, ApiError> {
     let (parts, body) = request.into_parts();
-    let address = Address::of(peer.ip());
+    let address = Address::of(client.addr);
     route.throttle.admit(address).map_err(|wait| {
         ApiError::new(
             ErrorCode::Throttled,

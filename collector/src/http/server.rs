@@ -1,29 +1,21 @@
 //! Starting and stopping the server: bind, announce the address, serve until Ctrl-C or
 //! SIGTERM.
 //!
-//! The connections are hyper's HTTP/1 connections, as under `axum::serve`, but with a
-//! timer: `axum::serve` gives hyper none, and without one hyper's timeout for reading a
-//! request head does nothing, so a client trickling its headers in (slowloris) held a
-//! connection for ever. Here the head must arrive within
-//! [`Settings::header_timeout`](super::settings::Settings::header_timeout), which also
-//! closes a kept-alive connection idle that long.
+//! Every listener (the app's, and `--redirect-http`'s) is served by the one loop in
+//! [`super::connection::serve`].
 
 use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::Arc;
 
-use axum::extract::ConnectInfo;
-use axum::Router;
-use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tower::Service;
 
-use super::app;
+use super::connection::serve;
 use super::settings::Settings;
 use super::static_files::Dist;
+use super::tls::Certificates;
+use super::{app, redirect};
 use crate::error::CollectorError;
 use crate::store::intake::Intake;
 
@@ -33,101 +25,147 @@ pub const LISTENING_PREFIX: &str = "Doorstep collector listening on ";
 /// What the stdout announcement ends with, after the bound URL.
 pub const LISTENING_SUFFIX: &str = " — open this address in a browser";
 
-/// The one line printed to stdout once the server is bound, e.g.
-/// `Doorstep collector listening on http://127.0.0.1:8080/ — open this address in a browser`.
-pub fn listening_line(addr: SocketAddr) -> String {
-    format!("{LISTENING_PREFIX}http://{addr}/{LISTENING_SUFFIX}")
+/// How the app is reached: plain HTTP, or HTTPS (`--tls-cert`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// `http://`.
+    Http,
+    /// `https://`.
+    Https,
 }
 
-/// Reads the bound address back out of a [`listening_line`]; `None` for any other line.
+impl Scheme {
+    /// `http` or `https`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+}
+
+/// The one line printed to stdout once the server is bound, e.g.
+/// `Doorstep collector listening on http://127.0.0.1:8080/ — open this address in a browser`
+/// (`https://…` when serving HTTPS).
+pub fn listening_line(addr: SocketAddr, scheme: Scheme) -> String {
+    format!(
+        "{LISTENING_PREFIX}{}://{addr}/{LISTENING_SUFFIX}",
+        scheme.as_str()
+    )
+}
+
+/// Reads the bound address back out of a [`listening_line`] (`http` or `https`); `None`
+/// for any other line.
 pub fn parse_listening_line(line: &str) -> Option<SocketAddr> {
-    line.trim_end()
+    let url = line
+        .trim_end()
         .strip_prefix(LISTENING_PREFIX)?
-        .strip_suffix(LISTENING_SUFFIX)?
-        .strip_prefix("http://")?
+        .strip_suffix(LISTENING_SUFFIX)?;
+    url.strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?
         .strip_suffix('/')?
         .parse()
         .ok()
 }
 
-/// Binds `addr`, failing with [`CollectorError::Bind`] (most often: the port is taken).
-pub async fn bind(addr: SocketAddr) -> Result<TcpListener, CollectorError> {
+/// Binds `addr`, failing with [`CollectorError::Bind`] naming `flag` (most often: the
+/// port is taken).
+pub async fn bind(addr: SocketAddr, flag: &'static str) -> Result<TcpListener, CollectorError> {
     TcpListener::bind(addr)
         .await
-        .map_err(|source| CollectorError::Bind { addr, source })
+        .map_err(|source| CollectorError::Bind { addr, flag, source })
 }
 
-/// Serves `dist` (and batch intake, if given) on an already bound listener with
+/// What `serve` listens on.
+pub struct Listeners {
+    /// The app's listener (`--addr`).
+    pub app: TcpListener,
+    /// The certificates, when the app is served over HTTPS.
+    pub tls: Option<Arc<Certificates>>,
+    /// A plain-HTTP listener redirecting to the HTTPS one (`--redirect-http`).
+    pub redirect: Option<TcpListener>,
+}
+
+/// Serves `dist` (and batch intake, if given) on already bound `listeners` with
 /// `settings` until `shutdown` completes, then finishes the requests in flight. Prints
-/// the [`listening_line`] first.
+/// the [`listening_line`] first. With certificates, their files are checked for a
+/// renewal every [`Settings::tls_reload_interval`].
 pub async fn serve_on(
-    listener: TcpListener,
+    listeners: Listeners,
     dist: Dist,
     intake: Option<Intake>,
     settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), CollectorError> {
+    let Listeners {
+        app: listener,
+        tls,
+        redirect,
+    } = listeners;
     let addr = listener.local_addr().map_err(CollectorError::Serve)?;
-    tracing::info!(dist = %dist.root().display(), %addr, "serving the app");
-    announce(addr);
+    let acceptor = match &tls {
+        Some(certificates) => {
+            certificates.watch(settings.tls_reload_interval);
+            Some(certificates.acceptor()?)
+        }
+        None => None,
+    };
+    let scheme = if acceptor.is_some() {
+        Scheme::Https
+    } else {
+        Scheme::Http
+    };
+    // One shutdown signal for every listener.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let stopping = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }
+    };
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let redirecting = match redirect {
+        Some(redirect) => {
+            let from = redirect.local_addr().map_err(CollectorError::Serve)?;
+            tracing::info!(%from, to_port = addr.port(), "redirecting plain HTTP to HTTPS");
+            Some(tokio::spawn(serve(
+                redirect,
+                None,
+                redirect::router(addr.port()),
+                settings.header_timeout,
+                stopping(),
+            )))
+        }
+        None => None,
+    };
+    tracing::info!(dist = %dist.root().display(), %addr, scheme = scheme.as_str(), "serving the app");
+    announce(addr, scheme);
     serve(
         listener,
+        acceptor,
         app(dist, intake, settings),
         settings.header_timeout,
-        shutdown,
+        stopping(),
     )
     .await;
+    if let Some(redirecting) = redirecting {
+        if let Err(error) = redirecting.await {
+            tracing::warn!(%error, "the redirect listener stopped with an error");
+        }
+    }
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then stops accepting and waits
-/// for the connections open to finish their requests (idle ones close at once). Each
-/// request carries its peer's address as [`ConnectInfo`]; a request head must arrive
-/// within `header_timeout`. Accept errors (too many open files…) are logged and retried
-/// by axum's [`axum::serve::Listener`].
-pub async fn serve(
-    mut listener: TcpListener,
-    app: Router,
-    header_timeout: Duration,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) {
-    let connections = GracefulShutdown::new();
-    let mut builder = hyper::server::conn::http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout);
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        let (stream, peer) = tokio::select! {
-            accepted = axum::serve::Listener::accept(&mut listener) => accepted,
-            () = &mut shutdown => break,
-        };
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-        let app = app.clone();
-        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            let mut request = request.map(axum::body::Body::new);
-            request.extensions_mut().insert(ConnectInfo(peer));
-            app.clone().call(request)
-        });
-        let connection = connections.watch(builder.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%peer, %error, "connection ended with an error");
-            }
-        });
-    }
-    drop(listener);
-    connections.shutdown().await;
-}
-
 /// Prints the [`listening_line`]. A closed stdout must not stop the server, so a failed
 /// write is only logged.
-fn announce(addr: SocketAddr) {
+fn announce(addr: SocketAddr, scheme: Scheme) {
     let mut stdout = std::io::stdout().lock();
-    let written = writeln!(stdout, "{}", listening_line(addr)).and_then(|()| stdout.flush());
+    let written =
+        writeln!(stdout, "{}", listening_line(addr, scheme)).and_then(|()| stdout.flush());
     if let Err(error) = written {
         tracing::warn!(%error, "cannot print the listening address to stdout");
     }
@@ -193,7 +231,7 @@ mod tests {
     #[test]
     fn listening_line_names_the_url_and_reads_back() {
         let addr: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        let line = listening_line(addr);
+        let line = listening_line(addr, Scheme::Http);
         assert_eq!(
             line,
             "Doorstep collector listening on http://127.0.0.1:8080/ — open this address in a browser"
@@ -205,8 +243,23 @@ mod tests {
     #[test]
     fn ipv6_addresses_are_bracketed_in_the_url() {
         let addr: SocketAddr = "[::1]:9000".parse().unwrap();
-        assert!(listening_line(addr).contains("http://[::1]:9000/"));
-        assert_eq!(parse_listening_line(&listening_line(addr)), Some(addr));
+        assert!(listening_line(addr, Scheme::Http).contains("http://[::1]:9000/"));
+        assert_eq!(
+            parse_listening_line(&listening_line(addr, Scheme::Http)),
+            Some(addr)
+        );
+    }
+
+    #[test]
+    fn the_https_line_says_https_and_reads_back() {
+        let addr: SocketAddr = "127.0.0.1:8443".parse().unwrap();
+        let line = listening_line(addr, Scheme::Https);
+        assert_eq!(
+            line,
+            "Doorstep collector listening on https://127.0.0.1:8443/ — open this address in a browser"
+        );
+        assert_eq!(parse_listening_line(&line), Some(addr));
+        assert_eq!(parse_listening_line(&line.replace("https", "ftp")), None);
     }
 
     #[test]
