@@ -62,8 +62,8 @@ impl Which {
 
     fn example(self) -> &'static str {
         match self {
-            Which::Certificate => "the certificate chain, e.g. certbot's fullchain.pem",
-            Which::Key => "its private key, e.g. certbot's privkey.pem",
+            Which::Certificate => "the certificate chain in PEM, e.g. certbot's fullchain.pem",
+            Which::Key => "the certificate's private key in PEM, e.g. certbot's privkey.pem",
         }
     }
 }
@@ -84,7 +84,7 @@ pub enum TlsError {
     },
 
     /// The file holds no PEM section of the kind expected, or a broken one.
-    #[error("{} holds no readable PEM {which} ({reason}); give {} {} in PEM (-----BEGIN …-----)", path.display(), which.flag(), which.example())]
+    #[error("{} holds no readable PEM {which} ({reason}); give {} {}", path.display(), which.flag(), which.example())]
     NoPem {
         /// Which file.
         which: Which,
@@ -272,6 +272,10 @@ impl Certificates {
             return now;
         }
         match load(&self.files) {
+            // Read again, the same (the files were touched, or read just as they changed).
+            Ok(loaded) if loaded.cert == self.current().cert => {
+                tracing::debug!(cert = %self.files.cert.display(), "TLS files touched, certificate unchanged");
+            }
             Ok(loaded) => {
                 tracing::info!(
                     cert = %self.files.cert.display(),

@@ -18,6 +18,8 @@ use super::FakeBuild;
 pub struct Served {
     pub child: Child,
     pub addr: SocketAddr,
+    /// The listening line, as printed.
+    pub line: String,
     pub data: PathBuf,
     pub log: PathBuf,
     pub token: String,
@@ -83,6 +85,7 @@ pub fn serve(flags: &[&str]) -> Served {
     Served {
         child,
         addr,
+        line,
         data,
         log,
         token,
