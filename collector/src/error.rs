@@ -20,16 +20,39 @@ pub enum CollectorError {
     /// The address could not be bound, most often because the port is taken.
     #[error(
         "cannot listen on {addr}: {source}. \
-         Is another collector already running? Choose another address with {flag}"
+         Is another collector (or server) already running there? Choose another address with {flag}"
     )]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
-        /// The flag that asked for it: `--addr`, or `--metrics`.
+        /// The flag that asked for it (`--addr`, `--redirect-http`, `--metrics`).
         flag: &'static str,
         /// Why the operating system refused.
         source: std::io::Error,
     },
+
+    /// Only one of `--tls-cert` and `--tls-key` was given.
+    #[error(
+        "{given} was given without {missing}: give both (the certificate chain and its private key, \
+         in PEM) to serve HTTPS, or neither to serve plain HTTP"
+    )]
+    TlsHalfGiven {
+        /// The flag given.
+        given: &'static str,
+        /// The flag missing.
+        missing: &'static str,
+    },
+
+    /// `--redirect-http` without HTTPS to redirect to.
+    #[error(
+        "--redirect-http needs HTTPS to redirect to: give --tls-cert and --tls-key too \
+         (behind a reverse proxy, leave it out: the proxy redirects)"
+    )]
+    RedirectWithoutTls,
+
+    /// The TLS certificate or key cannot be used.
+    #[error(transparent)]
+    Tls(#[from] crate::http::tls::TlsError),
 
     /// The shipped questionnaire does not load, or `serve` could not open its database.
     #[error(transparent)]

@@ -161,8 +161,9 @@ impl Collector {
             .read_line(&mut line)
             .map_err(|e| format!("reading the collector's first line: {e}"))?;
         // "Doorstep collector listening on http://127.0.0.1:PORT/ — open this address..."
+        // (https:// when served with --tls-cert).
         let addr = line
-            .split("http://")
+            .split("://")
             .nth(1)
             .and_then(|rest| rest.split('/').next())
             .map(str::to_owned);

@@ -11,9 +11,10 @@ use super::{
     RestoreArgs, ServeArgs, TokenAction, TokenArgs,
 };
 use crate::error::CollectorError;
-use crate::http::server::{bind, bind_for, serve_on, shutdown_signal};
+use crate::http::server::{bind, serve_on, shutdown_signal, Listeners};
 use crate::http::settings::Settings;
 use crate::http::static_files::Dist;
+use crate::http::tls::{Certificates, TlsFiles};
 use crate::store;
 use crate::store::intake::{self, shipped_questionnaires, Intake, Source};
 
@@ -32,31 +33,57 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
     }
 }
 
-/// `collector serve`: checks the build, opens the database (creating the data folder),
-/// binds (and the metrics listener, if asked for), prints the listening line (and the
-/// metrics line) and serves until Ctrl-C or SIGTERM, then drains.
+/// `collector serve`: checks the flags, the build and the TLS files, opens the database
+/// (creating the data folder), binds (the metrics listener too, if asked for), prints the
+/// listening line (and the metrics line) and serves until Ctrl-C or SIGTERM, then drains.
 async fn serve(args: &ServeArgs) -> Result<(), CollectorError> {
+    let tls_files = tls_files(args)?;
+    if args.redirect_http.is_some() && tls_files.is_none() {
+        return Err(CollectorError::RedirectWithoutTls);
+    }
     let dist = Dist::open(&args.dist)?;
+    let tls = tls_files.map(Certificates::open).transpose()?;
     // Before anything is announced, so an early Ctrl-C or SIGTERM still stops cleanly.
     let shutdown = shutdown_signal();
     let intake = Intake::open(&args.data_dir).map_err(|error| match error {
         intake::IntakeError::Db(source) => CollectorError::DataDir { source },
         other => other.into(),
     })?;
-    let listener = bind(args.addr).await?;
-    let metrics = match args.metrics {
-        Some(addr) => Some(bind_for(addr, "--metrics").await?),
+    let app = bind(args.addr, "--addr").await?;
+    let redirect = match args.redirect_http {
+        Some(addr) => Some(bind(addr, "--redirect-http").await?),
         None => None,
     };
-    serve_on(
-        listener,
-        dist,
-        Some(intake),
-        &settings(args),
+    let metrics = match args.metrics {
+        Some(addr) => Some(bind(addr, "--metrics").await?),
+        None => None,
+    };
+    let listeners = Listeners {
+        app,
+        tls,
+        redirect,
         metrics,
-        shutdown,
-    )
-    .await
+    };
+    serve_on(listeners, dist, Some(intake), &settings(args), shutdown).await
+}
+
+/// `--tls-cert` and `--tls-key`: both, or neither (plain HTTP).
+fn tls_files(args: &ServeArgs) -> Result<Option<TlsFiles>, CollectorError> {
+    match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Ok(Some(TlsFiles {
+            cert: cert.clone(),
+            key: key.clone(),
+        })),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(CollectorError::TlsHalfGiven {
+            given: "--tls-cert",
+            missing: "--tls-key",
+        }),
+        (None, Some(_)) => Err(CollectorError::TlsHalfGiven {
+            given: "--tls-key",
+            missing: "--tls-cert",
+        }),
+    }
 }
 
 /// The HTTP surface's settings from `serve`'s flags.
@@ -70,6 +97,8 @@ fn settings(args: &ServeArgs) -> Settings {
         intake_budget: usize::try_from(args.intake_budget_mb)
             .unwrap_or(usize::MAX)
             .saturating_mul(1024 * 1024),
+        trusted_proxies: args.behind_proxy.clone(),
+        tls_reload_interval: Duration::from_secs(args.tls_reload_interval),
         ..Settings::default()
     }
 }

@@ -11,8 +11,9 @@ use std::path::PathBuf;
 
 use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
 
-use crate::http::settings;
+use crate::http::{client, settings};
 
 /// Doorstep collector: serves the survey app and receives batches from the tablets.
 #[derive(Debug, Parser)]
@@ -103,6 +104,30 @@ pub struct ServeArgs {
     /// unless given.
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<SocketAddr>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first, e.g.
+    /// certbot's fullchain.pem); needs --tls-key. Reloaded when the file changes.
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The certificate's private key (PEM, e.g. certbot's privkey.pem); needs --tls-cert.
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Seconds between looks at the TLS files for a renewal.
+    #[arg(long, value_name = "SECONDS", default_value_t = settings::TLS_RELOAD_INTERVAL.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub tls_reload_interval: u64,
+
+    /// Also listen for plain HTTP here, e.g. 0.0.0.0:80, answering every request with a
+    /// redirect to HTTPS; needs --tls-cert and --tls-key.
+    #[arg(long, value_name = "ADDR")]
+    pub redirect_http: Option<SocketAddr>,
+
+    /// A reverse proxy in front of the collector (an address, or a network like
+    /// 10.0.0.0/8); repeat for more. Only from these is the client taken from
+    /// X-Forwarded-For and the scheme from X-Forwarded-Proto.
+    #[arg(long = "behind-proxy", value_name = "ADDR", value_parser = client::parse_proxy)]
+    pub behind_proxy: Vec<IpNet>,
 }
 
 /// `collector token …`.
@@ -271,6 +296,46 @@ mod tests {
         assert_eq!(args.header_timeout, 20);
         assert_eq!(args.request_timeout, 110);
         assert_eq!(args.metrics, None, "no metrics unless asked for");
+        assert_eq!((args.tls_cert, args.tls_key), (None, None), "plain HTTP");
+        assert_eq!(args.tls_reload_interval, 5);
+        assert_eq!(args.redirect_http, None);
+        assert!(args.behind_proxy.is_empty(), "no proxy trusted");
+    }
+
+    #[test]
+    fn tls_and_proxy_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "collector",
+            "serve",
+            "--tls-cert",
+            "fullchain.pem",
+            "--tls-key",
+            "privkey.pem",
+            "--redirect-http",
+            "0.0.0.0:80",
+            "--behind-proxy",
+            "127.0.0.1",
+            "--behind-proxy",
+            "10.0.0.0/8",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve");
+        };
+        assert_eq!(args.tls_cert, Some(PathBuf::from("fullchain.pem")));
+        assert_eq!(args.tls_key, Some(PathBuf::from("privkey.pem")));
+        assert_eq!(args.redirect_http, Some("0.0.0.0:80".parse().unwrap()));
+        assert_eq!(
+            args.behind_proxy,
+            [
+                "127.0.0.1/32".parse::<IpNet>().unwrap(),
+                "10.0.0.0/8".parse().unwrap()
+            ]
+        );
+        let error = Cli::try_parse_from(["collector", "serve", "--behind-proxy", "proxy.lan"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("is not an address or a network"), "{error}");
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //!
 //! 0. whether the collector is shutting down ([`Draining`]): `503 busy`, with
 //!    `Retry-After`, before anything is read;
-//! 1. the address's failed token tries ([`Throttle`]): `429 throttled`, before the token
-//!    is compared;
+//! 1. the address's failed token tries ([`Throttle`]), the address being the
+//!    [`Client`]'s (behind a trusted proxy, the one it forwards): `429 throttled`, before
+//!    the token is compared;
 //! 2. the bearer token, looked up ([`Intake::uploader`]) before a byte of the body is
 //!    read: `401 token`;
 //! 3. the declared size: `413 too_large`;
@@ -17,12 +18,11 @@
 //! address; never the token or an answer). Every upload's outcome is counted here, in
 //! the [`Metrics`] if kept (agency and code only). CORS only for the origins configured.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
@@ -34,6 +34,7 @@ use tokio::time::Instant;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::budget::Budget;
+use super::client::Client;
 use super::draining::{self, Draining};
 use super::error::ApiError;
 use super::metrics::Metrics;
@@ -106,12 +107,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-async fn upload(
-    State(route): State<Route>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request,
-) -> Response {
-    match take_in(&route, peer, request).await {
+async fn upload(State(route): State<Route>, client: Client, request: Request) -> Response {
+    match take_in(&route, client, request).await {
         Ok(Taken { receipt, agency }) => {
             if let Some(metrics) = &route.metrics {
                 metrics.received(&agency, &receipt);
@@ -138,7 +135,7 @@ async fn upload(
                 response = fault.and_then(|f| f.response).map(|id| id.to_string()),
                 question = fault.and_then(|f| f.question.as_ref()).map(|q| q.0.clone()),
                 reason = %refused.reason,
-                peer = %peer.ip(),
+                client = %client.addr,
                 "batch refused"
             );
             refused.into_response()
@@ -146,14 +143,14 @@ async fn upload(
     }
 }
 
-async fn take_in(route: &Route, peer: SocketAddr, request: Request) -> Result<Taken, ApiError> {
+async fn take_in(route: &Route, client: Client, request: Request) -> Result<Taken, ApiError> {
     // Counted in flight until its batch is stored or refused (the count travels onto the
     // intake thread), so a drain waits for it.
     let in_flight = route.draining.enter().ok_or_else(|| {
         ApiError::new(ErrorCode::Busy, draining::REASON).retry_after(draining::RETRY_AFTER)
     })?;
     let (parts, body) = request.into_parts();
-    let address = Address::of(peer.ip());
+    let address = Address::of(client.addr);
     route.throttle.admit(address).map_err(|wait| {
         ApiError::new(
             ErrorCode::Throttled,

@@ -279,7 +279,7 @@ pub async fn serve(
         }
         Err(error) => tracing::warn!(%error, "cannot read the metrics listener's address"),
     }
-    super::server::serve(listener, router(metrics), header_timeout, shutdown).await;
+    super::connection::serve(listener, None, router(metrics), header_timeout, shutdown).await;
 }
 
 #[cfg(test)]

@@ -11,20 +11,30 @@
 //! - [`static_files`]: the trunk build in `dist/`.
 //! - [`error`]: [`ApiError`], the answer of every API failure.
 //! - [`settings`]: what a coordinator may set (CORS origins, timeouts, the budget).
-//! - [`server`]: binding, the listening line, the connections (with a timeout for
-//!   request heads), serving until shutdown.
+//! - [`client`]: who sent a request ([`client::Client`]: address and scheme, from a
+//!   trusted reverse proxy's headers when `--behind-proxy` names it).
+//! - [`server`]: binding, the listening line, serving until shutdown; [`connection`]:
+//!   the one loop of every listener (TLS handshake if any, HTTP/1.1 or HTTP/2, timeouts
+//!   for handshakes and request heads); [`tls`]: the certificate, reloaded when renewed;
+//!   [`redirect`]: `--redirect-http`, plain HTTP sent to HTTPS.
 
 pub mod budget;
+pub mod client;
+pub mod connection;
 pub mod draining;
 pub mod error;
 pub mod health;
 pub mod intake;
 pub mod metrics;
+pub mod redirect;
 pub mod server;
 pub mod settings;
 pub mod static_files;
 pub mod throttle;
+pub mod tls;
 pub mod workers;
+
+use std::sync::Arc;
 
 use std::time::Duration;
 
@@ -70,16 +80,17 @@ pub struct Ops {
 }
 
 /// The whole application, taking batches into `intake` if given, with `settings`, never
-/// draining and without metrics (see [`app_with`]).
+/// draining and without metrics (see [`app_with`]). Every request gets its
+/// [`client::Client`] from the peer's address ([`axum::extract::ConnectInfo`], which
+/// [`connection::serve`] gives each request) and [`Settings::trusted_proxies`].
 pub fn app(dist: Dist, intake: Option<Intake>, settings: &Settings) -> Router {
     app_with(dist, intake, settings, &Ops::default())
 }
 
 /// The whole application, taking batches into `intake` if given, with `settings`; uploads
 /// are refused while `ops` says the server drains, and recorded in its metrics if any.
-/// Every request is answered within [`Settings::request_timeout`]. The upload route reads
-/// the peer's address from [`axum::extract::ConnectInfo`], which [`server::serve`] gives
-/// each request.
+/// Every request is answered within [`Settings::request_timeout`], and gets its
+/// [`client::Client`] (see [`app`]).
 pub fn app_with(dist: Dist, intake: Option<Intake>, settings: &Settings, ops: &Ops) -> Router {
     let mut api = Router::new().merge(health::routes(
         intake.as_ref().map(|intake| intake.probe().clone()),
@@ -95,6 +106,12 @@ pub fn app_with(dist: Dist, intake: Option<Intake>, settings: &Settings, ops: &O
         // `get` also answers HEAD, and 405 (with `Allow`) to every other method.
         .fallback(get(serve_static))
         .with_state(dist)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(client::TrustedProxies::new(
+                settings.trusted_proxies.clone(),
+            )),
+            client::identify,
+        ))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             (settings.request_timeout, settings.busy_wait),

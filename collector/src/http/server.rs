@@ -1,42 +1,30 @@
 //! Starting and stopping the server: bind, announce the address, serve until Ctrl-C or
 //! SIGTERM.
 //!
-//! The connections are hyper's HTTP/1 connections, as under `axum::serve`, but with a
-//! timer: `axum::serve` gives hyper none, and without one hyper's timeout for reading a
-//! request head does nothing, so a client trickling its headers in (slowloris) held a
-//! connection for ever. Here the head must arrive within
-//! [`Settings::header_timeout`](super::settings::Settings::header_timeout), which also
-//! closes a kept-alive connection idle that long.
+//! Every listener (the app's, `--redirect-http`'s and `--metrics`') is served by the one
+//! loop in [`super::connection::serve`], which bounds TLS handshakes and request heads.
 //!
 //! On the shutdown signal the server first drains ([`Draining::drain`]): it goes on
 //! accepting, refusing new uploads with `503 busy`, until the uploads in flight are done
 //! (at most the request timeout); then it stops accepting and gives the connections open
-//! at most [`CLOSE_LIMIT`] to finish what they are sending.
+//! at most [`CLOSE_LIMIT`](super::connection::CLOSE_LIMIT) to finish what they are sending.
 
 use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::Arc;
 
-use axum::extract::ConnectInfo;
-use axum::Router;
-use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tower::Service;
 
+use super::connection::serve;
 use super::draining::Draining;
 use super::metrics::{self, Metrics};
 use super::settings::Settings;
 use super::static_files::Dist;
-use super::{app_with, Ops};
+use super::tls::Certificates;
+use super::{app_with, redirect, Ops};
 use crate::error::CollectorError;
 use crate::store::intake::Intake;
-
-/// How long the connections still open after a drain may take to finish (a receipt
-/// being written, a page of the app being downloaded) before they are closed.
-pub const CLOSE_LIMIT: Duration = Duration::from_secs(10);
 
 /// What the stdout announcement starts with; the bound URL follows it.
 pub const LISTENING_PREFIX: &str = "Doorstep collector listening on ";
@@ -44,50 +32,88 @@ pub const LISTENING_PREFIX: &str = "Doorstep collector listening on ";
 /// What the stdout announcement ends with, after the bound URL.
 pub const LISTENING_SUFFIX: &str = " — open this address in a browser";
 
-/// The one line printed to stdout once the server is bound, e.g.
-/// `Doorstep collector listening on http://127.0.0.1:8080/ — open this address in a browser`.
-pub fn listening_line(addr: SocketAddr) -> String {
-    format!("{LISTENING_PREFIX}http://{addr}/{LISTENING_SUFFIX}")
+/// How the app is reached: plain HTTP, or HTTPS (`--tls-cert`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// `http://`.
+    Http,
+    /// `https://`.
+    Https,
 }
 
-/// Reads the bound address back out of a [`listening_line`]; `None` for any other line.
+impl Scheme {
+    /// `http` or `https`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+}
+
+/// The one line printed to stdout once the server is bound, e.g.
+/// `Doorstep collector listening on http://127.0.0.1:8080/ — open this address in a browser`
+/// (`https://…` when serving HTTPS).
+pub fn listening_line(addr: SocketAddr, scheme: Scheme) -> String {
+    format!(
+        "{LISTENING_PREFIX}{}://{addr}/{LISTENING_SUFFIX}",
+        scheme.as_str()
+    )
+}
+
+/// Reads the bound address back out of a [`listening_line`] (`http` or `https`); `None`
+/// for any other line.
 pub fn parse_listening_line(line: &str) -> Option<SocketAddr> {
-    line.trim_end()
+    let url = line
+        .trim_end()
         .strip_prefix(LISTENING_PREFIX)?
-        .strip_suffix(LISTENING_SUFFIX)?
-        .strip_prefix("http://")?
+        .strip_suffix(LISTENING_SUFFIX)?;
+    url.strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?
         .strip_suffix('/')?
         .parse()
         .ok()
 }
 
-/// Binds `addr` (asked for by `--addr`), failing with [`CollectorError::Bind`] (most
-/// often: the port is taken).
-pub async fn bind(addr: SocketAddr) -> Result<TcpListener, CollectorError> {
-    bind_for(addr, "--addr").await
-}
-
-/// Binds `addr`, asked for by `flag`, failing with [`CollectorError::Bind`].
-pub async fn bind_for(addr: SocketAddr, flag: &'static str) -> Result<TcpListener, CollectorError> {
+/// Binds `addr`, failing with [`CollectorError::Bind`] naming `flag` (most often: the
+/// port is taken).
+pub async fn bind(addr: SocketAddr, flag: &'static str) -> Result<TcpListener, CollectorError> {
     TcpListener::bind(addr)
         .await
         .map_err(|source| CollectorError::Bind { addr, flag, source })
 }
 
-/// Serves `dist` (and batch intake, if given) on an already bound listener with
+/// What `serve` listens on.
+pub struct Listeners {
+    /// The app's listener (`--addr`).
+    pub app: TcpListener,
+    /// The certificates, when the app is served over HTTPS.
+    pub tls: Option<Arc<Certificates>>,
+    /// A plain-HTTP listener redirecting to the HTTPS one (`--redirect-http`).
+    pub redirect: Option<TcpListener>,
+    /// A listener for [`metrics`] only (`--metrics`).
+    pub metrics: Option<TcpListener>,
+}
+
+/// Serves `dist` (and batch intake, if given) on already bound `listeners` with
 /// `settings` until `shutdown` completes, then drains (see the module). Prints the
-/// [`listening_line`] first; with a `metrics` listener, serves [`metrics`] on it too and
-/// prints its line second.
+/// [`listening_line`] first; with a metrics listener, its line second. With
+/// certificates, their files are checked for a renewal every
+/// [`Settings::tls_reload_interval`].
 pub async fn serve_on(
-    listener: TcpListener,
+    listeners: Listeners,
     dist: Dist,
     intake: Option<Intake>,
     settings: &Settings,
-    metrics: Option<TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), CollectorError> {
+    let Listeners {
+        app: listener,
+        tls,
+        redirect,
+        metrics,
+    } = listeners;
     let addr = listener.local_addr().map_err(CollectorError::Serve)?;
-    tracing::info!(dist = %dist.root().display(), %addr, "serving the app");
     let draining = Draining::new();
     let ops = Ops {
         draining: draining.clone(),
@@ -95,7 +121,48 @@ pub async fn serve_on(
             .as_ref()
             .map(|_| Metrics::new(intake.as_ref().map(|i| i.probe().clone()), draining.clone())),
     };
-    announce(addr);
+    let acceptor = match &tls {
+        Some(certificates) => {
+            certificates.watch(settings.tls_reload_interval);
+            Some(certificates.acceptor()?)
+        }
+        None => None,
+    };
+    let scheme = if acceptor.is_some() {
+        Scheme::Https
+    } else {
+        Scheme::Http
+    };
+    // One shutdown signal for every listener, given once the uploads in flight are done.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let stopping = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }
+    };
+    let limit = settings.request_timeout;
+    tokio::spawn(async move {
+        shutdown.await;
+        draining.drain(limit).await;
+        let _ = stop.send(true);
+    });
+    let redirecting = match redirect {
+        Some(redirect) => {
+            let from = redirect.local_addr().map_err(CollectorError::Serve)?;
+            tracing::info!(%from, to_port = addr.port(), "redirecting plain HTTP to HTTPS");
+            Some(tokio::spawn(serve(
+                redirect,
+                None,
+                redirect::router(addr.port()),
+                settings.header_timeout,
+                stopping(),
+            )))
+        }
+        None => None,
+    };
+    tracing::info!(dist = %dist.root().display(), %addr, scheme = scheme.as_str(), "serving the app");
+    announce(addr, scheme);
     if let (Some(listener), Some(collected)) = (metrics, ops.metrics.clone()) {
         tokio::spawn(metrics::serve(
             listener,
@@ -104,75 +171,26 @@ pub async fn serve_on(
             std::future::pending(),
         ));
     }
-    let limit = settings.request_timeout;
-    let drained = async move {
-        shutdown.await;
-        draining.drain(limit).await;
-    };
     serve(
         listener,
+        acceptor,
         app_with(dist, intake, settings, &ops),
         settings.header_timeout,
-        drained,
+        stopping(),
     )
     .await;
+    if let Some(redirecting) = redirecting {
+        if let Err(error) = redirecting.await {
+            tracing::warn!(%error, "the redirect listener stopped with an error");
+        }
+    }
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then stops accepting and waits
-/// for the connections open to finish their requests (idle ones close at once). Each
-/// request carries its peer's address as [`ConnectInfo`]; a request head must arrive
-/// within `header_timeout`. Accept errors (too many open files…) are logged and retried
-/// by axum's [`axum::serve::Listener`].
-pub async fn serve(
-    mut listener: TcpListener,
-    app: Router,
-    header_timeout: Duration,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) {
-    let connections = GracefulShutdown::new();
-    let mut builder = hyper::server::conn::http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout);
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        let (stream, peer) = tokio::select! {
-            accepted = axum::serve::Listener::accept(&mut listener) => accepted,
-            () = &mut shutdown => break,
-        };
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-        let app = app.clone();
-        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            let mut request = request.map(axum::body::Body::new);
-            request.extensions_mut().insert(ConnectInfo(peer));
-            app.clone().call(request)
-        });
-        let connection = connections.watch(builder.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%peer, %error, "connection ended with an error");
-            }
-        });
-    }
-    drop(listener);
-    if tokio::time::timeout(CLOSE_LIMIT, connections.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!(
-            "connections still open {} s after the drain; closing them",
-            CLOSE_LIMIT.as_secs()
-        );
-    }
-}
-
 /// Prints the [`listening_line`].
-fn announce(addr: SocketAddr) {
-    announce_line(&listening_line(addr));
+fn announce(addr: SocketAddr, scheme: Scheme) {
+    announce_line(&listening_line(addr, scheme));
 }
 
 /// Prints `line` to stdout. A closed stdout must not stop the server, so a failed write
@@ -245,7 +263,7 @@ mod tests {
     #[test]
     fn listening_line_names_the_url_and_reads_back() {
         let addr: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        let line = listening_line(addr);
+        let line = listening_line(addr, Scheme::Http);
         assert_eq!(
             line,
             "Doorstep collector listening on http://127.0.0.1:8080/ — open this address in a browser"
@@ -257,8 +275,23 @@ mod tests {
     #[test]
     fn ipv6_addresses_are_bracketed_in_the_url() {
         let addr: SocketAddr = "[::1]:9000".parse().unwrap();
-        assert!(listening_line(addr).contains("http://[::1]:9000/"));
-        assert_eq!(parse_listening_line(&listening_line(addr)), Some(addr));
+        assert!(listening_line(addr, Scheme::Http).contains("http://[::1]:9000/"));
+        assert_eq!(
+            parse_listening_line(&listening_line(addr, Scheme::Http)),
+            Some(addr)
+        );
+    }
+
+    #[test]
+    fn the_https_line_says_https_and_reads_back() {
+        let addr: SocketAddr = "127.0.0.1:8443".parse().unwrap();
+        let line = listening_line(addr, Scheme::Https);
+        assert_eq!(
+            line,
+            "Doorstep collector listening on https://127.0.0.1:8443/ — open this address in a browser"
+        );
+        assert_eq!(parse_listening_line(&line), Some(addr));
+        assert_eq!(parse_listening_line(&line.replace("https", "ftp")), None);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! What a coordinator may set about the HTTP surface (`collector serve` flags), with the
 //! defaults the collector README states: the origins allowed to upload from another
-//! address (none), the timeouts, and the intake's byte budget.
+//! address (none), the timeouts, the intake's byte budget, the reverse proxies trusted
+//! (none) and how often the TLS files are checked for a renewal.
 
 use std::time::Duration;
 
 use axum::http::{HeaderValue, Uri};
+use ipnet::IpNet;
 use survey::wire::BODY_LIMIT;
 
 /// How long a request's head (request line and headers) may take to arrive, from the
@@ -38,6 +40,9 @@ pub const FAILED_TRIES_BURST: u32 = 10;
 /// …and then one more every this long (`429 throttled` in between).
 pub const FAILED_TRY_INTERVAL: Duration = Duration::from_secs(6);
 
+/// How often the TLS certificate and key files are checked for a change (a renewal).
+pub const TLS_RELOAD_INTERVAL: Duration = Duration::from_secs(5);
+
 /// The HTTP surface's settings. [`Settings::default`] is what `collector serve` uses
 /// without flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +65,11 @@ pub struct Settings {
     pub failed_tries_burst: u32,
     /// See [`FAILED_TRY_INTERVAL`].
     pub failed_try_interval: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
+    /// (see [`super::client::Client`]); none by default.
+    pub trusted_proxies: Vec<IpNet>,
+    /// See [`TLS_RELOAD_INTERVAL`].
+    pub tls_reload_interval: Duration,
 }
 
 impl Settings {
@@ -82,6 +92,8 @@ impl Default for Settings {
             busy_wait: BUSY_WAIT,
             failed_tries_burst: FAILED_TRIES_BURST,
             failed_try_interval: FAILED_TRY_INTERVAL,
+            trusted_proxies: Vec::new(),
+            tls_reload_interval: TLS_RELOAD_INTERVAL,
         }
     }
 }
@@ -171,6 +183,8 @@ mod tests {
     fn the_defaults_are_those_the_readme_states() {
         let settings = Settings::default();
         assert!(settings.cors_origins.is_empty());
+        assert!(settings.trusted_proxies.is_empty());
+        assert_eq!(settings.tls_reload_interval, Duration::from_secs(5));
         assert_eq!(settings.header_timeout, Duration::from_secs(20));
         assert_eq!(settings.body_timeout, Duration::from_secs(60));
         assert_eq!(settings.request_timeout, Duration::from_secs(110));

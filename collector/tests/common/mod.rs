@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
 
+pub mod https;
 pub mod served;
 
 pub const INDEX_HTML: &str = "<!doctype html><html><head><title>Doorstep</title></head><body>Doorstep app shell</body></html>\n";

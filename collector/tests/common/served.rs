@@ -18,6 +18,8 @@ use super::FakeBuild;
 pub struct Served {
     pub child: Child,
     pub addr: SocketAddr,
+    /// The listening line, as printed.
+    pub line: String,
     pub data: PathBuf,
     pub log: PathBuf,
     pub token: String,
@@ -98,6 +100,7 @@ fn serve_in(build: FakeBuild, data: PathBuf, token: String, flags: &[&str]) -> S
     Served {
         child,
         addr,
+        line,
         data,
         log,
         token,
