@@ -100,6 +100,44 @@ impl Drop for Scratch {
     }
 }
 
+/// A certificate made for one test, for a name that is not localhost, and what a browser
+/// needs to trust it.
+pub struct TestCertificate {
+    /// The name it is for, e.g. `doorstep.test`.
+    pub host: String,
+    /// The certificate, PEM.
+    pub cert: PathBuf,
+    /// Its private key, PEM.
+    pub key: PathBuf,
+    /// The base64 SHA-256 of its public key (SubjectPublicKeyInfo), as Chromium's
+    /// `--ignore-certificate-errors-spki-list` takes it: the certificate is then valid for
+    /// that browser, as one from a public authority is for a tablet's.
+    pub spki_sha256: String,
+}
+
+impl TestCertificate {
+    /// A new self-signed certificate for `host`, written as `cert.pem` and `key.pem` in
+    /// `dir`.
+    pub fn make(dir: &Path, host: &str) -> Result<TestCertificate> {
+        use base64::Engine as _;
+        use rcgen::PublicKeyData as _;
+        use sha2::Digest as _;
+        let rcgen::CertifiedKey { cert, signing_key } =
+            rcgen::generate_simple_self_signed(vec![host.to_owned()])
+                .map_err(|e| format!("making a certificate for {host}: {e}"))?;
+        let spki = sha2::Sha256::digest(signing_key.subject_public_key_info());
+        let made = TestCertificate {
+            host: host.to_owned(),
+            cert: dir.join("cert.pem"),
+            key: dir.join("key.pem"),
+            spki_sha256: base64::engine::general_purpose::STANDARD.encode(spki),
+        };
+        std::fs::write(&made.cert, cert.pem())?;
+        std::fs::write(&made.key, signing_key.serialize_pem())?;
+        Ok(made)
+    }
+}
+
 /// Runs the collector binary with `args` and `--data-dir data` (token, import,
 /// export…) and returns what it printed; an error with its messages if it failed.
 pub fn collector_command(data: &Path, args: &[&str]) -> Result<String> {
@@ -125,6 +163,7 @@ pub fn collector_command(data: &Path, args: &[&str]) -> Result<String> {
 pub struct Collector {
     child: Option<Child>,
     addr: String,
+    origin: String,
 }
 
 impl Collector {
@@ -135,6 +174,33 @@ impl Collector {
 
     /// Serves `dist` on `addr` (used to deploy a new build at the same address).
     pub fn start_at(addr: &str, dist: &Path, data: &Path) -> Result<Collector> {
+        Collector::launch(addr, dist, data, &[], None)
+    }
+
+    /// Serves `dist` over HTTPS with `certificate` on a free loopback port; its address is
+    /// `https://<the certificate's name>:PORT/` (a browser launched with
+    /// [`Worker::launch_trusting`] finds that name at 127.0.0.1).
+    pub fn start_https(
+        dist: &Path,
+        data: &Path,
+        certificate: &TestCertificate,
+    ) -> Result<Collector> {
+        let args = [
+            "--tls-cert".to_owned(),
+            certificate.cert.display().to_string(),
+            "--tls-key".to_owned(),
+            certificate.key.display().to_string(),
+        ];
+        Collector::launch("127.0.0.1:0", dist, data, &args, Some(&certificate.host))
+    }
+
+    fn launch(
+        addr: &str,
+        dist: &Path,
+        data: &Path,
+        args: &[String],
+        host: Option<&str>,
+    ) -> Result<Collector> {
         let binary = collector_binary();
         if !dist.join("index.html").is_file() {
             return Err(
@@ -146,6 +212,7 @@ impl Collector {
             .arg(data)
             .arg("--dist")
             .arg(dist)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -160,18 +227,24 @@ impl Collector {
         BufReader::new(stdout)
             .read_line(&mut line)
             .map_err(|e| format!("reading the collector's first line: {e}"))?;
-        // "Doorstep collector listening on http://127.0.0.1:PORT/ — open this address..."
-        // (https:// when served with --tls-cert).
-        let addr = line
-            .split("://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .map(str::to_owned);
-        match addr {
-            Some(addr) => Ok(Collector {
-                child: Some(child),
-                addr,
-            }),
+        // "Doorstep collector listening on http(s)://127.0.0.1:PORT/ — open this address..."
+        let bound = line.split_once("://").and_then(|(before, rest)| {
+            let scheme = before.rsplit(' ').next()?;
+            let addr = rest.split('/').next()?;
+            Some((scheme.to_owned(), addr.to_owned()))
+        });
+        match bound {
+            Some((scheme, addr)) => {
+                let origin = match (host, addr.rsplit_once(':')) {
+                    (Some(host), Some((_, port))) => format!("{scheme}://{host}:{port}"),
+                    _ => format!("{scheme}://{addr}"),
+                };
+                Ok(Collector {
+                    child: Some(child),
+                    addr,
+                    origin,
+                })
+            }
             None => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -185,9 +258,14 @@ impl Collector {
         &self.addr
     }
 
-    /// `http://127.0.0.1:PORT/` followed by `path` (without its leading slash).
+    /// The app's origin: `http://127.0.0.1:PORT`, or `https://<name>:PORT` over HTTPS.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The [`origin`](Collector::origin), `/`, then `path` (without its leading slash).
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}/{}", self.addr, path.trim_start_matches('/'))
+        format!("{}/{}", self.origin, path.trim_start_matches('/'))
     }
 
     /// Kills the server process outright (SIGKILL), as a power cut would.
@@ -210,8 +288,9 @@ fn free_port() -> Result<u16> {
     Ok(listener.local_addr()?.port())
 }
 
-/// Chromium's flags: headless, and nothing that reaches for the network on its own.
-fn chromium_args(profile: &Path) -> Vec<String> {
+/// Chromium's flags: headless, and nothing that reaches for the network on its own; then
+/// `extra`.
+fn chromium_args(profile: &Path, extra: &[String]) -> Vec<String> {
     let mut args: Vec<String> = [
         "--headless=new",
         "--no-sandbox",
@@ -233,6 +312,7 @@ fn chromium_args(profile: &Path) -> Vec<String> {
     .map(|s| s.to_string())
     .collect();
     args.push(format!("--user-data-dir={}", profile.display()));
+    args.extend_from_slice(extra);
     args
 }
 
@@ -357,8 +437,30 @@ impl Worker {
         Ok(worker)
     }
 
+    /// A fresh browser that finds `certificate`'s name at 127.0.0.1 and trusts the
+    /// certificate, as a tablet trusts a server's real one: the app is on an HTTPS origin
+    /// that is not localhost.
+    pub async fn launch_trusting(label: &str, certificate: &TestCertificate) -> Result<Worker> {
+        let profile = Profile::new(label)?;
+        let extra = [
+            format!("--host-resolver-rules=MAP {} 127.0.0.1", certificate.host),
+            format!(
+                "--ignore-certificate-errors-spki-list={}",
+                certificate.spki_sha256
+            ),
+        ];
+        let mut worker = Worker::launch_with(&profile, &extra).await?;
+        worker._profile = Some(profile);
+        Ok(worker)
+    }
+
     /// A browser using `profile`, which outlives it (to close and reopen the browser).
     pub async fn launch_with_profile(profile: &Profile) -> Result<Worker> {
+        Worker::launch_with(profile, &[]).await
+    }
+
+    /// A browser using `profile`, with Chromium's `extra` flags.
+    async fn launch_with(profile: &Profile, extra: &[String]) -> Result<Worker> {
         std::fs::create_dir_all(profile.home())?;
         let port = free_port()?;
         let mut command = Command::new("chromedriver");
@@ -382,7 +484,7 @@ impl Worker {
         capabilities.insert("browserName".into(), json!("chrome"));
         capabilities.insert(
             "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM, "args": chromium_args(&profile.dir()) }),
+            json!({ "binary": CHROMIUM, "args": chromium_args(&profile.dir(), extra) }),
         );
         let webdriver = format!("http://127.0.0.1:{port}/");
         let started = Instant::now();
