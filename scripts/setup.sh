@@ -70,7 +70,8 @@ cargo fetch --locked >/dev/null 2>&1 || cargo fetch --locked
 
 # --- Debian: Chromium and its driver for the browser tests; LibreOffice Calc to check
 # that the analysts' CSV opens there; strace, to see that the collector syncs a batch to
-# disk before its receipt; GNU time, to read the export's peak memory -------------------
+# disk before its receipt; GNU time, to read the export's peak memory; systemd-analyze, to
+# verify the unit files in deploy/; chattr, to make a data folder no one may write ------
 # Chromium and its driver come from the same Debian source package, so their versions
 # always match.
 apt_packages=()
@@ -78,6 +79,8 @@ apt_packages=()
 have soffice || apt_packages+=(libreoffice-calc-nogui)
 have strace || apt_packages+=(strace)
 [ -x /usr/bin/time ] || apt_packages+=(time)
+have systemd-analyze || apt_packages+=(systemd)
+have chattr || apt_packages+=(e2fsprogs)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   say "installing ${apt_packages[*]} from Debian (a minute or two)"
   need_root apt-get update -qq
