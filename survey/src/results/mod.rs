@@ -1,0 +1,195 @@
+//! The partnership's results, counted one way for every screen and export: how each
+//! question was answered ([`Distribution`]), the headline indicators of
+//! `INDICATORS.md` ([`Indicator`], [`Wellbeing`]).
+//!
+//! Counting is one pass: a [`Tally`] takes responses one at a time (the collector can
+//! stream rows from its database), keeps counters only (never an answer's words), and
+//! its memory does not grow with the number of responses (number questions keep a count
+//! per value, see [`number`]). Figures are unweighted counts of a door-to-door sample,
+//! not population estimates.
+//!
+//! ```
+//! # fn demo(questionnaire: &survey::Questionnaire, responses: &[survey::Response]) {
+//! use survey::results::Tally;
+//! let mut tally = Tally::new(questionnaire);
+//! tally.add_all(responses);
+//! if let Ok(results) = tally.results() {
+//!     for indicator in &results.indicators {
+//!         println!("{}: {:?}", indicator.name, indicator.share.share);
+//!     }
+//! }
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+pub mod distribution;
+pub mod indicators;
+pub mod interval;
+pub mod number;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::visible_questions;
+use crate::questionnaire::{QuestionCode, Questionnaire};
+use crate::record::{QuestionnaireRef, Response};
+
+pub use distribution::{Distribution, OptionCount, Values};
+pub use indicators::{Band, Headline, Indicator, IndicatorError, Wellbeing, WellbeingMeasure};
+pub use interval::{Interval, Proportion};
+pub use number::{NumberSummary, Quartiles, ValueCount};
+
+use distribution::QuestionTally;
+
+/// Counts responses to one questionnaire version, one response at a time.
+#[derive(Clone, Debug)]
+pub struct Tally<'q> {
+    questionnaire: &'q Questionnaire,
+    reference: QuestionnaireRef,
+    responses: u64,
+    other_versions: u64,
+    /// One counter per question, in questionnaire order; `None` for notices.
+    questions: Vec<Option<QuestionTally>>,
+}
+
+impl<'q> Tally<'q> {
+    /// An empty tally of `questionnaire`'s questions.
+    pub fn new(questionnaire: &'q Questionnaire) -> Self {
+        Tally {
+            questionnaire,
+            reference: QuestionnaireRef::of(questionnaire),
+            responses: 0,
+            other_versions: 0,
+            questions: questionnaire
+                .questions()
+                .map(|(_, question)| QuestionTally::new(questionnaire, question))
+                .collect(),
+        }
+    }
+
+    /// Counts one response. A response to another questionnaire or version is not
+    /// counted (its codes may mean other things) but counted apart, see
+    /// [`Tally::other_versions`].
+    pub fn add(&mut self, response: &Response) {
+        if response.questionnaire != self.reference {
+            self.other_versions += 1;
+            return;
+        }
+        self.responses += 1;
+        // What the engine shows, worked out once per response; the visible questions
+        // come in questionnaire order, so one walk pairs them with the counters.
+        let visible = visible_questions(self.questionnaire, &response.answers);
+        let mut visible = visible.iter().peekable();
+        for ((_, question), tally) in self.questionnaire.questions().zip(&mut self.questions) {
+            let asked = visible
+                .peek()
+                .is_some_and(|shown| std::ptr::eq(**shown, question));
+            if asked {
+                visible.next();
+            }
+            if let Some(tally) = tally {
+                tally.add(asked, response.answers.get(&question.code));
+            }
+        }
+    }
+
+    /// Counts every response of `responses`.
+    pub fn add_all<'r>(&mut self, responses: impl IntoIterator<Item = &'r Response>) {
+        for response in responses {
+            self.add(response);
+        }
+    }
+
+    /// Adds what another tally of the same questionnaire counted (e.g. tallies kept per
+    /// ward, added up for the partnership).
+    pub fn merge(&mut self, other: &Tally<'_>) -> Result<(), MergeError> {
+        if other.reference != self.reference {
+            return Err(MergeError {
+                counting: self.reference.clone(),
+                other: other.reference.clone(),
+            });
+        }
+        self.responses += other.responses;
+        self.other_versions += other.other_versions;
+        for (mine, theirs) in self.questions.iter_mut().zip(&other.questions) {
+            if let (Some(mine), Some(theirs)) = (mine, theirs) {
+                mine.merge(theirs);
+            }
+        }
+        Ok(())
+    }
+
+    /// Responses counted.
+    pub fn responses(&self) -> u64 {
+        self.responses
+    }
+
+    /// Responses given that answer another questionnaire or version, not counted.
+    pub fn other_versions(&self) -> u64 {
+        self.other_versions
+    }
+
+    /// The distribution of every question that takes an answer, in questionnaire order.
+    pub fn distributions(&self) -> Vec<Distribution> {
+        self.questions
+            .iter()
+            .flatten()
+            .map(|tally| tally.distribution(self.responses))
+            .collect()
+    }
+
+    /// The distribution of the question `code`, if the questionnaire has it (and it
+    /// takes an answer).
+    pub fn distribution(&self, code: &QuestionCode) -> Option<Distribution> {
+        self.questions
+            .iter()
+            .flatten()
+            .find(|tally| tally.question() == code)
+            .map(|tally| tally.distribution(self.responses))
+    }
+
+    /// Every distribution, headline indicator and wellbeing measure, or why the
+    /// questionnaire cannot give the headline figures (a question or option that
+    /// `INDICATORS.md` names is missing).
+    pub fn results(&self) -> Result<Results, IndicatorError> {
+        let distributions = self.distributions();
+        let find = |code: &str| distributions.iter().find(|d| d.question.as_str() == code);
+        Ok(Results {
+            questionnaire: self.reference.clone(),
+            responses: self.responses,
+            other_versions: self.other_versions,
+            indicators: indicators::headlines(self.questionnaire, find)?,
+            wellbeing: indicators::wellbeing(self.questionnaire, find)?,
+            distributions,
+        })
+    }
+}
+
+/// Two tallies of different questionnaires (or versions) cannot be added up.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a tally of {counting} cannot take in one of {other}: their codes may mean other things")]
+pub struct MergeError {
+    /// The questionnaire the tally counts.
+    pub counting: QuestionnaireRef,
+    /// The other tally's questionnaire.
+    pub other: QuestionnaireRef,
+}
+
+/// Everything counted over a set of responses, before suppression.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// The questionnaire and version counted.
+    pub questionnaire: QuestionnaireRef,
+    /// Responses counted.
+    pub responses: u64,
+    /// Responses to other versions, not counted.
+    pub other_versions: u64,
+    /// Each question's distribution, in questionnaire order.
+    pub distributions: Vec<Distribution>,
+    /// The headline indicators, in `INDICATORS.md`'s order.
+    pub indicators: Vec<Indicator>,
+    /// The four ONS personal wellbeing measures.
+    pub wellbeing: Vec<Wellbeing>,
+}
+
+#[cfg(test)]
+mod tests;
