@@ -1,6 +1,7 @@
 //! The partnership's results, counted one way for every screen and export: how each
 //! question was answered ([`Distribution`]), the headline indicators of
-//! `INDICATORS.md` ([`Indicator`], [`Wellbeing`]).
+//! `INDICATORS.md` ([`Indicator`], [`Wellbeing`]), and the small-count suppression every
+//! table goes through before anyone sees it ([`suppression`]).
 //!
 //! Counting is one pass: a [`Tally`] takes responses one at a time (the collector can
 //! stream rows from its database), keeps counters only (never an answer's words), and
@@ -26,6 +27,7 @@ pub mod distribution;
 pub mod indicators;
 pub mod interval;
 pub mod number;
+pub mod suppression;
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +39,7 @@ pub use distribution::{Distribution, OptionCount, Values};
 pub use indicators::{Band, Headline, Indicator, IndicatorError, Wellbeing, WellbeingMeasure};
 pub use interval::{Interval, Proportion};
 pub use number::{NumberSummary, Quartiles, ValueCount};
+pub use suppression::{Breakdown, Cell, Threshold, ThresholdError};
 
 use distribution::QuestionTally;
 
