@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::questionnaire::LanguageCode;
+use crate::results::headlines::BandLimits;
 use crate::shipped::shared_questionnaire;
 
 /// Every headline question's options in v1 as (code, English label), and the labels
@@ -219,9 +220,12 @@ fn the_wellbeing_questions_are_v1s_0_to_10_ratings_and_the_bands_cover_0_to_10()
     }
     assert_eq!(WELLBEING[3].bands[WELLBEING[3].headline].name, "high");
     assert_eq!(WELLBEING[3].bands[3].from, 6);
-    assert!(WELLBEING[..3]
-        .iter()
-        .all(|m| m.bands[m.headline] == band("low", 0, 4)));
+    assert!(WELLBEING[..3].iter().all(|m| m.bands[m.headline]
+        == BandLimits {
+            name: "low",
+            from: 0,
+            to: 4
+        }));
 }
 
 #[test]

@@ -8,40 +8,31 @@
 //! its memory does not grow with the number of responses (number questions keep a count
 //! per value, see [`number`]). Figures are unweighted counts of a door-to-door sample,
 //! not population estimates.
-//!
-//! ```
-//! # fn demo(questionnaire: &survey::Questionnaire, responses: &[survey::Response]) {
-//! use survey::results::Tally;
-//! let mut tally = Tally::new(questionnaire);
-//! tally.add_all(responses);
-//! if let Ok(results) = tally.results() {
-//!     for indicator in &results.indicators {
-//!         println!("{}: {:?}", indicator.name, indicator.share.share);
-//!     }
-//! }
-//! # }
-//! ```
 #![deny(missing_docs)]
 
 pub mod distribution;
+pub mod headlines;
 pub mod indicators;
 pub mod interval;
 pub mod number;
+mod routing;
 pub mod suppression;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::visible_questions;
+use crate::answer::Answer;
 use crate::questionnaire::{QuestionCode, Questionnaire};
 use crate::record::{QuestionnaireRef, Response};
 
 pub use distribution::{Distribution, OptionCount, Values};
-pub use indicators::{Band, Headline, Indicator, IndicatorError, Wellbeing, WellbeingMeasure};
+pub use headlines::{Headline, WellbeingMeasure, HEADLINES, WELLBEING};
+pub use indicators::{Band, Indicator, IndicatorError, Wellbeing};
 pub use interval::{Interval, Proportion};
 pub use number::{NumberSummary, Quartiles, ValueCount};
 pub use suppression::{Breakdown, Cell, Threshold, ThresholdError};
 
 use distribution::QuestionTally;
+use routing::Routing;
 
 /// Counts responses to one questionnaire version, one response at a time.
 #[derive(Clone, Debug)]
@@ -52,6 +43,9 @@ pub struct Tally<'q> {
     other_versions: u64,
     /// One counter per question, in questionnaire order; `None` for notices.
     questions: Vec<Option<QuestionTally>>,
+    /// Each question's code and position, sorted by code as a response's answers are.
+    by_code: Vec<(&'q QuestionCode, usize)>,
+    routing: Routing,
 }
 
 impl<'q> Tally<'q> {
@@ -66,6 +60,16 @@ impl<'q> Tally<'q> {
                 .questions()
                 .map(|(_, question)| QuestionTally::new(questionnaire, question))
                 .collect(),
+            by_code: {
+                let mut by_code: Vec<(&QuestionCode, usize)> = questionnaire
+                    .questions()
+                    .enumerate()
+                    .map(|(position, (_, question))| (&question.code, position))
+                    .collect();
+                by_code.sort();
+                by_code
+            },
+            routing: Routing::new(questionnaire),
         }
     }
 
@@ -78,19 +82,31 @@ impl<'q> Tally<'q> {
             return;
         }
         self.responses += 1;
-        // What the engine shows, worked out once per response; the visible questions
-        // come in questionnaire order, so one walk pairs them with the counters.
-        let visible = visible_questions(self.questionnaire, &response.answers);
-        let mut visible = visible.iter().peekable();
-        for ((_, question), tally) in self.questionnaire.questions().zip(&mut self.questions) {
-            let asked = visible
-                .peek()
-                .is_some_and(|shown| std::ptr::eq(**shown, question));
-            if asked {
-                visible.next();
+        // The answers by question position, in one walk: the answers and `by_code` are
+        // both sorted by code.
+        let mut slots: Vec<Option<&Answer>> = vec![None; self.questions.len()];
+        let mut codes = self.by_code.iter().peekable();
+        for (code, answer) in &response.answers {
+            // Equality first: the next known code is almost always the answer's.
+            while let Some((known, position)) = codes.peek() {
+                if *known == code {
+                    slots[*position] = Some(answer);
+                    codes.next();
+                    break;
+                } else if *known < code {
+                    codes.next();
+                } else {
+                    break;
+                }
             }
+        }
+        let shown = self
+            .routing
+            .shown(self.questionnaire, &response.answers, &slots);
+        for (position, tally) in self.questions.iter_mut().enumerate() {
             if let Some(tally) = tally {
-                tally.add(asked, response.answers.get(&question.code));
+                let asked = shown.get(position).copied().unwrap_or(false);
+                tally.add(asked, slots[position]);
             }
         }
     }
