@@ -1,21 +1,42 @@
 //! The partnership's results, counted one way for every screen and export: how each
 //! question was answered ([`Distribution`]), the headline indicators of
-//! `INDICATORS.md` ([`Indicator`], [`Wellbeing`]), and the small-count suppression every
-//! table goes through before anyone sees it ([`suppression`]).
+//! `INDICATORS.md` ([`Indicator`], [`Wellbeing`]), the small-count suppression every
+//! table goes through before anyone sees it ([`suppression`]), and the results as they
+//! may be shown ([`ShownResults`], from [`Results::shown`]).
 //!
 //! Counting is one pass: a [`Tally`] takes responses one at a time (the collector can
 //! stream rows from its database), keeps counters only (never an answer's words), and
 //! its memory does not grow with the number of responses (number questions keep a count
 //! per value, see [`number`]). Figures are unweighted counts of a door-to-door sample,
 //! not population estimates.
+//!
+//! ```
+//! # fn demo(questionnaire: &survey::Questionnaire, responses: &[survey::Response]) {
+//! use survey::results::{Breakdown, Tally, Threshold};
+//! let mut tally = Tally::new(questionnaire);
+//! tally.add_all(responses);
+//! if let Ok(results) = tally.results() {
+//!     match results.shown(Threshold::DEFAULT) {
+//!         Breakdown::Shown(shown) => {
+//!             for indicator in &shown.indicators {
+//!                 println!("{}: {:?} of {:?}", indicator.name, indicator.share, indicator.base);
+//!             }
+//!         }
+//!         Breakdown::TooFew { threshold } => println!("fewer than {threshold} responses"),
+//!     }
+//! }
+//! # }
+//! ```
 #![deny(missing_docs)]
 
 pub mod distribution;
+mod figures;
 pub mod headlines;
 pub mod indicators;
 pub mod interval;
 pub mod number;
 mod routing;
+pub mod shown;
 pub mod suppression;
 
 use serde::{Deserialize, Serialize};
@@ -29,6 +50,10 @@ pub use headlines::{Headline, WellbeingMeasure, HEADLINES, WELLBEING};
 pub use indicators::{Band, Indicator, IndicatorError, Wellbeing};
 pub use interval::{Interval, Proportion};
 pub use number::{NumberSummary, Quartiles, ValueCount};
+pub use shown::{
+    ShownBand, ShownDistribution, ShownIndicator, ShownOption, ShownResults, ShownValue,
+    ShownValues, ShownWellbeing,
+};
 pub use suppression::{Breakdown, Cell, Threshold, ThresholdError};
 
 use distribution::QuestionTally;

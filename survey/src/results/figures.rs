@@ -1,0 +1,275 @@
+//! One question's figures, suppressed together as one table, and the shown
+//! distribution, indicator and wellbeing measure read from them (see
+//! [`crate::results::shown`] for why together).
+
+use crate::questionnaire::OptionCode;
+use crate::results::distribution::{Distribution, Values};
+use crate::results::headlines::{Headline, WellbeingMeasure};
+use crate::results::indicators::Indicator;
+use crate::results::interval::Proportion;
+use crate::results::shown::{
+    ShownBand, ShownDistribution, ShownIndicator, ShownOption, ShownValue, ShownValues,
+    ShownWellbeing,
+};
+use crate::results::suppression::{suppress, Cell, Line, Threshold};
+
+/// Figures of one question and the lines that add them up.
+#[derive(Default)]
+struct Figures {
+    values: Vec<u64>,
+    lines: Vec<Line>,
+}
+
+impl Figures {
+    fn figure(&mut self, value: u64) -> usize {
+        self.values.push(value);
+        self.values.len() - 1
+    }
+
+    /// A new figure, the sum of `members`.
+    fn sum(&mut self, members: Vec<usize>) -> usize {
+        let total = self.figure(members.iter().map(|&m| self.values[m]).sum());
+        self.lines.push(Line { members, total });
+        total
+    }
+}
+
+pub(crate) struct ShownQuestion {
+    pub(crate) distribution: ShownDistribution,
+    pub(crate) indicator: Option<ShownIndicator>,
+    pub(crate) wellbeing: Option<ShownWellbeing>,
+}
+
+/// A share of `count` in `base`, when the count, the base and the rest are shown.
+fn share(cells: &[Cell], count: usize, rest: usize, base: usize) -> Option<Proportion> {
+    match (cells[count], cells[rest], cells[base]) {
+        (Cell::Shown(count), Cell::Shown(_), Cell::Shown(base)) if base > 0 => {
+            Some(Proportion::new(count, base))
+        }
+        _ => None,
+    }
+}
+
+/// The question of `d` as shown, with its headline and wellbeing measure if it has them.
+pub(crate) fn shown_question(
+    d: &Distribution,
+    headline: Option<&Headline>,
+    measure: Option<&WellbeingMeasure>,
+    threshold: Threshold,
+) -> ShownQuestion {
+    let mut f = Figures::default();
+    let not_asked = f.figure(d.not_asked);
+    let no_answer = f.figure(d.no_answer + d.not_fitting);
+    let dont_know = f.figure(d.dont_know);
+    let prefer_not_to_say = f.figure(d.prefer_not_to_say);
+    // Each option (or value) with its figure.
+    let mut members: Vec<(i64, usize)> = Vec::new();
+    // Multiple choice: each option's "not chosen", beside it.
+    let mut rest: Vec<usize> = Vec::new();
+    let base = match &d.values {
+        Values::Choice { options } => {
+            members = options
+                .iter()
+                .map(|o| (i64::from(o.code), f.figure(o.count)))
+                .collect();
+            f.sum(members.iter().map(|m| m.1).collect())
+        }
+        Values::Choices {
+            options,
+            respondents,
+        } => {
+            let base = f.figure(*respondents);
+            for option in options {
+                let chose = f.figure(option.count);
+                let not = f.figure(respondents.saturating_sub(option.count));
+                f.lines.push(Line {
+                    members: vec![chose, not],
+                    total: base,
+                });
+                members.push((i64::from(option.code), chose));
+                rest.push(not);
+            }
+            base
+        }
+        Values::Number(summary) => {
+            members = summary
+                .counts
+                .iter()
+                .map(|c| (c.value, f.figure(c.count)))
+                .collect();
+            f.sum(members.iter().map(|m| m.1).collect())
+        }
+        Values::Text { answered } => f.figure(*answered),
+    };
+    let asked = f.sum(vec![base, no_answer, dont_know, prefer_not_to_say]);
+    let responses = f.sum(vec![asked, not_asked]);
+    let of = |codes: &[OptionCode], members: &[(i64, usize)]| -> Vec<usize> {
+        members
+            .iter()
+            .filter(|m| codes.iter().any(|&c| i64::from(c) == m.0))
+            .map(|m| m.1)
+            .collect()
+    };
+    // A headline's "yes", "not yes" and base, which add up with its exclusions.
+    let indicator = headline
+        .filter(|_| matches!(d.values, Values::Choice { .. }))
+        .map(|row| {
+            let yes = f.sum(of(row.yes, &members));
+            let others: Vec<usize> = members
+                .iter()
+                .filter(|m| {
+                    !row.yes
+                        .iter()
+                        .chain(row.excluded)
+                        .any(|&c| i64::from(c) == m.0)
+                })
+                .map(|m| m.1)
+                .collect();
+            let not_yes = f.sum(others);
+            let indicator_base = f.sum(vec![yes, not_yes]);
+            let mut excluded = vec![indicator_base];
+            excluded.extend(of(row.excluded, &members));
+            f.lines.push(Line {
+                members: excluded,
+                total: base,
+            });
+            (row, yes, not_yes, indicator_base)
+        });
+    // Wellbeing bands, which add up to n.
+    let bands = match (&d.values, measure) {
+        (Values::Number(summary), Some(measure)) => {
+            let bands: Vec<usize> = measure
+                .bands
+                .iter()
+                .map(|band| {
+                    let within = members
+                        .iter()
+                        .filter(|m| (band.from..=band.to).contains(&m.0));
+                    f.sum(within.map(|m| m.1).collect())
+                })
+                .collect();
+            f.lines.push(Line {
+                members: bands.clone(),
+                total: base,
+            });
+            Some((measure, bands, summary))
+        }
+        _ => None,
+    };
+    let cells = suppress(&f.values, &f.lines, threshold);
+    let base_shown = cells[base].shown().filter(|&n| n > 0);
+    let options = || -> Vec<ShownOption> {
+        members
+            .iter()
+            .enumerate()
+            .map(|(i, &(code, figure))| ShownOption {
+                code: OptionCode::try_from(code).unwrap_or(0),
+                count: cells[figure],
+                share: match rest.get(i) {
+                    Some(&not) => share(&cells, figure, not, base),
+                    None => share(&cells, figure, figure, base),
+                }
+                .and_then(|p| p.share),
+            })
+            .collect()
+    };
+    let values = match &d.values {
+        Values::Choice { .. } => ShownValues::Choice { options: options() },
+        Values::Choices { .. } => ShownValues::Choices { options: options() },
+        Values::Number(summary) => {
+            let end = |value: Option<i64>| {
+                value.filter(|v| {
+                    members
+                        .iter()
+                        .any(|m| m.0 == *v && !cells[m.1].is_suppressed())
+                })
+            };
+            let summary = summary.clone();
+            ShownValues::Number {
+                counts: members
+                    .iter()
+                    .map(|&(value, i)| ShownValue {
+                        value,
+                        count: cells[i],
+                    })
+                    .collect(),
+                mean: summary.mean.filter(|_| base_shown.is_some()),
+                standard_error: summary.standard_error.filter(|_| base_shown.is_some()),
+                quartiles: summary.quartiles.filter(|_| base_shown.is_some()),
+                min: end(summary.min).filter(|_| base_shown.is_some()),
+                max: end(summary.max).filter(|_| base_shown.is_some()),
+            }
+        }
+        Values::Text { .. } => ShownValues::Text,
+    };
+    let indicator = indicator.map(|(row, yes, not_yes, indicator_base)| {
+        let full = Indicator::of(row, d);
+        let proportion = share(&cells, yes, not_yes, indicator_base);
+        ShownIndicator {
+            question: full.question,
+            name: full.name,
+            measure: full.measure,
+            yes: cells[yes],
+            base: cells[indicator_base],
+            share: proportion.and_then(|p| p.share),
+            interval: proportion.and_then(|p| p.interval),
+            excluded: of(row.excluded, &members)
+                .into_iter()
+                .zip(row.excluded)
+                .map(|(figure, &code)| ShownOption {
+                    code,
+                    count: cells[figure],
+                    share: None,
+                })
+                .collect(),
+            dont_know: cells[dont_know],
+            prefer_not_to_say: cells[prefer_not_to_say],
+        }
+    });
+    let wellbeing = bands.map(|(measure, bands, summary)| {
+        let headline = bands.get(measure.headline).copied().unwrap_or(base);
+        let proportion = share(&cells, headline, headline, base);
+        ShownWellbeing {
+            question: d.question.clone(),
+            name: measure.name.to_owned(),
+            n: cells[base],
+            mean: summary.mean.filter(|_| base_shown.is_some()),
+            standard_error: summary.standard_error.filter(|_| base_shown.is_some()),
+            bands: measure
+                .bands
+                .iter()
+                .zip(&bands)
+                .map(|(band, &figure)| ShownBand {
+                    name: band.name.to_owned(),
+                    from: band.from,
+                    to: band.to,
+                    count: cells[figure],
+                })
+                .collect(),
+            headline: measure
+                .bands
+                .get(measure.headline)
+                .map_or("", |b| b.name)
+                .to_owned(),
+            share: proportion.and_then(|p| p.share),
+            interval: proportion.and_then(|p| p.interval),
+            dont_know: cells[dont_know],
+            prefer_not_to_say: cells[prefer_not_to_say],
+        }
+    });
+    ShownQuestion {
+        distribution: ShownDistribution {
+            question: d.question.clone(),
+            responses: cells[responses],
+            not_asked: cells[not_asked],
+            asked: cells[asked],
+            no_answer: cells[no_answer],
+            dont_know: cells[dont_know],
+            prefer_not_to_say: cells[prefer_not_to_say],
+            base: cells[base],
+            values,
+        },
+        indicator,
+        wellbeing,
+    }
+}
