@@ -13,14 +13,25 @@ use crate::results::shown::{
 };
 use crate::results::suppression::{suppress, Cell, Line, Threshold};
 
-/// Figures of one question and the lines that add them up.
+/// Figures and the lines that add them up: every question's, in one table, so that the
+/// lines linking questions (skip logic) are suppressed with them.
 #[derive(Default)]
-struct Figures {
+pub(crate) struct Figures {
     values: Vec<u64>,
     lines: Vec<Line>,
 }
 
 impl Figures {
+    /// Adds the line: `members` add up to `total`.
+    pub(crate) fn line(&mut self, members: Vec<usize>, total: usize) {
+        self.lines.push(Line { members, total });
+    }
+
+    /// Every figure, suppressed.
+    pub(crate) fn suppress(&self, threshold: Threshold) -> Vec<Cell> {
+        suppress(&self.values, &self.lines, threshold)
+    }
+
     fn figure(&mut self, value: u64) -> usize {
         self.values.push(value);
         self.values.len() - 1
@@ -50,14 +61,48 @@ fn share(cells: &[Cell], count: usize, rest: usize, base: usize) -> Option<Propo
     }
 }
 
-/// The question of `d` as shown, with its headline and wellbeing measure if it has them.
-pub(crate) fn shown_question(
-    d: &Distribution,
-    headline: Option<&Headline>,
-    measure: Option<&WellbeingMeasure>,
-    threshold: Threshold,
-) -> ShownQuestion {
-    let mut f = Figures::default();
+/// Where one question's figures are among all the figures.
+pub(crate) struct QuestionFigures<'r> {
+    d: &'r Distribution,
+    not_asked: usize,
+    no_answer: usize,
+    dont_know: usize,
+    prefer_not_to_say: usize,
+    /// Each option (or number) with its figure.
+    members: Vec<(i64, usize)>,
+    /// Multiple choice: each option's "not chosen".
+    rest: Vec<usize>,
+    base: usize,
+    /// Respondents asked.
+    pub(crate) asked: usize,
+    responses: usize,
+    indicator: Option<(&'static Headline, usize, usize, usize)>,
+    bands: Option<(&'static WellbeingMeasure, Vec<usize>)>,
+}
+
+impl QuestionFigures<'_> {
+    /// The figures of respondents who chose any of `codes` (a one-answer question).
+    pub(crate) fn chose(&self, codes: &[OptionCode]) -> Option<Vec<usize>> {
+        matches!(self.d.values, Values::Choice { .. }).then(|| of(codes, &self.members))
+    }
+}
+
+fn of(codes: &[OptionCode], members: &[(i64, usize)]) -> Vec<usize> {
+    members
+        .iter()
+        .filter(|m| codes.iter().any(|&c| i64::from(c) == m.0))
+        .map(|m| m.1)
+        .collect()
+}
+
+/// Adds the figures of `d` (with its headline and wellbeing measure if it has them) and
+/// the lines that add them up.
+pub(crate) fn add_question<'r>(
+    f: &mut Figures,
+    d: &'r Distribution,
+    headline: Option<&'static Headline>,
+    measure: Option<&'static WellbeingMeasure>,
+) -> QuestionFigures<'r> {
     let not_asked = f.figure(d.not_asked);
     let no_answer = f.figure(d.no_answer + d.not_fitting);
     let dont_know = f.figure(d.dont_know);
@@ -103,13 +148,6 @@ pub(crate) fn shown_question(
     };
     let asked = f.sum(vec![base, no_answer, dont_know, prefer_not_to_say]);
     let responses = f.sum(vec![asked, not_asked]);
-    let of = |codes: &[OptionCode], members: &[(i64, usize)]| -> Vec<usize> {
-        members
-            .iter()
-            .filter(|m| codes.iter().any(|&c| i64::from(c) == m.0))
-            .map(|m| m.1)
-            .collect()
-    };
     // A headline's "yes", "not yes" and base, which add up with its exclusions.
     let indicator = headline
         .filter(|_| matches!(d.values, Values::Choice { .. }))
@@ -137,7 +175,7 @@ pub(crate) fn shown_question(
         });
     // Wellbeing bands, which add up to n.
     let bands = match (&d.values, measure) {
-        (Values::Number(summary), Some(measure)) => {
+        (Values::Number(_), Some(measure)) => {
             let bands: Vec<usize> = measure
                 .bands
                 .iter()
@@ -152,11 +190,42 @@ pub(crate) fn shown_question(
                 members: bands.clone(),
                 total: base,
             });
-            Some((measure, bands, summary))
+            Some((measure, bands))
         }
         _ => None,
     };
-    let cells = suppress(&f.values, &f.lines, threshold);
+    QuestionFigures {
+        d,
+        not_asked,
+        no_answer,
+        dont_know,
+        prefer_not_to_say,
+        members,
+        rest,
+        base,
+        asked,
+        responses,
+        indicator,
+        bands,
+    }
+}
+
+/// The question as shown, read from the suppressed `cells` of every figure.
+pub(crate) fn shown_question(q: &QuestionFigures<'_>, cells: &[Cell]) -> ShownQuestion {
+    let QuestionFigures {
+        d,
+        not_asked,
+        no_answer,
+        dont_know,
+        prefer_not_to_say,
+        ref members,
+        ref rest,
+        base,
+        asked,
+        responses,
+        indicator,
+        ref bands,
+    } = *q;
     let base_shown = cells[base].shown().filter(|&n| n > 0);
     let options = || -> Vec<ShownOption> {
         members
@@ -166,8 +235,8 @@ pub(crate) fn shown_question(
                 code: OptionCode::try_from(code).unwrap_or(0),
                 count: cells[figure],
                 share: match rest.get(i) {
-                    Some(&not) => share(&cells, figure, not, base),
-                    None => share(&cells, figure, figure, base),
+                    Some(&not) => share(cells, figure, not, base),
+                    None => share(cells, figure, figure, base),
                 }
                 .and_then(|p| p.share),
             })
@@ -204,7 +273,7 @@ pub(crate) fn shown_question(
     };
     let indicator = indicator.map(|(row, yes, not_yes, indicator_base)| {
         let full = Indicator::of(row, d);
-        let proportion = share(&cells, yes, not_yes, indicator_base);
+        let proportion = share(cells, yes, not_yes, indicator_base);
         ShownIndicator {
             question: full.question,
             name: full.name,
@@ -213,7 +282,7 @@ pub(crate) fn shown_question(
             base: cells[indicator_base],
             share: proportion.and_then(|p| p.share),
             interval: proportion.and_then(|p| p.interval),
-            excluded: of(row.excluded, &members)
+            excluded: of(row.excluded, members)
                 .into_iter()
                 .zip(row.excluded)
                 .map(|(figure, &code)| ShownOption {
@@ -226,10 +295,13 @@ pub(crate) fn shown_question(
             prefer_not_to_say: cells[prefer_not_to_say],
         }
     });
-    let wellbeing = bands.map(|(measure, bands, summary)| {
+    let wellbeing = bands.as_ref().and_then(|(measure, bands)| {
+        let Values::Number(summary) = &d.values else {
+            return None;
+        };
         let headline = bands.get(measure.headline).copied().unwrap_or(base);
-        let proportion = share(&cells, headline, headline, base);
-        ShownWellbeing {
+        let proportion = share(cells, headline, headline, base);
+        Some(ShownWellbeing {
             question: d.question.clone(),
             name: measure.name.to_owned(),
             n: cells[base],
@@ -238,7 +310,7 @@ pub(crate) fn shown_question(
             bands: measure
                 .bands
                 .iter()
-                .zip(&bands)
+                .zip(bands)
                 .map(|(band, &figure)| ShownBand {
                     name: band.name.to_owned(),
                     from: band.from,
@@ -255,7 +327,7 @@ pub(crate) fn shown_question(
             interval: proportion.and_then(|p| p.interval),
             dont_know: cells[dont_know],
             prefer_not_to_say: cells[prefer_not_to_say],
-        }
+        })
     });
     ShownQuestion {
         distribution: ShownDistribution {

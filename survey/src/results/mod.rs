@@ -57,6 +57,7 @@ pub use shown::{
 pub use suppression::{Breakdown, Cell, Threshold, ThresholdError};
 
 use distribution::QuestionTally;
+pub use routing::Routed;
 use routing::Routing;
 
 /// Counts responses to one questionnaire version, one response at a time.
@@ -203,6 +204,7 @@ impl<'q> Tally<'q> {
             other_versions: self.other_versions,
             indicators: indicators::headlines(self.questionnaire, find)?,
             wellbeing: indicators::wellbeing(self.questionnaire, find)?,
+            routed: routing::routed(self.questionnaire),
             distributions,
         })
     }
@@ -233,6 +235,9 @@ pub struct Results {
     pub indicators: Vec<Indicator>,
     /// The four ONS personal wellbeing measures.
     pub wellbeing: Vec<Wellbeing>,
+    /// Questions whose "asked" is another's answer count (skip logic), which
+    /// suppression links.
+    pub routed: Vec<Routed>,
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use crate::answer::Answer;
 use crate::engine::{visible_questions, Answers};
-use crate::questionnaire::{Condition, QuestionCode, QuestionKind, Questionnaire};
+use serde::{Deserialize, Serialize};
+
+use crate::questionnaire::{Condition, OptionCode, QuestionCode, QuestionKind, Questionnaire};
 
 /// Routes remembered at most; past this (a questionnaire routing on a number with a wide
 /// range, say) they are forgotten and remembered afresh, so memory stays bounded.
@@ -148,6 +150,116 @@ fn referenced<'q>(condition: &'q Condition, codes: &mut Vec<&'q QuestionCode>) {
         Condition::All(inner) | Condition::Any(inner) => {
             for condition in inner {
                 referenced(condition, codes);
+            }
+        }
+    }
+}
+
+/// A question asked only of those who gave one of `options` to an earlier one-answer
+/// question (`shown_by`): so many were asked it as chose those options there.
+/// Suppression must know, or a count hidden on one question's table could be read off
+/// the other's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Routed {
+    /// The question asked only of some.
+    pub question: QuestionCode,
+    /// The earlier question whose answer decides.
+    pub shown_by: QuestionCode,
+    /// The answers to it that show the question.
+    pub options: Vec<OptionCode>,
+}
+
+/// The questions of `questionnaire` shown by a simple condition (`equals` or `one_of`)
+/// on a one-answer question. Other conditions (on numbers, several questions, `not`)
+/// give no such equality and are left out.
+pub(crate) fn routed(questionnaire: &Questionnaire) -> Vec<Routed> {
+    questionnaire
+        .questions()
+        .filter_map(|(_, question)| {
+            let (shown_by, options) = match question.show_if.as_ref()? {
+                Condition::Equals { question, value } => (question, vec![*value]),
+                Condition::OneOf { question, values } => (question, values.clone()),
+                _ => return None,
+            };
+            let one_answer = matches!(
+                questionnaire.question(shown_by)?.kind,
+                QuestionKind::Consent
+                    | QuestionKind::YesNo
+                    | QuestionKind::SingleChoice { .. }
+                    | QuestionKind::Ordered { .. }
+            );
+            (one_answer && question.kind != QuestionKind::Notice).then(|| Routed {
+                question: question.code.clone(),
+                shown_by: shown_by.clone(),
+                options,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v1s_skip_logic_looks_at_consent_and_six_questions_and_routes_five() {
+        let questionnaire = crate::shipped::shared_questionnaire().unwrap();
+        let routing = Routing::new(&questionnaire);
+        let codes: Vec<&str> = questionnaire
+            .questions()
+            .enumerate()
+            .filter(|(position, _)| routing.depends_on.contains(position))
+            .map(|(_, (_, question))| question.code.as_str())
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "CONSENT",
+                "AGE_16_PLUS",
+                "AGE_BAND",
+                "LONG_TERM_CONDITION",
+                "TENURE",
+                "BEHIND_PAYMENTS",
+                "TRAINING_INTEREST"
+            ]
+        );
+        let found = routed(&questionnaire);
+        let routed: Vec<(&str, &str, Vec<OptionCode>)> = found
+            .iter()
+            .map(|r| (r.question.as_str(), r.shown_by.as_str(), r.options.clone()))
+            .collect();
+        let expected: Vec<(&str, &str, Vec<OptionCode>)> = vec![
+            ("AGE_BAND", "AGE_16_PLUS", vec![1]),
+            ("CONDITION_LIMITS", "LONG_TERM_CONDITION", vec![1]),
+            ("LANDLORD", "TENURE", vec![4]),
+            ("IN_EDUCATION_TRAINING", "AGE_BAND", vec![1, 2]),
+            ("TRAINING_TYPE", "TRAINING_INTEREST", vec![1]),
+        ];
+        assert_eq!(routed, expected);
+    }
+
+    #[test]
+    fn forgetting_routes_past_the_limit_changes_no_answer() {
+        let questionnaire = crate::shipped::shared_questionnaire().unwrap();
+        let mut routing = Routing::new(&questionnaire);
+        let responses: Vec<_> = (0..50)
+            .map(|i| crate::sample::complete_response(&questionnaire, i).unwrap())
+            .collect();
+        for round in 0..3 {
+            for response in &responses {
+                let slots: Vec<Option<&Answer>> = questionnaire
+                    .questions()
+                    .map(|(_, q)| response.answers.get(&q.code))
+                    .collect();
+                let expected = ask_engine(&questionnaire, &response.answers);
+                let shown = routing
+                    .shown(&questionnaire, &response.answers, &slots)
+                    .to_vec();
+                assert_eq!(shown, expected, "round {round}");
+                // Forget everything every time in the last round.
+                if round == 2 {
+                    routing.remembered = MOST_ROUTES;
+                }
             }
         }
     }

@@ -9,6 +9,9 @@
 //! measure of a question all read the same suppressed figures, so the headline page
 //! cannot give back what the question's page hides, nor the other way round.
 //!
+//! Skip logic links questions too: as many were asked who their landlord is as said they
+//! rent. Those counts are linked in the same table, so one cannot give the other away.
+//!
 //! A share is shown only when its count, its base and the rest of the base are all
 //! shown: 97% of 100 would give away the 3 who said otherwise.
 
@@ -16,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::questionnaire::{OptionCode, QuestionCode};
 use crate::record::QuestionnaireRef;
-use crate::results::figures::shown_question;
+use crate::results::figures::{add_question, shown_question, Figures, QuestionFigures};
 use crate::results::headlines::{HEADLINES, WELLBEING};
 use crate::results::interval::Interval;
 use crate::results::number::Quartiles;
@@ -195,11 +198,32 @@ impl Results {
                 indicators: Vec::new(),
                 wellbeing: Vec::new(),
             };
-            for distribution in &self.distributions {
-                let code = distribution.question.as_str();
-                let headline = HEADLINES.iter().find(|row| row.question == code);
-                let measure = WELLBEING.iter().find(|m| m.question == code);
-                let question = shown_question(distribution, headline, measure, threshold);
+            // Every question's figures in one table, with the lines skip logic adds
+            // between questions, suppressed at once.
+            let mut figures = Figures::default();
+            let questions: Vec<QuestionFigures<'_>> = self
+                .distributions
+                .iter()
+                .map(|d| {
+                    let code = d.question.as_str();
+                    let headline = HEADLINES.iter().find(|row| row.question == code);
+                    let measure = WELLBEING.iter().find(|m| m.question == code);
+                    add_question(&mut figures, d, headline, measure)
+                })
+                .collect();
+            let find =
+                |code: &QuestionCode| self.distributions.iter().position(|d| &d.question == code);
+            for routed in &self.routed {
+                if let (Some(question), Some(by)) = (find(&routed.question), find(&routed.shown_by))
+                {
+                    if let Some(chose) = questions[by].chose(&routed.options) {
+                        figures.line(chose, questions[question].asked);
+                    }
+                }
+            }
+            let cells = figures.suppress(threshold);
+            for question in &questions {
+                let question = shown_question(question, &cells);
                 shown.distributions.push(question.distribution);
                 shown.indicators.extend(question.indicator);
                 shown.wellbeing.extend(question.wellbeing);

@@ -237,3 +237,38 @@ fn the_smallest_and_largest_number_are_hidden_when_few_gave_them() {
     );
     assert!(mean.is_some());
 }
+
+#[test]
+fn a_count_hidden_on_one_question_is_not_given_back_by_the_question_it_routes_to() {
+    // Tenure: 40 own outright, 30 mortgage, 3 shared (small), 11 rent, 25 rent free.
+    // The 3 takes the smallest other count with it, the 11 renting; but everyone
+    // renting was asked who their landlord is, so LANDLORD's "asked" would say 11 and
+    // give the 3 back (109 - 40 - 30 - 11 - 25).
+    let tenure = [(1, 40), (2, 30), (3, 3), (4, 11), (5, 25)];
+    let mut responses = Vec::new();
+    for (code, count) in tenure {
+        for _ in 0..count {
+            let mut answers = vec![("TENURE", Choice(code))];
+            if code == 4 {
+                answers.push(("LANDLORD", Choice(1)));
+            }
+            responses.push(response(responses.len() as u128, &answers));
+        }
+    }
+    let shown = shown(&responses);
+    let question = |code: &str| {
+        shown
+            .distributions
+            .iter()
+            .find(|d| d.question.as_str() == code)
+            .unwrap()
+    };
+    let ShownValues::Choice { options } = &question("TENURE").values else {
+        panic!()
+    };
+    assert_eq!(options[2].count, Cell::Suppressed);
+    assert_eq!(options[3].count, Cell::Suppressed, "rent is the complement");
+    let landlord = question("LANDLORD");
+    assert_eq!(landlord.asked, Cell::Suppressed);
+    assert!(landlord.base.is_suppressed() && landlord.not_asked.is_suppressed());
+}
