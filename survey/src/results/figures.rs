@@ -1,6 +1,7 @@
-//! One question's figures, suppressed together as one table, and the shown
-//! distribution, indicator and wellbeing measure read from them (see
-//! [`crate::results::shown`] for why together).
+//! Each question's figures and the lines that add them up, put into one table with every
+//! other question's ([`add_question`]); and, once that table is suppressed, the question's
+//! shown distribution, indicator and wellbeing measure read from it ([`shown_question`]).
+//! [`crate::results::shown`] says why together.
 
 use crate::questionnaire::OptionCode;
 use crate::results::distribution::{Distribution, Values};
@@ -45,6 +46,7 @@ impl Figures {
     }
 }
 
+/// What one question gives the console.
 pub(crate) struct ShownQuestion {
     pub(crate) distribution: ShownDistribution,
     pub(crate) indicator: Option<ShownIndicator>,

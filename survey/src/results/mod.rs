@@ -7,7 +7,9 @@
 //! Counting is one pass: a [`Tally`] takes responses one at a time (the collector can
 //! stream rows from its database), keeps counters only (never an answer's words), and
 //! its memory does not grow with the number of responses (number questions keep a count
-//! per value, see [`number`]). Figures are unweighted counts of a door-to-door sample,
+//! per value, see [`number`]; the routes skip logic took are remembered up to a bound).
+//! Tallies of the same questionnaire add up ([`Tally::merge`]), so a console can keep one
+//! per ward as batches arrive instead of counting every response for every page. Figures are unweighted counts of a door-to-door sample,
 //! not population estimates.
 //!
 //! ```
