@@ -31,6 +31,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod audit;
 pub mod distribution;
 mod figures;
 pub mod headlines;

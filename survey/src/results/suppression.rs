@@ -18,12 +18,17 @@
 //!    another line with one, so this repeats until no line has exactly one (it ends: each
 //!    round hides at least one more figure, and a line of hidden figures has none to
 //!    give away).
-//! 4. **Breakdowns**: a breakdown (by ward, by agency, by a filter) whose base is below N
+//! 4. **Lines together**: two hidden figures in every line is not always enough, since
+//!    lines can be added and subtracted together (two hidden rectangles joined by one
+//!    hidden cell give that cell away). While any hidden figure can be solved for from
+//!    all the lines at once (see `audit`), one more figure beside it is hidden, and
+//!    step 3 runs again.
+//! 5. **Breakdowns**: a breakdown (by ward, by agency, by a filter) whose base is below N
 //!    is not shown at all ([`Threshold::breakdown`]).
 //!
-//! What this guards is the subtraction along one line. It does not claim more: across
-//! several lines, hidden cells can still be bounded (a range, not a value), and in
-//! unusual patterns worked out by solving the lines together; a table published beside
+//! What this guards is an exact value worked out from the table's own lines. It does
+//! not claim more: a hidden figure can still be bounded (counts are never negative, so
+//! two hidden figures adding up to 12 are each at most 12), and a table published beside
 //! another of the same people (the same ward twice, filtered differently) can give away
 //! the difference. The console shows one table per breakdown and keeps the threshold.
 //!
@@ -32,6 +37,8 @@
 //! protect it (a secondary cell may be large, so "fewer than N" would be untrue of it).
 
 use serde::{Deserialize, Serialize};
+
+use crate::results::audit;
 
 /// The smallest count shown (N): counts below it are hidden.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -186,27 +193,40 @@ pub fn suppress(values: &[u64], lines: &[Line], threshold: Threshold) -> Vec<Cel
             }
         }
     }
-    // Secondary, to a fixed point.
     loop {
-        let mut changed = false;
-        for line in &lines {
-            let hidden_members = line.members.iter().filter(|&&i| hidden[i]).count();
-            if hidden_members + usize::from(hidden[line.total]) != 1 {
-                continue;
+        // Secondary, to a fixed point: no line hides exactly one figure.
+        loop {
+            let mut changed = false;
+            for line in &lines {
+                let hidden_members = line.members.iter().filter(|&&i| hidden[i]).count();
+                if hidden_members + usize::from(hidden[line.total]) != 1 {
+                    continue;
+                }
+                if let Some(index) = complement(line, values, &hidden) {
+                    hidden[index] = true;
+                    changed = true;
+                }
             }
-            let shown_members = || line.members.iter().copied().filter(|&i| !hidden[i]);
-            let complement = shown_members()
-                .filter(|&i| values[i] > 0)
-                .min_by_key(|&i| values[i])
-                .or_else(|| shown_members().min_by_key(|&i| values[i]))
-                .or_else(|| Some(line.total).filter(|&i| !hidden[i]));
-            if let Some(index) = complement {
-                hidden[index] = true;
-                changed = true;
+            if !changed {
+                break;
             }
         }
-        if !changed {
+        // Then the lines together: while a hidden figure can be solved for, hide one
+        // more beside it (in a line through it, or failing that in any line that hides
+        // something), and check the lines again.
+        let Some(given_away) = audit::worked_out(&hidden, &lines) else {
             break;
+        };
+        let through = |line: &&Line| line.total == given_away || line.members.contains(&given_away);
+        let hides = |line: &&Line| line.members.iter().chain([&line.total]).any(|&i| hidden[i]);
+        let beside = lines
+            .iter()
+            .filter(through)
+            .chain(lines.iter().filter(hides))
+            .find_map(|line| complement(line, values, &hidden));
+        match beside {
+            Some(index) => hidden[index] = true,
+            None => break,
         }
     }
     values
@@ -220,6 +240,17 @@ pub fn suppress(values: &[u64], lines: &[Line], threshold: Threshold) -> Vec<Cel
             }
         })
         .collect()
+}
+
+/// The figure of `line` to hide beside the hidden ones: its smallest shown figure that
+/// is not its total, a non-zero one if there is one; else its total, if shown.
+fn complement(line: &Line, values: &[u64], hidden: &[bool]) -> Option<usize> {
+    let shown_members = || line.members.iter().copied().filter(|&i| !hidden[i]);
+    shown_members()
+        .filter(|&i| values[i] > 0)
+        .min_by_key(|&i| values[i])
+        .or_else(|| shown_members().min_by_key(|&i| values[i]))
+        .or_else(|| Some(line.total).filter(|&i| !hidden[i]))
 }
 
 /// A list of counts with their total (one question's answers), as shown.

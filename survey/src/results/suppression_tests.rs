@@ -165,6 +165,63 @@ fn table_lines(height: usize, width: usize) -> Vec<Line> {
     lines
 }
 
+/// A hidden figure that all the lines together determine, if any, found the slow and
+/// obvious way (independently of `audit`): figure k is determined when adding its unit
+/// vector to the lines' equations does not raise their rank.
+fn determined(values: &[u64], cells: &[Cell], lines: &[Line]) -> Option<usize> {
+    let hidden: Vec<usize> = (0..values.len())
+        .filter(|&i| cells[i].is_suppressed())
+        .collect();
+    let column = |i: usize| hidden.iter().position(|&h| h == i);
+    let mut rows: Vec<Vec<f64>> = Vec::new();
+    for line in lines {
+        let mut row = vec![0.0; hidden.len()];
+        for &m in &line.members {
+            if let Some(c) = column(m) {
+                row[c] += 1.0;
+            }
+        }
+        if let Some(c) = column(line.total) {
+            row[c] -= 1.0;
+        }
+        if row.iter().any(|&x| x != 0.0) {
+            rows.push(row);
+        }
+    }
+    let rank = |mut m: Vec<Vec<f64>>| -> usize {
+        let mut rank = 0;
+        let cols = hidden.len();
+        for c in 0..cols {
+            let Some(p) = (rank..m.len()).find(|&r| m[r][c].abs() > 1e-9) else {
+                continue;
+            };
+            m.swap(rank, p);
+            let pivot_row = m[rank].clone();
+            for (r, row) in m.iter_mut().enumerate() {
+                let f = row[c] / pivot_row[c];
+                if r != rank && f != 0.0 {
+                    for (x, p) in row.iter_mut().zip(&pivot_row) {
+                        *x -= f * p;
+                    }
+                }
+            }
+            rank += 1;
+        }
+        rank
+    };
+    let base = rank(rows.clone());
+    for (k, &h) in hidden.iter().enumerate() {
+        let mut with = rows.clone();
+        let mut unit = vec![0.0; hidden.len()];
+        unit[k] = 1.0;
+        with.push(unit);
+        if rank(with) == base {
+            return Some(h);
+        }
+    }
+    None
+}
+
 /// The checks every suppressed table must pass, over its figures and lines.
 fn check_protected(
     values: &[u64],
@@ -196,6 +253,12 @@ fn check_protected(
             }
         }
     }
+    let solved = determined(values, cells, lines);
+    prop_assert!(
+        solved.is_none(),
+        "figure {:?} follows from the lines together",
+        solved
+    );
     Ok(())
 }
 
