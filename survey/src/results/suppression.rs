@@ -30,7 +30,8 @@
 //! not claim more: a hidden figure can still be bounded (counts are never negative, so
 //! two hidden figures adding up to 12 are each at most 12), and a table published beside
 //! another of the same people (the same ward twice, filtered differently) can give away
-//! the difference. The console shows one table per breakdown and keeps the threshold.
+//! the difference: a screen or export should not put two overlapping breakdowns of the
+//! same responses side by side.
 //!
 //! A hidden figure ([`Cell::Suppressed`]) carries no value and no reason: the console
 //! shows every one alike, so a reader cannot tell a small count from one hidden to
