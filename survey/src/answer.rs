@@ -12,7 +12,7 @@ use crate::questionnaire::{NonSubstantive, OptionCode, Question, QuestionKind, Q
 /// (Chromium allows 5,242,880 characters per site): the common answers are bare JSON —
 /// a choice `3`, several choices `[1,4]`, `"dk"` and `"pns"` — and the rarer kinds are
 /// tagged, a number `{"n":7}` and text `{"t":"…"}`, so no two kinds look alike.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Answer {
     /// One option: single choice, ordered scale, yes/no, consent.
     Choice(OptionCode),

@@ -2,7 +2,8 @@
 //! and its validator, the interview engine (what to ask next, skip logic, validation),
 //! responses and visits, the batch format (JSON and CSV), the wire contract between the
 //! app and the collector, the device's store interface with an in-memory store and
-//! contract tests, and the counts a worker sees.
+//! contract tests, the counts a worker sees, and the partnership's results with their
+//! small-count suppression.
 //!
 //! The app and the collector both use it, so a batch is checked, sent and answered by
 //! the same code on the tablet that made it and on the server that receives it.
@@ -13,6 +14,7 @@ pub mod csv_export;
 pub mod engine;
 pub mod questionnaire;
 pub mod record;
+pub mod results;
 pub mod sample;
 pub mod shipped;
 pub mod store;
