@@ -9,7 +9,10 @@
 //! A wrong email, a wrong password, a locked, disabled or password-less account all get
 //! the same [`LogInError::Refused`], after an Argon2 verification each (a dummy one where
 //! there is no hash to check), so neither the answer nor its time tells whether an email
-//! has an account.
+//! has an account. One difference is left: a wrong password for a real account also
+//! commits its count (one write-ahead-log sync, a few milliseconds at most beside
+//! Argon2's tens), which an unknown email does not; the per-address throttle keeps anyone
+//! from measuring it many times over.
 //!
 //! A session is a random id (given to the browser, stored as its SHA-256) and a random
 //! CSRF token; it ends after [`SESSION_IDLE`] without a request or [`SESSION_ABSOLUTE`]
