@@ -77,6 +77,10 @@ pub enum CollectorError {
     #[error(transparent)]
     Token(#[from] crate::store::tokens::TokenError),
 
+    /// A console user could not be added or changed.
+    #[error(transparent)]
+    Account(#[from] crate::store::accounts::AccountError),
+
     /// Exporting failed.
     #[error(transparent)]
     Export(#[from] crate::store::export::ExportError),

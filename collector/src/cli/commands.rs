@@ -1,6 +1,6 @@
 //! What each subcommand does, once clap has parsed it: `serve` puts the store behind the
 //! HTTP surface; `token`, `import`, `export` and `conflicts` work on the store directly;
-//! `backup` and `restore` copy it; `bench` is its own file.
+//! `backup` and `restore` copy it; `user` and `bench` are their own files.
 
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -23,6 +23,7 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
     match cli.command {
         Command::Serve(args) => serve(&args).await,
         Command::Token(args) => token(&args),
+        Command::User(args) => super::users::run(&args),
         Command::Import(args) => import(&args),
         Command::Export(args) => export(&args),
         Command::Conflicts(args) => conflicts(&args),

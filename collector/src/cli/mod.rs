@@ -1,10 +1,11 @@
-//! The command line: `serve`, `token`, `import`, `export`, `conflicts`, `backup`,
+//! The command line: `serve`, `token`, `user`, `import`, `export`, `conflicts`, `backup`,
 //! `restore`, `bench` and `bench-crowd`. This file holds only what clap parses; [`commands::run`] carries a
 //! parsed command out.
 
 pub mod bench;
 pub mod bench_crowd;
 pub mod commands;
+pub mod users;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -31,6 +32,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Agency upload tokens: add (shown once), list, revoke.
     Token(TokenArgs),
+    /// Console users: add (prints a one-time set-password link), list, disable,
+    /// password-link (a new link).
+    User(users::UserArgs),
     /// Take in batch files handed in (the same checks and receipts as an upload).
     Import(ImportArgs),
     /// Write every stored response as CSV, and/or the codebook, for analysts.

@@ -2,7 +2,8 @@
 //! when it is opened ([`open`]), and what is done with it. Nothing here knows about HTTP
 //! or the command line.
 //!
-//! Tables: `tokens` (agency upload tokens, hashed), `batches` (each batch received, once),
+//! Tables: `tokens` (agency upload tokens, hashed), `users`, `password_links` and
+//! `sessions` (the console's accounts, see [`accounts`]), `batches` (each batch received, once),
 //! `responses` and `visits` (keyed by their UUIDs, so a response is stored once however
 //! often it arrives), and `conflicts` (responses that arrived with the id of a stored one
 //! but other content, or from another agency: kept beside it, never over it).
@@ -22,11 +23,13 @@
 //!   [`intake::Intake`] handle the upload route holds.
 //! - [`conflicts`]: the responses kept as conflicts, for the coordinator.
 //! - [`tokens`]: agency upload tokens.
+//! - [`accounts`]: the console's users, passwords, set-password links and sessions.
 //! - [`export`]: the stored responses (streamed) and the codebook as CSV.
 //! - [`backup`]: a consistent copy of the database while intake runs, and putting one
 //!   back in place.
 //! - [`health`]: whether the database file still answers, and its size.
 
+pub mod accounts;
 pub mod backup;
 pub mod conflicts;
 pub mod export;
@@ -68,6 +71,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: V2,
         then: Some(intake::hash_migrated_responses),
+    },
+    // 3: console accounts: users, set-password links, sessions.
+    Migration {
+        sql: accounts::SCHEMA,
+        then: None,
     },
 ];
 
@@ -505,7 +513,7 @@ mod tests {
         let version: i64 = connection
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 2);
+        assert_eq!(version, SCHEMA_VERSION as i64);
         for table in ["batches", "responses", "visits"] {
             let keys: (String, i64, i64) = connection
                 .query_row(
