@@ -1,7 +1,8 @@
-//! The browser, and nothing of the survey: LocalStorage, persistent storage, HTTP, the
-//! clock and fresh ids, the connection, file downloads, focus, the service worker and the
-//! build's identity. Everything above this folder reaches the browser through here.
+//! The browser, and nothing of the survey: the address bar, LocalStorage, persistent
+//! storage, HTTP, the clock and fresh ids, the connection, file downloads, focus, the
+//! service worker and the build's identity. Everything above this folder reaches the browser through here.
 
+pub mod address;
 pub mod build_info;
 pub mod clock;
 pub mod connection;

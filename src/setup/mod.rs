@@ -2,6 +2,7 @@
 //! device under `doorstep/v1/setup`; every response is stamped with it. [`screen`] is
 //! the set-up screen.
 
+mod link;
 mod screen;
 
 use serde::{Deserialize, Serialize};
@@ -10,6 +11,7 @@ use survey::{Assignment, Questionnaire};
 use crate::device::{entries, keys};
 use crate::platform::local_storage::StorageError;
 
+pub use link::{fill_from_link, LinkNotice};
 pub use screen::SetUpPage;
 
 /// What the worker enters once, on the set-up screen.
@@ -56,6 +58,18 @@ impl Field {
             Field::Area => "setup-area",
             Field::Collector => "setup-collector",
             Field::Token => "setup-token",
+        }
+    }
+
+    /// The field's label on the set-up screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Worker => "Your worker code",
+            Field::Agency => "Your agency",
+            Field::Device => "This tablet's name",
+            Field::Area => "Ward you are working in",
+            Field::Collector => "Collector address",
+            Field::Token => "Upload token",
         }
     }
 }

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::{Field, FieldProblem, SetUp};
+use super::{Field, FieldProblem, LinkNotice, SetUp};
 use crate::app_state::AppState;
-use crate::platform::focus;
+use crate::platform::{address, focus};
 use crate::routes::{Navigator, Page};
 
 #[component]
@@ -14,14 +14,25 @@ pub fn SetUpPage() -> impl IntoView {
     let q = app.questionnaire;
     let first_time = app.setup.get_untracked().is_none();
     let mut start = app.setup.get_untracked().unwrap_or_default();
+    // Opened with a coordinator's set-up link: its parts fill the form (saved only when the
+    // worker saves), and leave the address bar at once.
+    let notice = RwSignal::new(
+        address::take_fragment().map(|fragment| super::fill_from_link(&fragment, &mut start, q)),
+    );
     if start.collector.is_empty() {
         // The collector that served the app is the usual place to hand in.
-        start.collector = web_sys::window()
-            .and_then(|window| window.location().origin().ok())
-            .filter(|origin| origin.starts_with("http"))
-            .unwrap_or_default();
+        start.collector = address::origin().unwrap_or_default();
     }
     let form = RwSignal::new(start);
+    // A second link opened while this screen shows changes only the address's fragment.
+    let relinked = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(fragment) = address::take_fragment() {
+            let mut changed = form.get_untracked();
+            notice.set(Some(super::fill_from_link(&fragment, &mut changed, q)));
+            form.set(changed);
+        }
+    });
+    on_cleanup(move || relinked.remove());
     let problems = RwSignal::new(Vec::<FieldProblem>::new());
     let failure = RwSignal::new(None::<String>);
 
@@ -60,8 +71,38 @@ pub fn SetUpPage() -> impl IntoView {
         }
     };
 
+    let link_notice = move || {
+        notice.get().map(|notice| match notice {
+            LinkNotice::Filled { collector, agency, token_start } => {
+                let still = move || {
+                    let fields = form.with(|f| f.tidied().still_to_fill(q));
+                    if fields.is_empty() {
+                        "Everything is filled in: check it, then save.".to_owned()
+                    } else {
+                        let labels: Vec<&str> = fields.iter().map(|f| f.label()).collect();
+                        format!("Still to fill in: {}.", labels.join(", "))
+                    }
+                };
+                view! {
+                    <div class="card card--ok" role="status" data-testid="setup-link-notice">
+                        <p class="notice-text">"Filled in from your coordinator's link:"</p>
+                        <p>"collector " {collector} ", agency " {agency} ", upload token " {token_start} ". You can change them below."</p>
+                        <p data-testid="setup-link-still">{still}</p>
+                        {(!first_time).then(|| view! { <p>"Nothing on this tablet changes until you save."</p> })}
+                    </div>
+                }
+                .into_any()
+            }
+            LinkNotice::Problem(message) => view! {
+                <div class="card card--warn" role="alert" data-testid="setup-link-problem">
+                    <p class="notice-text">{message}</p>
+                </div>
+            }
+            .into_any(),
+        })
+    };
+
     let text_field = move |field: Field,
-                           label: &'static str,
                            hint: &'static str,
                            kind: &'static str,
                            get: fn(&SetUp) -> String,
@@ -71,7 +112,7 @@ pub fn SetUpPage() -> impl IntoView {
         let problem_id = format!("{id}-problem");
         view! {
             <div class="field" class:has-problem=move || problem_of(field).is_some()>
-                <label for=id>{label}</label>
+                <label for=id>{field.label()}</label>
                 <p class="help" id=hint_id.clone()>{hint}</p>
                 <input id=id name=id data-testid=id type=kind autocomplete="off"
                     aria-describedby=format!("{hint_id} {problem_id}")
@@ -86,7 +127,6 @@ pub fn SetUpPage() -> impl IntoView {
     };
 
     let select_field = move |field: Field,
-                             label: &'static str,
                              choices: Vec<(String, String)>,
                              get: fn(&SetUp) -> String,
                              put: fn(&mut SetUp, String)| {
@@ -104,7 +144,7 @@ pub fn SetUpPage() -> impl IntoView {
             .collect_view();
         view! {
             <div class="field" class:has-problem=move || problem_of(field).is_some()>
-                <label for=id>{label}</label>
+                <label for=id>{field.label()}</label>
                 <select id=id name=id data-testid=id aria-describedby=problem_id.clone()
                     aria-invalid=move || problem_of(field).is_some().then_some("true")
                     on:change=move |event| { let value = event_target_value(&event); form.update(|f| put(f, value)); }>
@@ -135,15 +175,16 @@ pub fn SetUpPage() -> impl IntoView {
             <p class="lead">
                 "Every interview is stamped with these. No names: your worker code is enough."
             </p>
+            {link_notice}
             <form class="form" novalidate on:submit=submit>
-                {text_field(Field::Worker, "Your worker code", "Letters and digits, for example W012.", "text", |s| s.worker.clone(), |s, v| s.worker = v)}
-                {select_field(Field::Agency, "Your agency", agencies, |s| s.agency.clone(), |s, v| s.agency = v)}
-                {text_field(Field::Device, "This tablet's name", "As written on its label, for example Tablet 07.", "text", |s| s.device.clone(), |s, v| s.device = v)}
-                {select_field(Field::Area, "Ward you are working in", areas, |s| s.area.clone(), |s, v| s.area = v)}
+                {text_field(Field::Worker, "Letters and digits, for example W012.", "text", |s| s.worker.clone(), |s, v| s.worker = v)}
+                {select_field(Field::Agency, agencies, |s| s.agency.clone(), |s, v| s.agency = v)}
+                {text_field(Field::Device, "As written on its label, for example Tablet 07.", "text", |s| s.device.clone(), |s, v| s.device = v)}
+                {select_field(Field::Area, areas, |s| s.area.clone(), |s, v| s.area = v)}
                 <h2>"Handing in"</h2>
                 <p class="help">"From your coordinator. You can add these later in Settings; interviews do not need them."</p>
-                {text_field(Field::Collector, "Collector address", "For example https://collector.example.org", "url", |s| s.collector.clone(), |s, v| s.collector = v)}
-                {text_field(Field::Token, "Upload token", "A long code for your agency. Keep it on this tablet only.", "password", |s| s.token.clone(), |s, v| s.token = v)}
+                {text_field(Field::Collector, "For example https://collector.example.org", "url", |s| s.collector.clone(), |s, v| s.collector = v)}
+                {text_field(Field::Token, "A long code for your agency. Keep it on this tablet only.", "password", |s| s.token.clone(), |s, v| s.token = v)}
                 <p class="problem" role="alert" data-testid="setup-failure">{move || failure.get()}</p>
                 <button type="submit" class="button button--primary" data-testid="setup-save">"Save set-up"</button>
             </form>

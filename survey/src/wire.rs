@@ -18,6 +18,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::record::BatchId;
 
+mod setup_link;
+pub use setup_link::{
+    SetupLink, SetupLinkError, SetupLinkPart, MAX_LINK_AGENCY, MAX_LINK_COLLECTOR, MAX_LINK_TOKEN,
+    SETUP_PATH,
+};
+
 /// `GET`: whether the collector answers, and its version ([`Health`]).
 pub const HEALTH_PATH: &str = "/api/v1/health";
 
