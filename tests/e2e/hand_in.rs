@@ -4,8 +4,12 @@
 
 use std::path::Path;
 
-use doorstep_e2e::journey::{complete_interview, open_and_set_up, open_and_set_up_with_token};
-use doorstep_e2e::{collector_command, dist, Collector, Result, Scratch, Worker};
+use doorstep_e2e::journey::{
+    complete_interview, open_and_set_up, open_and_set_up_with_token, upload_the_one_waiting,
+};
+use doorstep_e2e::{
+    add_token, collector_command, dist, stored_in_collector, Collector, Result, Scratch, Worker,
+};
 use serde_json::Value;
 
 fn serve(label: &str) -> Result<(Collector, Scratch)> {
@@ -141,23 +145,11 @@ async fn a_file_exported_without_signal_is_a_valid_batch_and_stays_until_confirm
     worker.close().await
 }
 
-/// Rows of the collector's CSV export: how many responses it holds.
-fn stored_in_collector(data: &Path) -> Result<usize> {
-    let csv = data.join("export.csv");
-    collector_command(data, &["export", "--csv", csv.to_str().unwrap_or_default()])?;
-    let text = std::fs::read_to_string(csv)?;
-    Ok(text.matches("\r\n").count().saturating_sub(1))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn exported_offline_then_imported_then_uploaded_online_stores_each_interview_once(
 ) -> Result<()> {
     let data = Scratch::new("handin-data")?;
-    let token = collector_command(
-        data.path(),
-        &["token", "add", "--agency", "hackney-council"],
-    )?;
-    let token = token.trim().to_owned();
+    let token = add_token(data.path(), "hackney-council")?;
     let mut collector = Collector::start(&dist(), data.path())?;
     let addr = collector.addr().to_owned();
     let downloads = Scratch::new("handin-downloads")?;
@@ -197,14 +189,7 @@ async fn exported_offline_then_imported_then_uploaded_online_stores_each_intervi
     // One more interview, sent with the button.
     worker.tap("nav-today").await?;
     complete_interview(&worker).await?;
-    worker.tap("nav-hand-in").await?;
-    worker
-        .see_text("waiting-count", "1 completed interview")
-        .await?;
-    worker.tap("upload-now").await?;
-    worker
-        .see_text("upload-status", "1 new, 0 it already had")
-        .await?;
+    upload_the_one_waiting(&worker).await?;
     worker
         .see_text("waiting-count", "No completed interviews wait")
         .await?;
@@ -244,9 +229,7 @@ async fn exported_offline_then_imported_then_uploaded_online_stores_each_intervi
     worker.tap("nav-settings").await?;
     worker.see_text("retention", "").await?;
     assert_eq!(
-        worker
-            .run("return document.querySelector('[data-testid=retention-days]').value;")
-            .await?,
+        worker.field_value("retention-days").await?,
         "7",
         "the default retention"
     );
@@ -271,11 +254,7 @@ async fn exported_offline_then_imported_then_uploaded_online_stores_each_intervi
 #[tokio::test(flavor = "multi_thread")]
 async fn upload_problems_are_told_plainly_and_retried_when_signal_returns() -> Result<()> {
     let data = Scratch::new("retry-data")?;
-    let good = collector_command(
-        data.path(),
-        &["token", "add", "--agency", "hackney-council"],
-    )?;
-    let good = good.trim().to_owned();
+    let good = add_token(data.path(), "hackney-council")?;
     let mut collector = Collector::start(&dist(), data.path())?;
     let addr = collector.addr().to_owned();
     let mut worker = Worker::launch("retry").await?;
@@ -329,10 +308,7 @@ async fn upload_problems_are_told_plainly_and_retried_when_signal_returns() -> R
 async fn an_address_that_is_not_this_apps_collector_is_told_as_refused_not_as_no_signal(
 ) -> Result<()> {
     let data = Scratch::new("not-a-collector-data")?;
-    let token = collector_command(
-        data.path(),
-        &["token", "add", "--agency", "hackney-council"],
-    )?;
+    let token = add_token(data.path(), "hackney-council")?;
     let collector = Collector::start(&dist(), data.path())?;
     // Another web server, on another origin: it answers, but not to uploads from this app
     // (no CORS for that path), as a mistyped address to some other site would.
@@ -370,10 +346,7 @@ async fn an_address_that_is_not_this_apps_collector_is_told_as_refused_not_as_no
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tablet_shared_by_two_workers_hands_in_both_workers_interviews() -> Result<()> {
     let data = Scratch::new("shared-tablet-data")?;
-    let token = collector_command(
-        data.path(),
-        &["token", "add", "--agency", "hackney-council"],
-    )?;
+    let token = add_token(data.path(), "hackney-council")?;
     let collector = Collector::start(&dist(), data.path())?;
     let downloads = Scratch::new("shared-tablet-downloads")?;
     let mut worker = Worker::launch("shared-tablet").await?;

@@ -5,8 +5,10 @@
 //! meets them: the service worker takes control, the browser reports nothing that stops
 //! installing, interviews are taken and uploaded, and the app works with the server gone.
 
-use doorstep_e2e::journey::{complete_interview, open_and_set_up_with_token};
-use doorstep_e2e::{collector_command, dist, Collector, Result, Scratch, TestCertificate, Worker};
+use doorstep_e2e::journey::{
+    complete_interview, open_and_set_up_with_token, upload_the_one_waiting,
+};
+use doorstep_e2e::{add_token, dist, Collector, Result, Scratch, TestCertificate, Worker};
 use serde_json::json;
 
 /// The name the partnership's server would have; `.test` is never a real one.
@@ -18,10 +20,7 @@ async fn a_tablet_installs_and_uses_the_app_from_an_https_origin_that_is_not_loc
     let data = Scratch::new("origin-data")?;
     let keys = Scratch::new("origin-keys")?;
     let certificate = TestCertificate::make(keys.path(), HOST)?;
-    let token = collector_command(
-        data.path(),
-        &["token", "add", "--agency", "hackney-council"],
-    )?;
+    let token = add_token(data.path(), "hackney-council")?;
     let mut collector = Collector::start_https(&dist(), data.path(), &certificate)?;
     assert!(
         collector.origin().starts_with(&format!("https://{HOST}:")),
@@ -51,13 +50,10 @@ async fn a_tablet_installs_and_uses_the_app_from_an_https_origin_that_is_not_loc
     assert_eq!(scope, json!(collector.url("/")));
 
     // Installable: a manifest without errors, and nothing Chromium says stops an install.
-    let manifest = worker.devtools("Page.getAppManifest", json!({})).await?;
-    assert_eq!(manifest["errors"], json!([]), "manifest errors: {manifest}");
-    let installability = worker
-        .devtools("Page.getInstallabilityErrors", json!({}))
-        .await?;
+    let (manifest, installability) = worker.install_problems().await?;
+    assert_eq!(manifest, json!([]), "manifest errors: {manifest}");
     assert_eq!(
-        installability["installabilityErrors"],
+        installability,
         json!([]),
         "Chromium says the app cannot be installed from {}: {installability}",
         collector.origin()
@@ -65,14 +61,7 @@ async fn a_tablet_installs_and_uses_the_app_from_an_https_origin_that_is_not_loc
 
     // An interview, uploaded over HTTPS with the agency's token.
     complete_interview(&worker).await?;
-    worker.tap("nav-hand-in").await?;
-    worker
-        .see_text("waiting-count", "1 completed interview")
-        .await?;
-    worker.tap("upload-now").await?;
-    worker
-        .see_text("upload-status", "1 new, 0 it already had")
-        .await?;
+    upload_the_one_waiting(&worker).await?;
     worker
         .see_text("waiting-count", "No completed interviews wait")
         .await?;

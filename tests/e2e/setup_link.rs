@@ -3,37 +3,14 @@
 //! bar at once, and the interview made after asking only the worker's own fields is
 //! accepted; a broken link says what is wrong and set-up by hand still works.
 
-use std::path::Path;
-
-use doorstep_e2e::journey::complete_interview;
-use doorstep_e2e::{collector_command, dist, Collector, Result, Scratch, Worker};
+use doorstep_e2e::journey::{complete_interview, upload_the_one_waiting};
+use doorstep_e2e::{add_token, dist, stored_in_collector, Collector, Result, Scratch, Worker};
 use survey::wire::SetupLink;
-
-/// Rows of the collector's CSV export: how many responses it holds.
-fn stored_in_collector(data: &Path) -> Result<usize> {
-    let csv = data.join("export.csv");
-    collector_command(data, &["export", "--csv", csv.to_str().unwrap_or_default()])?;
-    let text = std::fs::read_to_string(csv)?;
-    Ok(text.matches("\r\n").count().saturating_sub(1))
-}
-
-async fn field_value(worker: &Worker, testid: &str) -> Result<String> {
-    let value = worker
-        .run(&format!(
-            "return document.querySelector('[data-testid={testid}]').value;"
-        ))
-        .await?;
-    Ok(value.as_str().unwrap_or_default().to_owned())
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_set_up_link_fills_in_where_to_hand_in_and_the_interview_is_accepted() -> Result<()> {
     let data = Scratch::new("setup-link-data")?;
-    let token = collector_command(
-        data.path(),
-        &["token", "add", "--agency", "hackney-council"],
-    )?;
-    let token = token.trim().to_owned();
+    let token = add_token(data.path(), "hackney-council")?;
     let collector = Collector::start(&dist(), data.path())?;
     let link = SetupLink {
         collector: collector.origin().to_owned(),
@@ -75,14 +52,11 @@ async fn a_set_up_link_fills_in_where_to_hand_in_and_the_interview_is_accepted()
     assert!(!page_text.as_str().unwrap_or_default().contains(&token));
     // Filled in, and still changeable.
     assert_eq!(
-        field_value(&worker, "setup-collector").await?,
+        worker.field_value("setup-collector").await?,
         collector.origin()
     );
-    assert_eq!(
-        field_value(&worker, "setup-agency").await?,
-        "hackney-council"
-    );
-    assert_eq!(field_value(&worker, "setup-token").await?, token);
+    assert_eq!(worker.field_value("setup-agency").await?, "hackney-council");
+    assert_eq!(worker.field_value("setup-token").await?, token);
     let problems = worker.accessibility_problems().await?;
     assert!(problems.is_empty(), "{problems:#?}");
 
@@ -98,14 +72,7 @@ async fn a_set_up_link_fills_in_where_to_hand_in_and_the_interview_is_accepted()
     worker.see("visit-outcome-interviewed").await?;
 
     complete_interview(&worker).await?;
-    worker.tap("nav-hand-in").await?;
-    worker
-        .see_text("waiting-count", "1 completed interview")
-        .await?;
-    worker.tap("upload-now").await?;
-    worker
-        .see_text("upload-status", "1 new, 0 it already had")
-        .await?;
+    upload_the_one_waiting(&worker).await?;
     assert_eq!(stored_in_collector(data.path())?, 1);
 
     // A second link on the tablet already set up: filled in, nothing saved until saving.
@@ -125,8 +92,8 @@ async fn a_set_up_link_fills_in_where_to_hand_in_and_the_interview_is_accepted()
             "Nothing on this tablet changes until you save.",
         )
         .await?;
-    assert_eq!(field_value(&worker, "setup-token").await?, "dst_second");
-    assert_eq!(field_value(&worker, "setup-worker").await?, "W012");
+    assert_eq!(worker.field_value("setup-token").await?, "dst_second");
+    assert_eq!(worker.field_value("setup-worker").await?, "W012");
     let saved_after = worker
         .local_storage()
         .await?
@@ -159,7 +126,7 @@ async fn a_broken_set_up_link_says_what_is_missing_and_set_up_by_hand_still_work
         !address.as_str().unwrap_or_default().contains('#'),
         "{address}"
     );
-    assert_eq!(field_value(&worker, "setup-agency").await?, "");
+    assert_eq!(worker.field_value("setup-agency").await?, "");
     let problems = worker.accessibility_problems().await?;
     assert!(problems.is_empty(), "{problems:#?}");
 

@@ -36,13 +36,10 @@ async fn chromium_reports_no_installability_errors() -> Result<()> {
     worker.open(&collector.url("/")).await?;
     worker.wait_until_ready_offline().await?;
 
-    let manifest = worker.devtools("Page.getAppManifest", json!({})).await?;
-    assert_eq!(manifest["errors"], json!([]), "manifest errors: {manifest}");
-    let installability = worker
-        .devtools("Page.getInstallabilityErrors", json!({}))
-        .await?;
+    let (manifest, installability) = worker.install_problems().await?;
+    assert_eq!(manifest, json!([]), "manifest errors: {manifest}");
     assert_eq!(
-        installability["installabilityErrors"],
+        installability,
         json!([]),
         "Chromium says the app cannot be installed: {installability}"
     );

@@ -144,3 +144,17 @@ pub async fn complete_interview(worker: &Worker) -> Result<()> {
     worker.see("page-today").await?;
     Ok(())
 }
+
+/// From any screen: goes to Hand in, where the one completed interview waits, uploads it
+/// with the button, and sees the collector's receipt for it.
+pub async fn upload_the_one_waiting(worker: &Worker) -> Result<()> {
+    worker.tap("nav-hand-in").await?;
+    worker
+        .see_text("waiting-count", "1 completed interview")
+        .await?;
+    worker.tap("upload-now").await?;
+    worker
+        .see_text("upload-status", "1 new, 0 it already had")
+        .await?;
+    Ok(())
+}

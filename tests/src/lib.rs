@@ -159,6 +159,20 @@ pub fn collector_command(data: &Path, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// Makes an upload token for `agency` with `collector token add` and returns it.
+pub fn add_token(data: &Path, agency: &str) -> Result<String> {
+    let printed = collector_command(data, &["token", "add", "--agency", agency])?;
+    Ok(printed.trim().to_owned())
+}
+
+/// How many responses the collector holds: the rows of its CSV export.
+pub fn stored_in_collector(data: &Path) -> Result<usize> {
+    let csv = data.join("export.csv");
+    collector_command(data, &["export", "--csv", csv.to_str().unwrap_or_default()])?;
+    let text = std::fs::read_to_string(csv)?;
+    Ok(text.matches("\r\n").count().saturating_sub(1))
+}
+
 /// A running `collector serve`.
 pub struct Collector {
     child: Option<Child>,
@@ -721,6 +735,31 @@ impl Worker {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The value in the field `testid` (an input or a select).
+    pub async fn field_value(&self, testid: &str) -> Result<String> {
+        let value = self
+            .client
+            .execute(
+                "return document.querySelector(`[data-testid=${arguments[0]}]`).value;",
+                vec![json!(testid)],
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// What stops Chromium installing the app from this page: its manifest's errors and
+    /// its installability errors (both empty when it can be installed).
+    pub async fn install_problems(&self) -> Result<(Value, Value)> {
+        let manifest = self.devtools("Page.getAppManifest", json!({})).await?;
+        let installability = self
+            .devtools("Page.getInstallabilityErrors", json!({}))
+            .await?;
+        Ok((
+            manifest["errors"].clone(),
+            installability["installabilityErrors"].clone(),
+        ))
     }
 
     /// The address the page shows now (path only).
