@@ -3,10 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test stops where it fails
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use collector::store::accounts;
+use common::error_line;
 
 fn user(data_dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_collector"))
@@ -26,19 +29,6 @@ fn stdout(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-/// The one error line, from a run that failed and printed nothing on stdout.
-fn error_line(output: &Output) -> String {
-    assert!(!output.status.success(), "a refused command exits non-zero");
-    assert!(output.stdout.is_empty(), "nothing on stdout");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<&str> = stderr
-        .lines()
-        .filter(|line| line.starts_with("collector: error: "))
-        .collect();
-    assert_eq!(lines.len(), 1, "one error line: {stderr}");
-    lines[0].to_owned()
 }
 
 /// The secret of the one link printed as `<base>/console/set-password#<secret>`.

@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use collector::parse_listening_line;
-use common::FakeBuild;
+use common::{error_line, FakeBuild};
 
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -152,19 +152,6 @@ fn sigterm_stops_the_server_cleanly() {
         .expect("collector stops within 15 s of SIGTERM")
         .expect("wait for collector");
     assert!(status.success(), "graceful stop exits 0, got {status}");
-}
-
-/// The one line on stderr that says why the collector did not start (the rest is log).
-fn error_line(output: &Output) -> String {
-    assert!(!output.status.success(), "a failed start exits non-zero");
-    assert!(output.stdout.is_empty(), "nothing announced on stdout");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<&str> = stderr
-        .lines()
-        .filter(|line| line.starts_with("collector: error: "))
-        .collect();
-    assert_eq!(lines.len(), 1, "one error line: {stderr}");
-    lines[0].to_owned()
 }
 
 fn serve_with(dist: &Path, data_dir: &Path, extra: &[&str]) -> Output {

@@ -308,15 +308,7 @@ fn fails_to_start(flags: &[&str]) -> String {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!output.status.success(), "{flags:?} started:\n{stderr}");
-    assert!(output.stdout.is_empty(), "{flags:?} announced itself");
-    let errors: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("collector: error:"))
-        .collect();
-    assert_eq!(errors.len(), 1, "one error line:\n{stderr}");
-    errors[0].to_owned()
+    common::error_line(&output)
 }
 
 fn path(p: &Path) -> String {

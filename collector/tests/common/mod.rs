@@ -5,11 +5,29 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use tempfile::TempDir;
 
 pub mod https;
 pub mod served;
+
+/// The one `collector: error: …` line of a run that was refused: it exited non-zero,
+/// printed nothing on stdout, and said why in exactly one line on stderr (the rest is log).
+pub fn error_line(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "a refused run exits non-zero:\n{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "nothing on stdout:\n{stderr}");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("collector: error: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one error line: {stderr}");
+    lines[0].to_owned()
+}
 
 pub const INDEX_HTML: &str = "<!doctype html><html><head><title>Doorstep</title></head><body>Doorstep app shell</body></html>\n";
 pub const SECRET: &str = "secret outside dist: must never be served";
