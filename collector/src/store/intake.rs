@@ -317,8 +317,8 @@ pub fn store(
     {
         let mut insert = transaction.prepare_cached(
             "INSERT INTO responses (id, batch, agency, questionnaire_id, questionnaire_version,
-                                    completed, hash, json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                                    completed, hash, json, area, worker, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (id) DO NOTHING",
         )?;
         let mut stored =
@@ -343,6 +343,9 @@ pub fn store(
                 response.completed.map(|t| t.0),
                 &hash[..],
                 json,
+                response.area.as_str(),
+                response.worker.as_str(),
+                response.device.as_str(),
             ])?;
             if changed > 0 {
                 accepted += 1;

@@ -32,6 +32,7 @@
 pub mod accounts;
 pub mod backup;
 pub mod conflicts;
+pub mod console_schema;
 pub mod export;
 pub mod health;
 pub mod intake;
@@ -76,6 +77,12 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: accounts::SCHEMA,
         then: None,
+    },
+    // 4: what the console reads and records: a response's ward, worker, device and review
+    // state in columns; the review log; every upload and import attempt; tokens' last use.
+    Migration {
+        sql: console_schema::SCHEMA,
+        then: Some(console_schema::fill_response_columns),
     },
 ];
 
@@ -535,6 +542,24 @@ mod tests {
                 .unwrap();
             assert_eq!(agency, "hackney-cvs");
             assert_eq!(hash, intake::content_hash(response).unwrap());
+            // Migration 4 copied its ward, worker and device out of the JSON.
+            let columns: (String, String, String, String) = connection
+                .query_row(
+                    "SELECT area, worker, device, review FROM responses WHERE id = ?1",
+                    [&response.id.uuid().as_bytes()[..]],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                )
+                .unwrap();
+            assert_eq!(
+                columns,
+                (
+                    response.area.as_str().to_owned(),
+                    response.worker.as_str().to_owned(),
+                    response.device.as_str().to_owned(),
+                    "received".to_owned()
+                )
+            );
+            assert!(!columns.0.is_empty());
         }
         // The same batch again is a plain repeat: same checksum, same contents.
         let receipt = intake::store(&mut connection, &batch, intake::Source::Upload).unwrap();
