@@ -49,6 +49,8 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   // Other sites and the collector's API go to the network, never to the cache.
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  // The coordinators' console is pages of the collector, not screens of the app.
+  if (url.pathname === "/console" || url.pathname.startsWith("/console/")) return;
 
   if (request.mode === "navigate") {
     // Every screen of the app is the same shell: serve it from the cache first.

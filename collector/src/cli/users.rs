@@ -98,7 +98,11 @@ pub fn parse_base_url(text: &str) -> Result<String, String> {
 /// The link a user opens to set their password. The secret is in the fragment (after
 /// `#`), which browsers do not send: it never reaches a server's or a proxy's log.
 pub fn set_password_url(base_url: &str, secret: &Secret) -> String {
-    format!("{base_url}/console/set-password#{}", secret.expose())
+    format!(
+        "{base_url}{}#{}",
+        crate::http::console::log_in::SET_PASSWORD_PATH,
+        secret.expose()
+    )
 }
 
 /// Runs `collector user …`.

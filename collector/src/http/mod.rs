@@ -8,6 +8,7 @@
 //! - [`draining`]: stopping without losing a batch (uploads in flight finish, new ones
 //!   are refused while the server drains).
 //! - [`metrics`]: `/metrics` on its own listener, when asked for.
+//! - [`console`]: the partnership console's pages under `/console`.
 //! - [`static_files`]: the trunk build in `dist/`.
 //! - [`error`]: [`ApiError`], the answer of every API failure.
 //! - [`settings`]: what a coordinator may set (CORS origins, timeouts, the budget).
@@ -21,6 +22,7 @@
 pub mod budget;
 pub mod client;
 pub mod connection;
+pub mod console;
 pub mod draining;
 pub mod error;
 pub mod health;
@@ -96,7 +98,12 @@ pub fn app_with(dist: Dist, intake: Option<Intake>, settings: &Settings, ops: &O
         intake.as_ref().map(|intake| intake.probe().clone()),
     ));
     if let Some(intake) = intake {
-        api = api.merge(intake::routes(intake, settings, ops));
+        api = api
+            .merge(console::routes(console::Console::new(
+                intake.clone(),
+                settings,
+            )))
+            .merge(intake::routes(intake, settings, ops));
     }
     // Any other path under the prefix, and the prefix itself with or without its slash.
     let app = api

@@ -54,9 +54,8 @@ pub const SCHEMA: &str = "ALTER TABLE responses ADD COLUMN area TEXT NOT NULL DE
 /// their JSON (a response that does not parse keeps empty ones and is counted in the log).
 pub(super) fn fill_response_columns(transaction: &Transaction<'_>) -> rusqlite::Result<()> {
     let mut rows = transaction.prepare("SELECT rowid, json FROM responses")?;
-    let mut update = transaction.prepare(
-        "UPDATE responses SET area = ?2, worker = ?3, device = ?4 WHERE rowid = ?1",
-    )?;
+    let mut update = transaction
+        .prepare("UPDATE responses SET area = ?2, worker = ?3, device = ?4 WHERE rowid = ?1")?;
     let (mut filled, mut unreadable) = (0u64, 0u64);
     let mut rows = rows.query([])?;
     while let Some(row) = rows.next()? {

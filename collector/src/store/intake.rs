@@ -72,6 +72,19 @@ impl Intake {
         &self.probe
     }
 
+    /// The questionnaires batches may answer (the shipped ones), the current one first.
+    pub fn questionnaires(&self) -> &[Questionnaire] {
+        &self.questionnaires
+    }
+
+    /// Runs `work` on the intake's database connection, waiting for any batch being
+    /// stored. Blocks: an async caller runs it on a blocking thread. Fails only if an
+    /// earlier user of the connection panicked.
+    pub fn with_database<T>(&self, work: impl FnOnce(&mut Connection) -> T) -> Result<T, DbError> {
+        let mut connection = self.connection.lock().map_err(|_| DbError::Poisoned)?;
+        Ok(work(&mut connection))
+    }
+
     /// Takes in an uploaded batch (`body`) sent with `token`: the token must be a current
     /// one, the batch must verify and be of the token's agency. Blocks on the database, so
     /// an async caller runs it on a blocking thread. The upload route does the same in two

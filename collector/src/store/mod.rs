@@ -236,6 +236,12 @@ pub enum DbError {
         /// The newest this build knows.
         known: usize,
     },
+    /// An earlier user of the shared connection panicked mid-way; the collector must be
+    /// restarted (SQLite rolled back whatever it had not committed).
+    #[error(
+        "the database connection is unusable after an internal failure; restart the collector"
+    )]
+    Poisoned,
     /// A query failed.
     #[error("database error: {0}")]
     Query(#[from] rusqlite::Error),

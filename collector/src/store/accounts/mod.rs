@@ -65,7 +65,8 @@ impl Secret {
         &self.0
     }
 
-    fn random() -> Result<Secret, AccountError> {
+    /// A new random secret.
+    pub fn random() -> Result<Secret, AccountError> {
         let mut bytes = [0u8; SECRET_BYTES];
         getrandom::fill(&mut bytes).map_err(|e| AccountError::Random(e.to_string()))?;
         Ok(Secret(hex(&bytes)))

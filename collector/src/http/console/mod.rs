@@ -1,0 +1,147 @@
+//! The partnership console: pages for coordinators and admins, served by the collector
+//! under `/console`, rendered on the server as plain HTML that works without scripts.
+//!
+//! - [`auth`]: the session cookie, [`auth::Viewer`] (who is asking) and the CSRF check.
+//! - [`log_in`]: logging in and out, setting a password from a link.
+//! - [`users`]: admins add, disable and re-role users.
+//! - [`page`]: the frame of every page; [`error`]: what a page answers when it cannot.
+//!
+//! Every database call runs on a blocking thread ([`Console::db`]) through the intake's
+//! connection, so a console page and a batch being stored never write at once.
+
+pub mod auth;
+pub mod error;
+pub mod log_in;
+pub mod page;
+pub mod users;
+
+use std::sync::Arc;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use rusqlite::Connection;
+
+use self::auth::Viewer;
+use self::error::ConsoleError;
+use self::page::{Section, HOME_PATH, LOG_IN_PATH, LOG_OUT_PATH, SCRIPT_PATH, STYLE_PATH};
+use super::settings::Settings;
+use super::throttle::Throttle;
+use crate::store::intake::Intake;
+
+/// What every console page shares: the database (through the intake) and the failed
+/// log-in throttle.
+#[derive(Clone)]
+pub struct Console {
+    intake: Intake,
+    log_ins: Arc<Throttle>,
+}
+
+impl Console {
+    /// The console over `intake`'s database, with `settings`' failed-try limits.
+    pub fn new(intake: Intake, settings: &Settings) -> Console {
+        Console {
+            intake,
+            log_ins: Arc::new(Throttle::new(
+                settings.failed_tries_burst,
+                settings.failed_try_interval,
+            )),
+        }
+    }
+
+    /// The questionnaires batches answer, the current one first.
+    pub fn questionnaires(&self) -> &[survey::Questionnaire] {
+        self.intake.questionnaires()
+    }
+
+    /// The agencies of the current questionnaire: (code, name).
+    pub fn agencies(&self) -> Vec<(String, String)> {
+        self.questionnaires()
+            .first()
+            .map(|q| {
+                q.agencies
+                    .iter()
+                    .map(|a| (a.code.clone(), a.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Runs `work` on the database on a blocking thread.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, ConsoleError> + Send + 'static,
+    ) -> Result<T, ConsoleError> {
+        let intake = self.intake.clone();
+        tokio::task::spawn_blocking(move || intake.with_database(work))
+            .await
+            .map_err(|error| ConsoleError::Failed(error.to_string()))??
+    }
+}
+
+/// The address the console was reached at (`https://host[:port]`), for the links it
+/// makes: the request's `Host`, and the scheme the client came over.
+pub fn origin(headers: &axum::http::HeaderMap, client: crate::http::client::Client) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if client.https { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// The console's routes, answering under `/console`.
+pub fn routes<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
+    Router::new()
+        .route(HOME_PATH, get(home))
+        .route(&format!("{HOME_PATH}/"), get(home))
+        .route(LOG_IN_PATH, get(log_in::log_in_page).post(log_in::log_in))
+        .route(LOG_OUT_PATH, axum::routing::post(log_in::log_out))
+        .route(
+            log_in::SET_PASSWORD_PATH,
+            get(log_in::set_password_page).post(log_in::set_password),
+        )
+        .merge(users::routes())
+        .route(STYLE_PATH, get(style))
+        .route(SCRIPT_PATH, get(script))
+        .route(&format!("{HOME_PATH}/{{*rest}}"), get(not_found))
+        .with_state(console)
+}
+
+/// `/console`: the first part of the console the user may open.
+async fn home(viewer: Viewer) -> Redirect {
+    let first = Section::ALL
+        .iter()
+        .find(|section| section.open_to(viewer.user.role))
+        .map_or(LOG_IN_PATH, |section| section.path());
+    Redirect::to(first)
+}
+
+async fn not_found(_viewer: Viewer) -> ConsoleError {
+    ConsoleError::NotFound("there is no such page in the console".to_owned())
+}
+
+async fn style() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("assets/console.css"),
+    )
+}
+
+async fn script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("assets/console.js"),
+    )
+}
+
+fn asset(kind: &'static str, text: &'static str) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, kind)], text).into_response();
+    for (name, value) in page::SECURITY_HEADERS {
+        if let Ok(value) = axum::http::HeaderValue::from_str(value) {
+            response.headers_mut().insert(name.clone(), value);
+        }
+    }
+    response
+}
