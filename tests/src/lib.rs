@@ -12,6 +12,7 @@
 //! Paths come from the environment that `scripts/test.sh` sets: `DOORSTEP_DIST`,
 //! `DOORSTEP_DIST_NEXT`, `DOORSTEP_COLLECTOR`; defaults suit a run from the workspace.
 
+pub mod console;
 pub mod journey;
 
 use std::collections::BTreeMap;

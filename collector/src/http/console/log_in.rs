@@ -213,7 +213,7 @@ fn set_password_form(note: Option<maud::Markup>, status: axum::http::StatusCode)
             input id="code" name="code" type="text" autocomplete="off" spellcheck="false" required aria-describedby="code-hint" data-fragment="code";
             label for="password" { "New password" }
             p class="hint" id="password-hint" { "At least " (accounts::passwords::MIN_PASSWORD_CHARS) " characters. A few unrelated words are easy to remember and hard to guess." }
-            input id="password" name="password" type="password" autocomplete="new-password" required minlength=(accounts::passwords::MIN_PASSWORD_CHARS) aria-describedby="password-hint";
+            input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint";
             label for="again" { "The same password again" }
             input id="again" name="again" type="password" autocomplete="new-password" required;
             button type="submit" { "Set password" }

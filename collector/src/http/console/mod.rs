@@ -18,7 +18,7 @@ pub mod users;
 use std::sync::Arc;
 
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use rusqlite::Connection;
@@ -109,13 +109,22 @@ pub fn routes<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
         .with_state(console)
 }
 
-/// `/console`: the first part of the console the user may open.
-async fn home(viewer: Viewer) -> Redirect {
-    let first = Section::ALL
-        .iter()
-        .find(|section| section.open_to(viewer.user.role))
-        .map_or(LOG_IN_PATH, |section| section.path());
-    Redirect::to(first)
+/// `/console`: the start page, the parts of the console open to the user.
+async fn home(viewer: Viewer) -> page::Page {
+    let open: Vec<Section> = Section::ALL
+        .into_iter()
+        .filter(|section| section.open_to(viewer.user.role))
+        .collect();
+    let body = maud::html! {
+        h1 { "Doorstep console" }
+        p { "Logged in as " (viewer.user.email) " (" (page::who(&viewer.user)) ")." }
+        ul {
+            @for section in &open {
+                li { a href=(section.path()) { (section.label()) } ": " (section.summary()) }
+            }
+        }
+    };
+    page::document("Doorstep console", Some(&viewer.user), None, body)
 }
 
 async fn not_found(_viewer: Viewer) -> ConsoleError {

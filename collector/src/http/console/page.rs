@@ -49,6 +49,15 @@ impl Section {
         }
     }
 
+    /// What it is for, in a line.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Section::Users => {
+                "add people, change their role, send a new set-password link, disable"
+            }
+        }
+    }
+
     /// Whether `role` may open it.
     pub fn open_to(self, role: Role) -> bool {
         match self {
@@ -81,7 +90,7 @@ pub const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
     (header::CACHE_CONTROL, "no-store"),
     (
         header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     ),
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     (header::REFERRER_POLICY, "no-referrer"),

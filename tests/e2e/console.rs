@@ -1,0 +1,180 @@
+//! The partnership console in a real headless Chromium with the real collector: a first
+//! admin sets a password from the link `collector user add` printed and logs in; a wrong
+//! password is refused in words; five in a row lock the account; a form sent without its
+//! CSRF token is refused; after log-out the old session cookie opens nothing; a
+//! coordinator cannot open an admin's page. Every page passes axe-core at 1280, 800 and
+//! 360 px, fits the screen, and is kept as a screenshot in `target/e2e/screenshots/`.
+
+use doorstep_e2e::console::{add_user, PASSWORD};
+use doorstep_e2e::{collector_command, dist, Collector, Result, Scratch, Worker};
+
+/// The widths every console page is checked at.
+const WIDTHS: [(u32, u32); 3] = [(1280, 900), (800, 1000), (360, 740)];
+
+/// Checks the page as it is at the three widths and keeps a screenshot of each.
+async fn check_page(worker: &Worker, name: &str) -> Result<()> {
+    for (width, height) in WIDTHS {
+        worker.use_screen(width, height).await?;
+        let axe = worker.accessibility_problems().await?;
+        assert!(axe.is_empty(), "{name} at {width}px: {axe:#?}");
+        let layout = worker.layout_problems().await?;
+        assert!(layout.is_empty(), "{name} at {width}px: {layout:#?}");
+        worker
+            .screenshot(&format!("console-{name}-{width}"))
+            .await?;
+    }
+    worker.use_screen(1280, 900).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_sets_a_password_logs_in_and_out_and_an_old_session_opens_nothing() -> Result<()> {
+    let data = Scratch::new("console-log-in")?;
+    let collector = Collector::start(&dist(), data.path())?;
+    let link = add_user(data.path(), collector.origin(), "admin@example.org", None)?;
+    let mut worker = Worker::launch("console-log-in").await?;
+
+    // The link's code is filled in from the fragment, which leaves the address bar.
+    worker.open(&link).await?;
+    worker.see_heading("Set your password").await?;
+    let secret = link.split('#').nth(1).unwrap_or_default().to_owned();
+    worker
+        .wait_until(
+            "the code filled in from the link",
+            &format!("document.getElementById('code').value === {secret:?}"),
+        )
+        .await?;
+    let address = worker.run("return location.href;").await?;
+    assert!(
+        !address.as_str().unwrap_or_default().contains('#'),
+        "{address}"
+    );
+    check_page(&worker, "set-password").await?;
+    worker.fill("New password", "short").await?;
+    worker.fill("The same password again", "short").await?;
+    worker.submit("Set password").await?;
+    worker.see_words("needs at least 12").await?;
+    worker.fill("Code from your link", &secret).await?;
+    worker.fill("New password", PASSWORD).await?;
+    worker.fill("The same password again", PASSWORD).await?;
+    worker.submit("Set password").await?;
+    worker.see_heading("Your password is set").await?;
+    worker.follow("Log in").await?;
+
+    // A wrong password: refused in words, the email kept.
+    worker
+        .log_in("admin@example.org", "not the password at all")
+        .await?;
+    worker.see_words("wrong email or password").await?;
+    check_page(&worker, "log-in-refused").await?;
+    worker.log_in("admin@example.org", PASSWORD).await?;
+    worker.see_heading("Doorstep console").await?;
+    worker.see_words("admin@example.org · admin").await?;
+    check_page(&worker, "start").await?;
+    worker.follow("Users").await?;
+    worker.see_heading("Users").await?;
+    check_page(&worker, "users").await?;
+
+    // Log out, then the kept cookie is refused: the session ended in the database.
+    let session = worker
+        .cookie("doorstep_session")
+        .await?
+        .ok_or("no session cookie after logging in")?;
+    worker.submit("Log out").await?;
+    worker.see_words("You are logged out.").await?;
+    assert_eq!(worker.cookie("doorstep_session").await?, None);
+    worker
+        .put_cookie(collector.origin(), "doorstep_session", &session)
+        .await?;
+    worker.go("/console/users").await?;
+    worker.see_heading("Log in").await?;
+    worker.see_words("Your session has ended").await?;
+    let (status, _) = worker.fetch_status("/console/users").await?;
+    assert_eq!(
+        status, 0,
+        "a page without a session is sent to log in (an opaque redirect)"
+    );
+    worker.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn five_wrong_passwords_lock_the_account_and_a_form_without_its_token_is_refused(
+) -> Result<()> {
+    let data = Scratch::new("console-lock")?;
+    let collector = Collector::start(&dist(), data.path())?;
+    let admin = add_user(data.path(), collector.origin(), "admin@example.org", None)?;
+    let coordinator = add_user(
+        data.path(),
+        collector.origin(),
+        "coordinator@example.org",
+        Some("hackney-council"),
+    )?;
+    let mut worker = Worker::launch("console-lock").await?;
+    worker
+        .log_in_first_time(&admin, "admin@example.org")
+        .await?;
+    worker.see_heading("Doorstep console").await?;
+    worker.follow("Users").await?;
+    worker.see_heading("Users").await?;
+
+    // CSRF: the same form sent without its token, and with another, is refused and
+    // adds nobody.
+    for form in [
+        "email=intruder%40example.org&role=admin&agency=",
+        "email=intruder%40example.org&role=admin&agency=&csrf=0000",
+    ] {
+        let (status, text) = worker.post_form("/console/users", form).await?;
+        assert_eq!(status, 403, "{text}");
+        assert!(text.contains("security token"), "{text}");
+    }
+    let users = collector_command(data.path(), &["user", "list"])?;
+    assert!(!users.contains("intruder"), "{users}");
+    worker.submit("Log out").await?;
+
+    // Five wrong passwords lock the coordinator's account: then even the right one is
+    // refused, with the same words.
+    let mut other = Worker::launch("console-lock-coordinator").await?;
+    other
+        .log_in_first_time(&coordinator, "coordinator@example.org")
+        .await?;
+    other
+        .see_words("coordinator@example.org · coordinator, hackney-council")
+        .await?;
+    // A coordinator cannot open the admins' page, by its address either.
+    let (status, text) = other.fetch_status("/console/users").await?;
+    assert_eq!(status, 403, "{text}");
+    other.submit("Log out").await?;
+    for _ in 0..5 {
+        other
+            .log_in("coordinator@example.org", "a wrong guess here")
+            .await?;
+        other.see_words("wrong email or password").await?;
+    }
+    other.log_in("coordinator@example.org", PASSWORD).await?;
+    other.see_words("wrong email or password").await?;
+    let list = collector_command(data.path(), &["user", "list"])?;
+    assert!(list.contains("locked until"), "{list}");
+    other.close().await?;
+
+    // Many failed tries from one address are slowed whatever the email.
+    let mut refused_for_speed = false;
+    worker.go("/console/log-in").await?;
+    for n in 0..12 {
+        worker
+            .log_in(&format!("nobody{n}@example.org"), "a wrong guess here")
+            .await?;
+        let text = worker.page_text().await?;
+        if text.contains("too many failed log-ins from this address") {
+            refused_for_speed = true;
+            break;
+        }
+        assert!(text.contains("wrong email or password"), "{text}");
+    }
+    assert!(
+        refused_for_speed,
+        "twelve failed log-ins from one address were all tried"
+    );
+    worker.close().await?;
+    Ok(())
+}

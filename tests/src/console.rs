@@ -1,0 +1,248 @@
+//! Driving the partnership console as a coordinator would: by the labels of fields, the
+//! words on buttons and the headings of pages (the console's pages carry no test ids).
+
+use fantoccini::Locator;
+use serde_json::json;
+
+use crate::{collector_command, Result, Worker};
+
+/// The password every console test user gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Adds a console user with `collector user add` (`agency` for a coordinator) and
+/// returns their one-time set-password link, on `origin`.
+pub fn add_user(
+    data: &std::path::Path,
+    origin: &str,
+    email: &str,
+    agency: Option<&str>,
+) -> Result<String> {
+    let mut args = vec!["user", "add", "--email", email, "--base-url", origin];
+    match agency {
+        Some(agency) => args.extend(["--role", "coordinator", "--agency", agency]),
+        None => args.extend(["--role", "admin"]),
+    }
+    let printed = collector_command(data, &args)?;
+    printed
+        .lines()
+        .find(|line| line.contains("/console/set-password#"))
+        .map(|line| line.trim().to_owned())
+        .ok_or_else(|| format!("no set-password link in {printed:?}").into())
+}
+
+impl Worker {
+    /// Types `text` into the field labelled `label` (its whole text), emptied first.
+    pub async fn fill(&self, label: &str, text: &str) -> Result<()> {
+        let id = self.field_id(label).await?;
+        let field = self.client.find(Locator::Id(&id)).await?;
+        field.clear().await?;
+        field.click().await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Picks the option whose words are `option` in the drop-down labelled `label`.
+    pub async fn pick(&self, label: &str, option: &str) -> Result<()> {
+        let id = self.field_id(label).await?;
+        let found = self
+            .run(&format!(
+                "const s = document.getElementById({id});
+                 const o = [...s.options].find((o) => o.text.trim() === {option});
+                 if (!o) return false; s.value = o.value;
+                 s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;",
+                id = json!(id),
+                option = json!(option),
+            ))
+            .await?;
+        if found != json!(true) {
+            return Err(format!("no option {option:?} in {label:?}").into());
+        }
+        Ok(())
+    }
+
+    async fn field_id(&self, label: &str) -> Result<String> {
+        let value = self
+            .wait_until(
+                &format!("a field labelled {label:?}"),
+                &format!(
+                    "(() => {{ const l = [...document.querySelectorAll('label')]
+                         .find((l) => l.textContent.trim() === {label} && l.offsetParent !== null);
+                       return l ? l.htmlFor : null; }})()",
+                    label = json!(label)
+                ),
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Presses the (first visible) button whose words are `words`.
+    pub async fn press(&self, words: &str) -> Result<()> {
+        self.wait_until(
+            &format!("a button {words:?}"),
+            &format!(
+                "[...document.querySelectorAll('button')].some((b) => b.textContent.trim() === {w} && b.offsetParent !== null)",
+                w = json!(words)
+            ),
+        )
+        .await?;
+        let buttons = self
+            .client
+            .find_all(Locator::XPath(&format!(
+                "//button[normalize-space()={}]",
+                xpath_literal(words)
+            )))
+            .await?;
+        for button in buttons {
+            if button.is_displayed().await? {
+                button.click().await?;
+                return Ok(());
+            }
+        }
+        Err(format!("no visible button {words:?}").into())
+    }
+
+    /// Presses the button `words` of a form and waits for the page the form brings.
+    pub async fn submit(&self, words: &str) -> Result<()> {
+        self.run("window.__before_submit = true; return true;")
+            .await?;
+        self.press(words).await?;
+        self.wait_until(
+            &format!("the page after pressing {words:?}"),
+            "window.__before_submit !== true && document.readyState !== 'loading'",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Follows the link whose words are `words`.
+    pub async fn follow(&self, words: &str) -> Result<()> {
+        let link = self
+            .client
+            .find(Locator::XPath(&format!(
+                "//a[normalize-space()={}]",
+                xpath_literal(words)
+            )))
+            .await?;
+        link.click().await?;
+        Ok(())
+    }
+
+    /// Waits until the page's heading (`h1`) reads `heading`.
+    pub async fn see_heading(&self, heading: &str) -> Result<()> {
+        self.wait_until(
+            &format!("the heading {heading:?}"),
+            &format!(
+                "(() => {{ const h = document.querySelector('h1'); return h && h.textContent.trim() === {h}; }})()",
+                h = json!(heading)
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Waits until the page shows `words` somewhere, and returns the page's text.
+    pub async fn see_words(&self, words: &str) -> Result<String> {
+        let value = self
+            .wait_until(
+                &format!("the words {words:?}"),
+                &format!(
+                    "document.body && document.body.innerText.includes({w}) ? document.body.innerText : null",
+                    w = json!(words)
+                ),
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The page's text now.
+    pub async fn page_text(&self) -> Result<String> {
+        let value = self.run("return document.body.innerText;").await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Fetches `path` from the page (with its cookies, as following a link would) and
+    /// returns the status and the text of the answer.
+    pub async fn fetch_status(&self, path: &str) -> Result<(u16, String)> {
+        self.request(path, "GET", None).await
+    }
+
+    /// Sends `form` (`name=value&…`) to `path` as a form would, from the page (with its
+    /// cookies), and returns the status and the text of the answer.
+    pub async fn post_form(&self, path: &str, form: &str) -> Result<(u16, String)> {
+        self.request(path, "POST", Some(form)).await
+    }
+
+    async fn request(&self, path: &str, method: &str, form: Option<&str>) -> Result<(u16, String)> {
+        let value = self
+            .run_async(&format!(
+                "const init = {{ method: {method}, redirect: 'manual', credentials: 'same-origin' }};
+                 const form = {form};
+                 if (form !== null) {{ init.body = new URLSearchParams(form); }}
+                 return fetch({path}, init).then(async (r) => [r.status, await r.text()]);",
+                method = json!(method),
+                form = json!(form),
+                path = json!(path),
+            ))
+            .await?;
+        if let Some(error) = value.get("error") {
+            return Err(format!("{method} {path} failed in the page: {error}").into());
+        }
+        let status = value.get(0).and_then(|s| s.as_u64()).unwrap_or(0);
+        let text = value.get(1).and_then(|t| t.as_str()).unwrap_or_default();
+        Ok((u16::try_from(status).unwrap_or(0), text.to_owned()))
+    }
+
+    /// The value of the browser's cookie `name` for the page (HttpOnly ones too).
+    pub async fn cookie(&self, name: &str) -> Result<Option<String>> {
+        let cookies = self.client.get_all_cookies().await?;
+        Ok(cookies
+            .into_iter()
+            .find(|c| c.name() == name)
+            .map(|c| c.value().to_owned()))
+    }
+
+    /// Puts the cookie `name=value` back for the console's paths on `origin` (as a kept
+    /// or stolen cookie would be replayed).
+    pub async fn put_cookie(&self, origin: &str, name: &str, value: &str) -> Result<()> {
+        let set = self
+            .devtools(
+                "Network.setCookie",
+                json!({ "name": name, "value": value, "url": format!("{origin}/console"),
+                        "path": "/console", "httpOnly": true, "sameSite": "Strict" }),
+            )
+            .await?;
+        if set.get("success") == Some(&json!(false)) {
+            return Err(format!("the browser did not take the cookie {name}: {set}").into());
+        }
+        Ok(())
+    }
+
+    /// Sets a password from `link` and logs in with `email`, landing on the console.
+    pub async fn log_in_first_time(&mut self, link: &str, email: &str) -> Result<()> {
+        self.open(link).await?;
+        self.see_heading("Set your password").await?;
+        self.fill("New password", PASSWORD).await?;
+        self.fill("The same password again", PASSWORD).await?;
+        self.submit("Set password").await?;
+        self.see_heading("Your password is set").await?;
+        self.follow("Log in").await?;
+        self.log_in(email, PASSWORD).await
+    }
+
+    /// Logs in from the log-in page.
+    pub async fn log_in(&self, email: &str, password: &str) -> Result<()> {
+        self.see_heading("Log in").await?;
+        self.fill("Email", email).await?;
+        self.fill("Password", password).await?;
+        self.submit("Log in").await?;
+        Ok(())
+    }
+}
+
+fn xpath_literal(text: &str) -> String {
+    if text.contains('\'') {
+        format!("\"{text}\"")
+    } else {
+        format!("'{text}'")
+    }
+}
