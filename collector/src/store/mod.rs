@@ -36,6 +36,7 @@ pub mod console_schema;
 pub mod export;
 pub mod health;
 pub mod intake;
+pub mod scope;
 pub mod tokens;
 
 use std::path::{Path, PathBuf};
