@@ -9,6 +9,8 @@
 //!   are refused while the server drains).
 //! - [`metrics`]: `/metrics` on its own listener, when asked for.
 //! - [`static_files`]: the trunk build in `dist/`.
+//! - [`charts`]: the console's results charts, SVG drawn on the server with a table of
+//!   the same figures.
 //! - [`error`]: [`ApiError`], the answer of every API failure.
 //! - [`settings`]: what a coordinator may set (CORS origins, timeouts, the budget).
 //! - [`client`]: who sent a request ([`client::Client`]: address and scheme, from a
@@ -19,6 +21,7 @@
 //!   [`redirect`]: `--redirect-http`, plain HTTP sent to HTTPS.
 
 pub mod budget;
+pub mod charts;
 pub mod client;
 pub mod connection;
 pub mod draining;
