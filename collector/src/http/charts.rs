@@ -115,10 +115,13 @@ fn bars_svg(rows: &[ShownRow], text: &str, base: Cell, id: &str) -> Markup {
     let answers: Vec<&ShownRow> = rows.iter().filter(|r| r.kind == RowKind::Answer).collect();
     let apart: Vec<&ShownRow> = rows.iter().filter(|r| r.kind != RowKind::Answer).collect();
     let height = ROW * answers.len() as f64 + 28.0 + 20.0 * apart.len() as f64 + 8.0;
+    let of = match base {
+        Cell::Shown(base) => format!("the {base} who answered"),
+        Cell::Suppressed => format!("those who answered (their number is {SUPPRESSED_MARK})"),
+    };
     let summary = format!(
-        "Bar chart: {text}. {} answers, percentages of the {} who answered.",
-        answers.len(),
-        count_text(base)
+        "Bar chart: {text}. {} answers, percentages of {of}.",
+        answers.len()
     );
     let pattern = format!("{id}-hatch");
     html! {
