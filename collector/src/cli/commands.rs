@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{
-    bench, bench_crowd, BackupArgs, Cli, Command, ConflictsArgs, ExportArgs, ImportArgs,
-    RestoreArgs, ServeArgs, TokenAction, TokenArgs,
+    bench, bench_crowd, bench_results, BackupArgs, Cli, Command, ConflictsArgs, ExportArgs,
+    ImportArgs, RestoreArgs, ServeArgs, TokenAction, TokenArgs,
 };
 use crate::error::CollectorError;
 use crate::http::server::{bind, serve_on, shutdown_signal, Listeners};
@@ -31,6 +31,7 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
         Command::Restore(args) => restore(&args),
         Command::Bench(args) => bench::run(&args),
         Command::BenchCrowd(args) => bench_crowd::run(&args).await,
+        Command::BenchResults(args) => bench_results::run(&args),
     }
 }
 

@@ -1,9 +1,10 @@
 //! The command line: `serve`, `token`, `user`, `import`, `export`, `conflicts`, `backup`,
-//! `restore`, `bench` and `bench-crowd`. This file holds only what clap parses; [`commands::run`] carries a
+//! `restore`, `bench`, `bench-crowd` and `bench-results`. This file holds only what clap parses; [`commands::run`] carries a
 //! parsed command out.
 
 pub mod bench;
 pub mod bench_crowd;
+pub mod bench_results;
 pub mod commands;
 pub mod users;
 
@@ -53,6 +54,9 @@ pub enum Command {
     /// Measure a served collector under a crowd: its peak memory under wrong-token
     /// uploads, many uploaders and the largest batches at once; uploads per second.
     BenchCrowd(BenchCrowdArgs),
+    /// Measure the console's results: the first count of a full database, then a page's
+    /// queries as batches arrive (prints figures).
+    BenchResults(BenchResultsArgs),
 }
 
 /// Flags of `collector serve`.
@@ -250,6 +254,22 @@ pub struct BenchArgs {
     /// fresh database, to show what a durable commit costs (0: skip).
     #[arg(long, default_value_t = 20_000)]
     pub durability_sample: usize,
+}
+
+/// `collector bench-results`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchResultsArgs {
+    /// A folder for the benchmark's database (an existing one is replaced).
+    #[arg(long, default_value = "target/collector-results")]
+    pub data_dir: PathBuf,
+
+    /// Responses stored before the cache is built.
+    #[arg(long, default_value_t = 100_000)]
+    pub responses: usize,
+
+    /// Runs of each query timed.
+    #[arg(long, default_value_t = 20)]
+    pub runs: usize,
 }
 
 /// `collector bench-crowd`.

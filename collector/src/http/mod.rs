@@ -10,6 +10,8 @@
 //! - [`metrics`]: `/metrics` on its own listener, when asked for.
 //! - [`console`]: the partnership console's pages under `/console`.
 //! - [`static_files`]: the trunk build in `dist/`.
+//! - [`charts`]: the console's results charts, SVG drawn on the server with a table of
+//!   the same figures.
 //! - [`error`]: [`ApiError`], the answer of every API failure.
 //! - [`settings`]: what a coordinator may set (CORS origins, timeouts, the budget).
 //! - [`client`]: who sent a request ([`client::Client`]: address and scheme, from a
@@ -20,6 +22,7 @@
 //!   [`redirect`]: `--redirect-http`, plain HTTP sent to HTTPS.
 
 pub mod budget;
+pub mod charts;
 pub mod client;
 pub mod connection;
 pub mod console;

@@ -28,6 +28,8 @@
 //! - [`backup`]: a consistent copy of the database while intake runs, and putting one
 //!   back in place.
 //! - [`health`]: whether the database file still answers, and its size.
+//! - [`results`]: the console's results, tallied per ward, agency and day and kept up to
+//!   date as rows arrive; [`results_csv`]: those results, suppressed, as CSV.
 
 pub mod accounts;
 pub mod backup;
@@ -36,6 +38,8 @@ pub mod console_schema;
 pub mod export;
 pub mod health;
 pub mod intake;
+pub mod results;
+pub mod results_csv;
 pub mod scope;
 pub mod tokens;
 
