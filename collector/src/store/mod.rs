@@ -40,6 +40,7 @@ pub mod health;
 pub mod intake;
 pub mod results;
 pub mod results_csv;
+pub mod review;
 pub mod scope;
 pub mod tokens;
 
@@ -554,7 +555,7 @@ mod tests {
             assert_eq!(agency, "hackney-cvs");
             assert_eq!(hash, intake::content_hash(response).unwrap());
             // Migration 4 copied its ward, worker and device out of the JSON.
-            let columns: (String, String, String, String) = connection
+            let columns: (String, String, String, i64) = connection
                 .query_row(
                     "SELECT area, worker, device, review FROM responses WHERE id = ?1",
                     [&response.id.uuid().as_bytes()[..]],
@@ -567,7 +568,7 @@ mod tests {
                     response.area.as_str().to_owned(),
                     response.worker.as_str().to_owned(),
                     response.device.as_str().to_owned(),
-                    "received".to_owned()
+                    review::ReviewState::Received.code()
                 )
             );
             assert!(!columns.0.is_empty());

@@ -8,7 +8,7 @@
 //!   so batches stored since (by this process, another one, or `collector import`) are
 //!   counted before the figures are added up. SQLite gives a new row a `rowid` above
 //!   every committed one (writers take turns), so nothing is missed.
-//! - **Rejected responses** (`review = 'rejected'`) are not counted. A tally cannot take
+//! - **Rejected responses** (`review` = `ReviewState::Rejected.code()`) are not counted. A tally cannot take
 //!   a response back out, so when the review log holds a change from or to `rejected`
 //!   newer than the last one seen, the cache is rebuilt from the whole table. That is
 //!   rare (a coordinator rejecting a response), and the next query pays one full count
@@ -32,6 +32,7 @@ use survey::record::{days_from_civil, QuestionnaireRef};
 use survey::results::{IndicatorError, MergeError, Results, Tally};
 use survey::{Questionnaire, Response};
 
+use super::review::ReviewState;
 use super::DbError;
 
 /// Milliseconds in a day.
@@ -287,9 +288,9 @@ impl ResultsCache {
         let (last_review, rejection): (i64, bool) = connection.query_row(
             "SELECT coalesce(max(id), 0),
                     EXISTS (SELECT 1 FROM review_log WHERE id > ?1
-                            AND 'rejected' IN (from_state, to_state))
+                            AND ?2 IN (from_state, to_state))
              FROM review_log",
-            [state.last_review],
+            [state.last_review, ReviewState::Rejected.code()],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
         let largest: i64 =
@@ -319,10 +320,10 @@ impl ResultsCache {
     fn read_rows(&self, state: &mut State, connection: &Connection) -> Result<(), ResultsError> {
         let mut statement = connection.prepare_cached(
             "SELECT rowid, questionnaire_id, questionnaire_version, area, agency, completed,
-                    review = 'rejected', json
+                    review = ?2, json
              FROM responses WHERE rowid > ?1 ORDER BY rowid",
         )?;
-        let mut rows = statement.query([state.last_rowid])?;
+        let mut rows = statement.query([state.last_rowid, ReviewState::Rejected.code()])?;
         while let Some(row) = rows.next()? {
             state.last_rowid = row.get(0)?;
             if row.get::<_, bool>(6)? {

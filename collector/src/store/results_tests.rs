@@ -56,9 +56,7 @@ impl Fixture {
     fn counted_afresh(&self, filter: &ResultsFilter) -> Results {
         let mut statement = self
             .connection
-            .prepare(
-                "SELECT area, agency, completed, json FROM responses WHERE review != 'rejected'",
-            )
+            .prepare("SELECT area, agency, completed, json FROM responses WHERE review != 3")
             .unwrap();
         let mut tally = Tally::new(self.questionnaire);
         let rows = statement
@@ -89,7 +87,7 @@ impl Fixture {
         tally.results().unwrap()
     }
 
-    fn reject(&self, rowid: i64, from: &str, to: &str) {
+    fn reject(&self, rowid: i64, from: ReviewState, to: ReviewState) {
         self.connection
             .execute(
                 "INSERT OR IGNORE INTO users (id, email, role, created) VALUES (1, 'a@example.org', 'admin', 0)",
@@ -99,14 +97,14 @@ impl Fixture {
         self.connection
             .execute(
                 "UPDATE responses SET review = ?2 WHERE rowid = ?1",
-                params![rowid, to],
+                params![rowid, to.code()],
             )
             .unwrap();
         self.connection
             .execute(
                 "INSERT INTO review_log (response, user, time, from_state, to_state, comment)
                  SELECT id, 1, 0, ?2, ?3, '' FROM responses WHERE rowid = ?1",
-                params![rowid, from, to],
+                params![rowid, from.code(), to.code()],
             )
             .unwrap();
     }
@@ -182,14 +180,14 @@ fn a_rejected_response_is_left_out_and_counted_again_when_the_rejection_is_undon
         .results(&fixture.connection, &fixture.reference(), &all)
         .unwrap();
     assert_eq!(before.responses, 90);
-    fixture.reject(7, "received", "rejected");
+    fixture.reject(7, ReviewState::Received, ReviewState::Rejected);
     assert_same(&cache, &fixture);
     let status = cache.refresh(&fixture.connection).unwrap();
     assert_eq!((status.counted, status.rejected, status.builds), (89, 1, 2));
     // A change that does not involve rejection costs no rebuild.
-    fixture.reject(8, "received", "approved");
+    fixture.reject(8, ReviewState::Received, ReviewState::Approved);
     assert_eq!(cache.refresh(&fixture.connection).unwrap().builds, 2);
-    fixture.reject(7, "rejected", "approved");
+    fixture.reject(7, ReviewState::Rejected, ReviewState::Approved);
     assert_eq!(
         cache
             .results(&fixture.connection, &fixture.reference(), &all)
