@@ -3,6 +3,7 @@
 //!
 //! - [`auth`]: the session cookie, [`auth::Viewer`] (who is asking) and the CSRF check.
 //! - [`log_in`]: logging in and out, setting a password from a link.
+//! - [`review`]: responses one by one, their review state and its audit log.
 //! - [`users`]: admins add, disable and re-role users.
 //! - [`page`]: the frame of every page; [`error`]: what a page answers when it cannot.
 //!
@@ -11,8 +12,10 @@
 
 pub mod auth;
 pub mod error;
+pub mod filters;
 pub mod log_in;
 pub mod page;
+pub mod review;
 pub mod users;
 
 use std::sync::Arc;
@@ -68,6 +71,31 @@ impl Console {
             .unwrap_or_default()
     }
 
+    /// The current questionnaire (the one new interviews answer).
+    pub fn questionnaire(&self) -> Result<&survey::Questionnaire, ConsoleError> {
+        self.questionnaires()
+            .first()
+            .ok_or_else(|| ConsoleError::Failed("the collector has no questionnaire".into()))
+    }
+
+    /// The questionnaire `response` answers.
+    pub fn questionnaire_for(
+        &self,
+        response: &survey::Response,
+    ) -> Result<&survey::Questionnaire, ConsoleError> {
+        self.questionnaires()
+            .iter()
+            .find(|q| {
+                q.id == response.questionnaire.id && q.version == response.questionnaire.version
+            })
+            .ok_or_else(|| {
+                ConsoleError::Failed(format!(
+                    "response {} answers questionnaire {} version {}, which this collector does not have",
+                    response.id, response.questionnaire.id, response.questionnaire.version
+                ))
+            })
+    }
+
     /// Runs `work` on the database on a blocking thread.
     pub async fn db<T: Send + 'static>(
         &self,
@@ -102,6 +130,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
             log_in::SET_PASSWORD_PATH,
             get(log_in::set_password_page).post(log_in::set_password),
         )
+        .merge(review::routes())
         .merge(users::routes())
         .route(STYLE_PATH, get(style))
         .route(SCRIPT_PATH, get(script))

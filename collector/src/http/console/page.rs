@@ -27,17 +27,20 @@ pub const CSRF_FIELD: &str = "csrf";
 /// A part of the console, as its navigation lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
+    /// Responses one by one, and their review.
+    Review,
     /// Users and roles (admins only).
     Users,
 }
 
 impl Section {
     /// Every section, in the navigation's order.
-    pub const ALL: [Section; 1] = [Section::Users];
+    pub const ALL: [Section; 2] = [Section::Review, Section::Users];
 
     /// Its name on screen.
     pub fn label(self) -> &'static str {
         match self {
+            Section::Review => "Review",
             Section::Users => "Users",
         }
     }
@@ -45,6 +48,7 @@ impl Section {
     /// Its address.
     pub fn path(self) -> &'static str {
         match self {
+            Section::Review => super::review::PATH,
             Section::Users => "/console/users",
         }
     }
@@ -52,6 +56,9 @@ impl Section {
     /// What it is for, in a line.
     pub fn summary(self) -> &'static str {
         match self {
+            Section::Review => {
+                "read each response and mark it received, has issues, approved or rejected"
+            }
             Section::Users => {
                 "add people, change their role, send a new set-password link, disable"
             }
@@ -61,6 +68,7 @@ impl Section {
     /// Whether `role` may open it.
     pub fn open_to(self, role: Role) -> bool {
         match self {
+            Section::Review => true,
             Section::Users => role == Role::Admin,
         }
     }

@@ -1,0 +1,99 @@
+//! What the console's filter forms send (ward, agency, dates), read into the store's
+//! filters with a plain-words reason for anything that is not one; and times as pages
+//! show them.
+
+use survey::record::Timestamp;
+
+use super::error::ConsoleError;
+use crate::store::results::Day;
+
+/// A day typed or picked as `YYYY-MM-DD` (UTC); empty is none.
+pub fn day(text: &str, field: &str) -> Result<Option<Day>, ConsoleError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let wrong = || {
+        ConsoleError::BadInput(format!(
+            "{field}: {text:?} is not a date; write it as year-month-day, e.g. 2024-05-31"
+        ))
+    };
+    let mut parts = text.split('-');
+    let (Some(year), Some(month), Some(day), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(wrong());
+    };
+    let year: i64 = year.parse().map_err(|_| wrong())?;
+    let month: u32 = month.parse().map_err(|_| wrong())?;
+    let day: u32 = day.parse().map_err(|_| wrong())?;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => return Err(wrong()),
+    };
+    if !(1000..=9999).contains(&year) || day == 0 || day > days_in_month {
+        return Err(wrong());
+    }
+    Ok(Some(Day::from_civil(year, month, day)))
+}
+
+/// A day as the date fields show it (`2024-05-31`).
+pub fn day_text(day: Day) -> String {
+    let (year, month, date, ..) = Timestamp(day.0 * 86_400_000).to_civil();
+    format!("{year:04}-{month:02}-{date:02}")
+}
+
+/// A code picked from a list (a ward, an agency): empty is none; anything not in `known`
+/// is refused, naming the field.
+pub fn one_of(text: &str, known: &[String], field: &str) -> Result<Option<String>, ConsoleError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if known.iter().any(|code| code == text) {
+        Ok(Some(text.to_owned()))
+    } else {
+        Err(ConsoleError::BadInput(format!(
+            "{field}: {text:?} is not one of the questionnaire's; pick one from the list"
+        )))
+    }
+}
+
+/// A moment as pages show it: `2024-05-31 14:03 UTC`.
+pub fn when(time: Timestamp) -> String {
+    let (year, month, day, hour, minute, _) = time.to_civil();
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_days_and_wrong_ones_say_what_is_wrong() {
+        let may = day("2024-05-31", "From").unwrap().unwrap();
+        assert_eq!(day_text(may), "2024-05-31");
+        assert_eq!(day("", "From").unwrap(), None);
+        assert!(day("2024-02-29", "From").unwrap().is_some());
+        for wrong in [
+            "2023-02-29",
+            "2024-13-01",
+            "31/05/2024",
+            "2024-05",
+            "yesterday",
+        ] {
+            let error = day(wrong, "From").unwrap_err().to_string();
+            assert!(error.contains("From") && error.contains(wrong), "{error}");
+        }
+        assert_eq!(when(Timestamp(1_714_600_000_000)), "2024-05-01 21:46 UTC");
+        let known = vec!["E05009367".to_owned()];
+        assert_eq!(
+            one_of("E05009367", &known, "Ward").unwrap().as_deref(),
+            Some("E05009367")
+        );
+        assert!(one_of("<b>", &known, "Ward").is_err());
+    }
+}
