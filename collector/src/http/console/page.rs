@@ -27,20 +27,56 @@ pub const CSRF_FIELD: &str = "csrf";
 /// A part of the console, as its navigation lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
+    /// What came in: responses and door visits per day, agency, ward and worker.
+    Overview,
+    /// Every question's answers and the headline indicators, suppressed.
+    Results,
     /// Responses one by one, and their review.
     Review,
+    /// Every upload and import attempt, refused ones included.
+    Batches,
+    /// Upload tokens: made (with a set-up link and QR code), listed, revoked.
+    Tokens,
+    /// Responses, codebook and results as files.
+    Downloads,
     /// Users and roles (admins only).
     Users,
 }
 
+/// `/console/overview`.
+pub const OVERVIEW_PATH: &str = "/console/overview";
+/// `/console/results`.
+pub const RESULTS_PATH: &str = "/console/results";
+/// `/console/batches`.
+pub const BATCHES_PATH: &str = "/console/batches";
+/// `/console/tokens`.
+pub const TOKENS_PATH: &str = "/console/tokens";
+/// `/console/downloads`.
+pub const DOWNLOADS_PATH: &str = "/console/downloads";
+/// `/console/users`.
+pub const USERS_PATH: &str = "/console/users";
+
 impl Section {
     /// Every section, in the navigation's order.
-    pub const ALL: [Section; 2] = [Section::Review, Section::Users];
+    pub const ALL: [Section; 7] = [
+        Section::Overview,
+        Section::Results,
+        Section::Review,
+        Section::Batches,
+        Section::Tokens,
+        Section::Downloads,
+        Section::Users,
+    ];
 
     /// Its name on screen.
     pub fn label(self) -> &'static str {
         match self {
+            Section::Overview => "Overview",
+            Section::Results => "Results",
             Section::Review => "Review",
+            Section::Batches => "Batches",
+            Section::Tokens => "Tokens",
+            Section::Downloads => "Downloads",
             Section::Users => "Users",
         }
     }
@@ -48,17 +84,31 @@ impl Section {
     /// Its address.
     pub fn path(self) -> &'static str {
         match self {
+            Section::Overview => OVERVIEW_PATH,
+            Section::Results => RESULTS_PATH,
             Section::Review => super::review::PATH,
-            Section::Users => "/console/users",
+            Section::Batches => BATCHES_PATH,
+            Section::Tokens => TOKENS_PATH,
+            Section::Downloads => DOWNLOADS_PATH,
+            Section::Users => USERS_PATH,
         }
     }
 
     /// What it is for, in a line.
     pub fn summary(self) -> &'static str {
         match self {
+            Section::Overview => {
+                "responses and doors knocked per day, agency, ward and worker; contact rate"
+            }
+            Section::Results => {
+                "every question's answers and the headline indicators, by ward, small counts hidden"
+            }
             Section::Review => {
                 "read each response and mark it received, has issues, approved or rejected"
             }
+            Section::Batches => "every upload and import, refused ones too, and why",
+            Section::Tokens => "make a tablet's upload token with its set-up link, list, revoke",
+            Section::Downloads => "responses and codebook as CSV, results tables as CSV",
             Section::Users => {
                 "add people, change their role, send a new set-password link, disable"
             }
@@ -68,8 +118,8 @@ impl Section {
     /// Whether `role` may open it.
     pub fn open_to(self, role: Role) -> bool {
         match self {
-            Section::Review => true,
             Section::Users => role == Role::Admin,
+            _ => true,
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::cli::users::set_password_url;
 use crate::http::client::Client;
 use crate::store::accounts::{self, Role, UserId, UserInfo};
 
-const PATH: &str = "/console/users";
+const PATH: &str = super::page::USERS_PATH;
 
 pub(super) fn routes() -> Router<Console> {
     Router::new()
