@@ -10,6 +10,8 @@ use super::{
     bench, bench_crowd, bench_results, BackupArgs, Cli, Command, ConflictsArgs, ExportArgs,
     ImportArgs, RestoreArgs, ServeArgs, TokenAction, TokenArgs,
 };
+use survey::results::Threshold;
+
 use crate::error::CollectorError;
 use crate::http::server::{bind, serve_on, shutdown_signal, Listeners};
 use crate::http::settings::Settings;
@@ -101,6 +103,7 @@ fn settings(args: &ServeArgs) -> Settings {
             .saturating_mul(1024 * 1024),
         trusted_proxies: args.behind_proxy.clone(),
         tls_reload_interval: Duration::from_secs(args.tls_reload_interval),
+        small_count: Threshold::new(args.small_count).unwrap_or_default(),
         ..Settings::default()
     }
 }
@@ -240,22 +243,27 @@ fn export_responses(
     };
     let file = std::fs::File::create(&partial).map_err(file_error(&partial))?;
     let mut out = BufWriter::with_capacity(1 << 16, file);
-    let written = store::export::write_responses_csv(connection, questionnaire, &mut out)
-        .map_err(|error| match error {
-            store::export::ExportError::Write(source) => CollectorError::File {
-                path: partial.clone(),
-                source,
-            },
-            other => other.into(),
-        })
-        .and_then(|rows| {
-            let file = out.into_inner().map_err(|error| CollectorError::File {
-                path: partial.clone(),
-                source: error.into_error(),
-            })?;
-            file.sync_all().map_err(file_error(&partial))?;
-            Ok(rows)
-        });
+    let written = store::export::write_responses_csv(
+        connection,
+        questionnaire,
+        &store::export::ExportFilter::everything(),
+        &mut out,
+    )
+    .map_err(|error| match error {
+        store::export::ExportError::Write(source) => CollectorError::File {
+            path: partial.clone(),
+            source,
+        },
+        other => other.into(),
+    })
+    .and_then(|rows| {
+        let file = out.into_inner().map_err(|error| CollectorError::File {
+            path: partial.clone(),
+            source: error.into_error(),
+        })?;
+        file.sync_all().map_err(file_error(&partial))?;
+        Ok(rows)
+    });
     match written {
         Ok(rows) => {
             std::fs::rename(&partial, path).map_err(file_error(path))?;

@@ -51,6 +51,7 @@ pub struct Intake {
     connection: Arc<Mutex<Connection>>,
     questionnaires: Arc<Vec<Questionnaire>>,
     probe: Probe,
+    data_dir: Arc<std::path::PathBuf>,
 }
 
 impl Intake {
@@ -63,7 +64,14 @@ impl Intake {
             connection: Arc::new(Mutex::new(connection)),
             questionnaires: Arc::new(questionnaires),
             probe: Probe::of(data_dir),
+            data_dir: Arc::new(data_dir.to_owned()),
         })
+    }
+
+    /// A read-only connection of its own to the same database, for a long read that
+    /// must not wait for, or hold up, batches being stored ([`super::open_reader`]).
+    pub fn reader(&self) -> Result<Connection, DbError> {
+        super::open_reader(&self.data_dir)
     }
 
     /// What checks that the database file still answers (for the health route), and

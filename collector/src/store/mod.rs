@@ -340,6 +340,27 @@ fn open_with(data_dir: &Path, durability: Durability) -> Result<Connection, DbEr
     Ok(connection)
 }
 
+/// A read-only connection to the database in `data_dir`, already made and migrated
+/// by [`open`]: for a long read (a download) that must not hold up batches being
+/// stored through the intake's connection. In WAL mode it reads the last committed
+/// state while writers go on.
+pub fn open_reader(data_dir: &Path) -> Result<Connection, DbError> {
+    let path = path_in(data_dir);
+    let open_error = |source| DbError::Open {
+        path: path.clone(),
+        source,
+    };
+    let connection = Connection::open_with_flags(
+        &path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(open_error)?;
+    connection
+        .busy_timeout(Duration::from_secs(30))
+        .map_err(open_error)?;
+    Ok(connection)
+}
+
 /// Removes the database file in `data_dir`, if there is one, with its write-ahead log
 /// and shared-memory files (a log left by a crashed run would otherwise be replayed into
 /// the new file), and [`open`]s a new one (for `collector bench`, which measures intake
@@ -582,7 +603,13 @@ mod tests {
         assert_eq!(receipt.visits_already_present, 1);
         let q = survey::shipped::shared_questionnaire().unwrap();
         let mut csv = Vec::new();
-        let rows = export::write_responses_csv(&connection, &q, &mut csv).unwrap();
+        let rows = export::write_responses_csv(
+            &connection,
+            &q,
+            &export::ExportFilter::everything(),
+            &mut csv,
+        )
+        .unwrap();
         assert_eq!(rows, 3);
         let csv = String::from_utf8(csv).unwrap();
         for response in &batch.responses {
