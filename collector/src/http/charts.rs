@@ -234,7 +234,7 @@ fn rows_table(text: &str, rows: &[ShownRow], shown: &ShownDistribution) -> Marku
 
 /// One headline ([`WardComparison`]: an indicator, or a wellbeing measure's headline
 /// band with its mean) across wards side by side, the partnership's figure first as
-/// "All wards"; `ward_name` names a ward's code. A ward with too few responses says so;
+/// "All wards" (left out when there is one ward); `ward_name` names a ward's code. A ward with too few responses says so;
 /// a hidden share is the mark, with the n when that is shown.
 pub fn indicator_chart(
     comparison: &WardComparison,
@@ -244,18 +244,18 @@ pub fn indicator_chart(
     let id = chart_id("indicator", comparison.question.as_str());
     let pattern = format!("{id}-hatch");
     let name = comparison.name.as_str();
-    let rows: Vec<IndicatorRow> = std::iter::once(IndicatorRow::of(
-        "All wards".to_owned(),
-        &comparison.all,
-        threshold,
-    ))
-    .chain(
-        comparison
-            .wards
-            .iter()
-            .map(|figure| IndicatorRow::of(ward_name(&figure.ward), figure, threshold)),
-    )
-    .collect();
+    // One ward alone is its own total: its row is enough.
+    let total = (comparison.wards.len() != 1)
+        .then(|| IndicatorRow::of("All wards".to_owned(), &comparison.all, threshold));
+    let rows: Vec<IndicatorRow> = total
+        .into_iter()
+        .chain(
+            comparison
+                .wards
+                .iter()
+                .map(|figure| IndicatorRow::of(ward_name(&figure.ward), figure, threshold)),
+        )
+        .collect();
     let height = ROW * rows.len() as f64 + 8.0;
     let summary = format!("Bar chart: {name}, by ward, with 95% confidence intervals.");
     html! {

@@ -3,6 +3,10 @@
 //!
 //! - [`auth`]: the session cookie, [`auth::Viewer`] (who is asking) and the CSRF check.
 //! - [`log_in`]: logging in and out, setting a password from a link.
+//! - [`downloads`]: responses (record level, per the role) and codebook as CSV, results
+//!   tables as CSV with the same suppression.
+//! - [`results`]: every question's answers and the headline figures by ward, small
+//!   counts hidden.
 //! - [`review`]: responses one by one, their review state and its audit log.
 //! - [`users`]: admins add, disable and re-role users.
 //! - [`page`]: the frame of every page; [`error`]: what a page answers when it cannot.
@@ -11,10 +15,12 @@
 //! connection, so a console page and a batch being stored never write at once.
 
 pub mod auth;
+pub mod downloads;
 pub mod error;
 pub mod filters;
 pub mod log_in;
 pub mod page;
+pub mod results;
 pub mod review;
 pub mod users;
 
@@ -32,13 +38,18 @@ use self::page::{Section, HOME_PATH, LOG_IN_PATH, LOG_OUT_PATH, SCRIPT_PATH, STY
 use super::settings::Settings;
 use super::throttle::Throttle;
 use crate::store::intake::Intake;
+use crate::store::results::ResultsCache;
+use survey::results::Threshold;
 
-/// What every console page shares: the database (through the intake) and the failed
-/// log-in throttle.
+/// What every console page shares: the database (through the intake), the failed
+/// log-in throttle, the results cache and the small-numbers threshold.
 #[derive(Clone)]
 pub struct Console {
     intake: Intake,
     log_ins: Arc<Throttle>,
+    /// The shipped questionnaires' results cache, or why they do not load.
+    results: Result<ResultsCache, String>,
+    threshold: Threshold,
 }
 
 impl Console {
@@ -50,7 +61,23 @@ impl Console {
                 settings.failed_tries_burst,
                 settings.failed_try_interval,
             )),
+            results: crate::store::results::shipped()
+                .map(ResultsCache::new)
+                .map_err(|error| error.to_string()),
+            threshold: settings.small_count,
         }
+    }
+
+    /// The results cache.
+    pub fn results(&self) -> Result<&ResultsCache, ConsoleError> {
+        self.results
+            .as_ref()
+            .map_err(|error| ConsoleError::Failed(error.clone()))
+    }
+
+    /// The small-numbers threshold of every aggregate shown or downloaded.
+    pub fn threshold(&self) -> Threshold {
+        self.threshold
     }
 
     /// The questionnaires batches answer, the current one first.
@@ -130,6 +157,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
             log_in::SET_PASSWORD_PATH,
             get(log_in::set_password_page).post(log_in::set_password),
         )
+        .merge(downloads::routes())
+        .merge(results::routes())
         .merge(review::routes())
         .merge(users::routes())
         .route(STYLE_PATH, get(style))
