@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{
-    bench, bench_crowd, bench_results, BackupArgs, Cli, Command, ConflictsArgs, ExportArgs,
+    bench, bench_console, bench_crowd, bench_results, BackupArgs, Cli, Command, ConflictsArgs, ExportArgs,
     ImportArgs, RestoreArgs, ServeArgs, TokenAction, TokenArgs,
 };
 use survey::results::Threshold;
@@ -34,6 +34,7 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
         Command::Bench(args) => bench::run(&args),
         Command::BenchCrowd(args) => bench_crowd::run(&args).await,
         Command::BenchResults(args) => bench_results::run(&args),
+        Command::BenchConsole(args) => bench_console::run(&args),
     }
 }
 

@@ -3,6 +3,7 @@
 //! parsed command out.
 
 pub mod bench;
+pub mod bench_console;
 pub mod bench_crowd;
 pub mod bench_results;
 pub mod commands;
@@ -59,6 +60,9 @@ pub enum Command {
     /// Measure the console's results: the first count of a full database, then a page's
     /// queries as batches arrive (prints figures).
     BenchResults(BenchResultsArgs),
+    /// Measure the console's pages at scale: server time per page (median, 95th
+    /// percentile) and the database statements each runs (prints figures).
+    BenchConsole(BenchConsoleArgs),
 }
 
 /// Reads `--small-count`: a whole number, at least [`Threshold::MINIMUM`].
@@ -287,6 +291,22 @@ pub struct BenchResultsArgs {
     pub responses: usize,
 
     /// Runs of each query timed.
+    #[arg(long, default_value_t = 20)]
+    pub runs: usize,
+}
+
+/// `collector bench-console`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchConsoleArgs {
+    /// A folder for the benchmark's database (an existing one is replaced).
+    #[arg(long, default_value = "target/collector-console")]
+    pub data_dir: PathBuf,
+
+    /// Responses stored before the pages are asked for.
+    #[arg(long, default_value_t = 100_000)]
+    pub responses: usize,
+
+    /// Runs of each page timed.
     #[arg(long, default_value_t = 20)]
     pub runs: usize,
 }
