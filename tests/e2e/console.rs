@@ -304,3 +304,32 @@ async fn a_coordinator_reviews_reads_results_and_downloads_only_what_is_its_agen
     worker.close().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_idle_for_over_thirty_minutes_is_refused_and_asks_to_log_in_again() -> Result<()>
+{
+    let data = Scratch::new("console-idle")?;
+    let collector = Collector::start(&dist(), data.path())?;
+    let link = add_user(data.path(), collector.origin(), "idle@example.org", None)?;
+    let mut worker = Worker::launch("console-idle").await?;
+    worker.log_in_first_time(&link, "idle@example.org").await?;
+    worker.see_heading("Doorstep console").await?;
+    // Age the session in the collector's database as 31 minutes without a request would.
+    let database = rusqlite::Connection::open(data.path().join("collector.sqlite3"))?;
+    database.busy_timeout(std::time::Duration::from_secs(10))?;
+    let aged = database.execute(
+        "UPDATE sessions SET last_seen = last_seen - 31 * 60 * 1000",
+        [],
+    )?;
+    assert_eq!(aged, 1);
+    drop(database);
+    worker.follow("Review").await?;
+    worker.see_heading("Log in").await?;
+    worker.see_words("Your session has ended").await?;
+    // The ended session is gone from the database, not just refused.
+    let database = rusqlite::Connection::open(data.path().join("collector.sqlite3"))?;
+    let left: i64 = database.query_row("SELECT count(*) FROM sessions", [], |row| row.get(0))?;
+    assert_eq!(left, 0, "the ended session was deleted");
+    worker.close().await?;
+    Ok(())
+}
