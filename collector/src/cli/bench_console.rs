@@ -71,8 +71,11 @@ pub fn run(args: &BenchConsoleArgs) -> Result<(), CollectorError> {
     }
     let dist = args.data_dir.join("dist");
     std::fs::create_dir_all(&dist).map_err(usage)?;
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>bench</title>")
-        .map_err(usage)?;
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>bench</title>",
+    )
+    .map_err(usage)?;
     let intake = Intake::open(&args.data_dir).map_err(usage)?;
     let statements = Arc::new(Statements::default());
     let (session, response_id) = intake

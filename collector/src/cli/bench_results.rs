@@ -165,7 +165,11 @@ impl<'a> Filler<'a> {
     }
 
     /// Stores `count` more responses in batches, then gives them one of three agencies.
-    pub(super) fn fill(&mut self, connection: &mut Connection, count: usize) -> Result<(), CollectorError> {
+    pub(super) fn fill(
+        &mut self,
+        connection: &mut Connection,
+        count: usize,
+    ) -> Result<(), CollectorError> {
         let end = self.stored + count;
         while self.stored < end {
             let size = FILL_BATCH.min(end - self.stored);

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{
-    bench, bench_console, bench_crowd, bench_results, BackupArgs, Cli, Command, ConflictsArgs, ExportArgs,
-    ImportArgs, RestoreArgs, ServeArgs, TokenAction, TokenArgs,
+    bench, bench_console, bench_crowd, bench_results, BackupArgs, Cli, Command, ConflictsArgs,
+    ExportArgs, ImportArgs, RestoreArgs, ServeArgs, TokenAction, TokenArgs,
 };
 use survey::results::Threshold;
 
