@@ -4,6 +4,8 @@
 //! - [`auth`]: the session cookie, [`auth::Viewer`] (who is asking) and the CSRF check.
 //! - [`log_in`]: logging in and out, setting a password from a link.
 //! - [`review`]: responses one by one, their review state and its audit log.
+//! - [`tokens`]: upload tokens made (shown once, with a set-up link and its QR code,
+//!   [`qr`]), listed with their use, revoked.
 //! - [`users`]: admins add, disable and re-role users.
 //! - [`page`]: the frame of every page; [`error`]: what a page answers when it cannot.
 //!
@@ -15,7 +17,9 @@ pub mod error;
 pub mod filters;
 pub mod log_in;
 pub mod page;
+pub mod qr;
 pub mod review;
+pub mod tokens;
 pub mod users;
 
 use std::sync::Arc;
@@ -131,6 +135,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
             get(log_in::set_password_page).post(log_in::set_password),
         )
         .merge(review::routes())
+        .merge(tokens::routes())
         .merge(users::routes())
         .route(STYLE_PATH, get(style))
         .route(SCRIPT_PATH, get(script))
