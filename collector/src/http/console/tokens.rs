@@ -175,9 +175,11 @@ fn row(viewer: &Viewer, token: &TokenInfo) -> Markup {
     }
 }
 
-/// A moment as the list shows it, kept on one line.
+/// A moment as the list shows it: its day and its time each kept on one line.
 fn moment(time: Timestamp) -> Markup {
-    html! { time datetime=(time.to_rfc3339()) { (when(time)) } }
+    let text = when(time);
+    let (day, hour) = text.split_once(' ').unwrap_or((&text, ""));
+    html! { time datetime=(time.to_rfc3339()) { span { (day) } " " span { (hour) } } }
 }
 
 async fn make(
