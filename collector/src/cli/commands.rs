@@ -19,6 +19,9 @@ use crate::http::static_files::Dist;
 use crate::http::tls::{Certificates, TlsFiles};
 use crate::store;
 use crate::store::intake::{self, shipped_questionnaires, Intake, Source};
+use crate::store::scope::Scope;
+use crate::store::tokens::TokenId;
+use survey::record::Timestamp;
 
 /// Runs the parsed command to completion.
 pub async fn run(cli: Cli) -> Result<(), CollectorError> {
@@ -111,38 +114,44 @@ fn settings(args: &ServeArgs) -> Settings {
 
 fn token(args: &TokenArgs) -> Result<(), CollectorError> {
     let connection = store::open(&args.data_dir)?;
+    // The command line is the operator's: every agency's tokens.
+    let scope = Scope::All;
     match &args.action {
         TokenAction::Add { agency } => {
             let agencies: Vec<String> = shipped_questionnaires()?
                 .iter()
                 .flat_map(|q| q.agencies.iter().map(|a| a.code.clone()))
                 .collect();
-            let (id, token) = store::tokens::add(&connection, agency, &agencies)?;
-            tracing::info!(token_id = id, agency = %agency, "token added");
+            let (id, token) = store::tokens::add(&connection, &scope, agency, &agencies)?;
+            tracing::info!(token_id = id.0, agency = %agency, "token added");
             println!("{token}");
             eprintln!(
-                "Token {id} for {agency}. Give it to the agency's workers (Settings → Change set-up → Upload token). \
+                "Token {id} for {agency}. Give it to the agency's workers (Settings → Change set-up → Upload token), \
+                 or make it in the console, which shows a set-up link and QR code. \
                  It is shown only now: the collector keeps only its hash."
             );
         }
         TokenAction::List => {
             println!(
-                "{:>4}  {:<24}  {:<14}  {:<24}  revoked",
-                "id", "agency", "starts with", "made"
+                "{:>4}  {:<24}  {:<14}  {:<20}  {:<20}  {:>9}  revoked",
+                "id", "agency", "starts with", "made", "last used", "responses"
             );
-            for token in store::tokens::list(&connection)? {
+            let time = |t: Option<Timestamp>| t.map_or_else(|| "-".to_owned(), |t| t.to_rfc3339());
+            for token in store::tokens::list_for(&connection, &scope)? {
                 println!(
-                    "{:>4}  {:<24}  {:<14}  {:<24}  {}",
+                    "{:>4}  {:<24}  {:<14}  {:<20}  {:<20}  {:>9}  {}",
                     token.id,
                     token.agency,
                     token.prefix,
-                    token.created,
-                    token.revoked.as_deref().unwrap_or("-")
+                    token.created.to_rfc3339(),
+                    time(token.last_used),
+                    token.responses,
+                    time(token.revoked)
                 );
             }
         }
         TokenAction::Revoke { id } => {
-            store::tokens::revoke(&connection, *id)?;
+            store::tokens::revoke_in(&connection, &scope, TokenId(*id))?;
             tracing::info!(token_id = id, "token revoked");
             println!("token {id} revoked");
         }

@@ -21,9 +21,10 @@
 //! every commit ([`super::Durability::Full`]): a receipt is only ever sent for a batch on
 //! disk.
 //!
-//! An upload adds the token: [`Intake::uploader`] finds the token's agency (before the
-//! upload's body is read), then [`Intake::take_in_from`] verifies the batch and stores it
-//! if it is that agency's; [`Intake::take_in`] does both.
+//! An upload adds the token: [`Intake::uploader`] finds the token's number and agency
+//! (before the upload's body is read), then [`Intake::take_in_from`] verifies the batch
+//! and stores it if it is that agency's, with the token's number ([`Source::Upload`]);
+//! [`Intake::take_in`] does both.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -42,7 +43,8 @@ use survey::{
 };
 
 use super::health::Probe;
-use super::{now_text, tokens, DbError};
+use super::tokens::{self, TokenId};
+use super::{now_text, DbError};
 
 /// The database and the questionnaires batches may answer, shared by every upload: what
 /// the upload route holds. Cloning it shares the same connection.
@@ -109,8 +111,8 @@ impl Intake {
     pub fn uploader(&self, token: &str) -> Result<Option<Uploader>, UploadError> {
         let failed = |error: &dyn std::fmt::Display| UploadError::Failed(error.to_string());
         let connection = self.connection.lock().map_err(|e| failed(&e))?;
-        let agency = tokens::agency_of(&connection, token).map_err(|e| failed(&e))?;
-        Ok(agency.map(|agency| Uploader { agency }))
+        let holder = tokens::holder_of(&connection, token).map_err(|e| failed(&e))?;
+        Ok(holder.map(|(token, agency)| Uploader { token, agency }))
     }
 
     /// Takes in a batch (`body`) from `uploader`: it must verify and be of the uploader's
@@ -126,7 +128,8 @@ impl Intake {
             });
         }
         let mut connection = self.connection.lock().map_err(|e| failed(&e))?;
-        store(&mut connection, &batch, Source::Upload).map_err(|error| match error {
+        let source = Source::Upload(uploader.token);
+        store(&mut connection, &batch, source).map_err(|error| match error {
             IngestError::BatchIdReused { batch } => UploadError::BatchIdReused { batch },
             other => failed(&other),
         })
@@ -137,6 +140,7 @@ impl Intake {
 /// [`Intake::take_in_from`] needs instead of the token. Only a token lookup makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uploader {
+    token: TokenId,
     agency: String,
 }
 
@@ -144,6 +148,11 @@ impl Uploader {
     /// The agency the token uploads for.
     pub fn agency(&self) -> &str {
         &self.agency
+    }
+
+    /// The token's number (never the token).
+    pub fn token(&self) -> TokenId {
+        self.token
     }
 }
 
@@ -205,16 +214,25 @@ pub fn shipped_questionnaires() -> Result<Vec<Questionnaire>, IntakeError> {
 /// Where a batch came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    /// `POST /api/v1/batches`.
-    Upload,
+    /// `POST /api/v1/batches`, with this token: kept with the batch, and the token's last
+    /// use set.
+    Upload(TokenId),
     /// `collector import FILE`.
     Import,
 }
 
 impl Source {
+    /// The token of an upload.
+    fn token(self) -> Option<TokenId> {
+        match self {
+            Source::Upload(token) => Some(token),
+            Source::Import => None,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
-            Source::Upload => "upload",
+            Source::Upload(_) => "upload",
             Source::Import => "import",
         }
     }
@@ -282,7 +300,8 @@ impl ConflictReason {
 /// ([`IngestError::BatchIdReused`]) and nothing is stored. Every response counts once in
 /// the receipt: `accepted` (new), `already_present` (its id stored with the same content
 /// by the same agency) or `conflicts` (its id stored with other content or by another
-/// agency; kept in `conflicts`). The batch row keeps its first arrival's counts.
+/// agency; kept in `conflicts`). The batch row keeps its first arrival's counts (and, for
+/// an upload, its token); an upload, repeat or not, sets its token's last use.
 pub fn store(
     connection: &mut Connection,
     batch: &Batch,
@@ -313,8 +332,8 @@ pub fn store(
         transaction.execute(
             "INSERT INTO batches (id, received, source, agency, worker, device, questionnaire_id,
                                   questionnaire_version, created, count, checksum, accepted,
-                                  already_present, conflicts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, 0)",
+                                  already_present, conflicts, token)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, 0, ?12)",
             params![
                 batch_key,
                 received,
@@ -327,6 +346,7 @@ pub fn store(
                 batch.created.0,
                 batch.count,
                 batch.checksum,
+                source.token().map(|token| token.0),
             ],
         )?;
     }
@@ -432,6 +452,13 @@ pub fn store(
                 receipt.already_present,
                 receipt.conflicts
             ],
+        )?;
+    }
+    if let Some(token) = source.token() {
+        tokens::used(
+            &transaction,
+            token,
+            Timestamp::from(std::time::SystemTime::now()),
         )?;
     }
     transaction.commit()?;

@@ -22,7 +22,7 @@
 //! - [`intake`]: taking a batch in (verify, then store in one transaction), and the
 //!   [`intake::Intake`] handle the upload route holds.
 //! - [`conflicts`]: the responses kept as conflicts, for the coordinator.
-//! - [`tokens`]: agency upload tokens.
+//! - [`tokens`]: agency upload tokens, and what each brought.
 //! - [`accounts`]: the console's users, passwords, set-password links and sessions.
 //! - [`export`]: the stored responses (streamed) and the codebook as CSV.
 //! - [`backup`]: a consistent copy of the database while intake runs, and putting one
@@ -89,6 +89,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: console_schema::SCHEMA,
         then: Some(console_schema::fill_response_columns),
+    },
+    // 5: each batch keeps the token that uploaded it.
+    Migration {
+        sql: tokens::SCHEMA,
+        then: None,
     },
 ];
 
@@ -595,7 +600,7 @@ mod tests {
             assert!(!columns.0.is_empty());
         }
         // The same batch again is a plain repeat: same checksum, same contents.
-        let receipt = intake::store(&mut connection, &batch, intake::Source::Upload).unwrap();
+        let receipt = intake::store(&mut connection, &batch, intake::Source::Import).unwrap();
         assert_eq!(
             (receipt.accepted, receipt.already_present, receipt.conflicts),
             (0, 3, 0)

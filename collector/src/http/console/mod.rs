@@ -8,6 +8,8 @@
 //! - [`results`]: every question's answers and the headline figures by ward, small
 //!   counts hidden.
 //! - [`review`]: responses one by one, their review state and its audit log.
+//! - [`tokens`]: upload tokens made (shown once, with a set-up link and its QR code,
+//!   [`qr`]), listed with their use, revoked.
 //! - [`users`]: admins add, disable and re-role users.
 //! - [`page`]: the frame of every page; [`error`]: what a page answers when it cannot.
 //!
@@ -20,8 +22,10 @@ pub mod error;
 pub mod filters;
 pub mod log_in;
 pub mod page;
+pub mod qr;
 pub mod results;
 pub mod review;
+pub mod tokens;
 pub mod users;
 
 use std::sync::Arc;
@@ -160,6 +164,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
         .merge(downloads::routes())
         .merge(results::routes())
         .merge(review::routes())
+        .merge(tokens::routes())
         .merge(users::routes())
         .route(STYLE_PATH, get(style))
         .route(SCRIPT_PATH, get(script))
