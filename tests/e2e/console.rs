@@ -333,3 +333,93 @@ async fn a_session_idle_for_over_thirty_minutes_is_refused_and_asks_to_log_in_ag
     worker.close().await?;
     Ok(())
 }
+
+/// Presses Tab until `predicate` (a script expression over `document.activeElement`,
+/// as `el`) holds, at most 40 times; says what never got focus.
+async fn tab_to(worker: &Worker, what: &str, predicate: &str) -> Result<()> {
+    for _ in 0..40 {
+        let here = worker
+            .run(&format!(
+                "const el = document.activeElement; return !!(el && ({predicate}));"
+            ))
+            .await?;
+        if here == serde_json::json!(true) {
+            return Ok(());
+        }
+        worker.press_keys("\u{e004}").await?; // Tab
+    }
+    Err(format!("{what} never got focus by Tab").into())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_coordinator_logs_in_and_reviews_a_response_with_the_keyboard_only() -> Result<()> {
+    let data = Scratch::new("console-keyboard")?;
+    let own = import_sample(data.path(), "hackney-cvs", "W012", 3, 0, 3)?;
+    let collector = Collector::start(&dist(), data.path())?;
+    let link = add_user(
+        data.path(),
+        collector.origin(),
+        "keys@example.org",
+        Some("hackney-cvs"),
+    )?;
+    let mut worker = Worker::launch("console-keyboard").await?;
+    worker.log_in_first_time(&link, "keys@example.org").await?;
+    worker.see_heading("Doorstep console").await?;
+    worker.submit("Log out").await?;
+    worker.see_heading("Log in").await?;
+
+    // Log in: Tab to the email, type, Tab to the password, type, Enter.
+    tab_to(&worker, "the email field", "el.id === 'email'").await?;
+    worker.press_keys("keys@example.org").await?;
+    worker.press_keys("\u{e004}").await?;
+    worker.press_keys(PASSWORD).await?;
+    worker.press_keys("\u{e007}").await?;
+    worker.see_heading("Doorstep console").await?;
+
+    // The skip link comes first and takes focus to the page.
+    worker.press_keys("\u{e004}").await?;
+    let first = worker
+        .run("return document.activeElement.textContent.trim();")
+        .await?;
+    assert_eq!(first, serde_json::json!("Skip to the page"));
+
+    // To the Review page by its navigation link, then the first response.
+    tab_to(
+        &worker,
+        "the Review link",
+        "el.textContent.trim() === 'Review'",
+    )
+    .await?;
+    worker.press_keys("\u{e007}").await?;
+    worker.see_heading("Review").await?;
+    tab_to(
+        &worker,
+        "a response's link",
+        "el.textContent.trim().startsWith('Open ')",
+    )
+    .await?;
+    worker.press_keys("\u{e007}").await?;
+    worker.see_words("Mark it as").await?;
+
+    // The state by arrow keys, a comment, Enter on Save review.
+    tab_to(&worker, "the review state", "el.name === 'to'").await?;
+    worker.press_keys("\u{e015}").await?; // arrow down: received → has issues
+    let chosen = worker
+        .run("return document.querySelector('input[name=to]:checked').value;")
+        .await?;
+    assert_eq!(chosen, serde_json::json!("has_issues"));
+    tab_to(&worker, "the comment", "el.id === 'comment'").await?;
+    worker.press_keys("Checked by keyboard").await?;
+    tab_to(
+        &worker,
+        "Save review",
+        "el.textContent.trim() === 'Save review'",
+    )
+    .await?;
+    worker.press_keys("\u{e007}").await?;
+    let text = worker.see_words("Every change of its review").await?;
+    assert!(text.contains("Checked by keyboard"), "{text}");
+    assert!(own.iter().any(|id| text.contains(id.as_str())), "{text}");
+    worker.close().await?;
+    Ok(())
+}
