@@ -41,8 +41,9 @@ use survey::{
     ResponseId, WorkerCode,
 };
 
+use super::attempts::{self, Attempt};
 use super::health::Probe;
-use super::{now_text, tokens, DbError};
+use super::{accounts, now_text, tokens, DbError};
 
 /// The database and the questionnaires batches may answer, shared by every upload: what
 /// the upload route holds. Cloning it shares the same connection.
@@ -204,10 +205,20 @@ pub enum Source {
 }
 
 impl Source {
-    fn as_str(self) -> &'static str {
+    /// As stored (`batches.source`, `attempts.source`) and shown: `upload` or `import`.
+    pub fn as_str(self) -> &'static str {
         match self {
             Source::Upload => "upload",
             Source::Import => "import",
+        }
+    }
+
+    /// The source stored as `word` (anything but `import` is an upload).
+    pub fn parse(word: &str) -> Source {
+        if word == "import" {
+            Source::Import
+        } else {
+            Source::Upload
         }
     }
 }
@@ -275,6 +286,9 @@ impl ConflictReason {
 /// the receipt: `accepted` (new), `already_present` (its id stored with the same content
 /// by the same agency) or `conflicts` (its id stored with other content or by another
 /// agency; kept in `conflicts`). The batch row keeps its first arrival's counts.
+///
+/// The attempt is recorded in the attempts log ([`attempts`]) in the same transaction;
+/// if that row cannot be written, the batch is stored all the same.
 pub fn store(
     connection: &mut Connection,
     batch: &Batch,
@@ -282,7 +296,7 @@ pub fn store(
 ) -> Result<Receipt, IngestError> {
     // Immediate: the first statement reads, and a reader that later writes may otherwise
     // be refused outright when an import writes beside the server.
-    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let batch_key = batch.id.uuid();
     let batch_key = &batch_key.as_bytes()[..];
     let stored_checksum: Option<String> = transaction
@@ -426,6 +440,10 @@ pub fn store(
             ],
         )?;
     }
+    attempts::record_within(
+        &mut transaction,
+        &Attempt::stored(batch, source, &receipt, accounts::now()),
+    );
     transaction.commit()?;
     if !conflicts.is_empty() {
         log_conflicts(batch.id, source, &conflicts);

@@ -30,8 +30,10 @@
 //! - [`health`]: whether the database file still answers, and its size.
 //! - [`results`]: the console's results, tallied per ward, agency and day and kept up to
 //!   date as rows arrive; [`results_csv`]: those results, suppressed, as CSV.
+//! - [`attempts`]: every upload and import attempt, refused ones included, and why.
 
 pub mod accounts;
+pub mod attempts;
 pub mod backup;
 pub mod conflicts;
 pub mod console_schema;
