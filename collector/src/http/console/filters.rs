@@ -62,6 +62,30 @@ pub fn one_of(text: &str, known: &[String], field: &str) -> Result<Option<String
     }
 }
 
+/// Percent-encodes a value for an address (codes and dates are plain; anything else is
+/// encoded byte by byte).
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The address of page `page` of a list at `path` with the filters `pairs` (empty ones
+/// left out).
+pub fn page_link(path: &str, page: u32, pairs: &[(&str, &str)]) -> String {
+    let mut link = format!("{path}?page={page}");
+    for (name, value) in pairs {
+        if !value.trim().is_empty() {
+            link.push_str(&format!("&{name}={}", encode(value.trim())));
+        }
+    }
+    link
+}
+
 /// A moment as pages show it: `2024-05-31 14:03 UTC`.
 pub fn when(time: Timestamp) -> String {
     let (year, month, day, hour, minute, _) = time.to_civil();

@@ -3,17 +3,24 @@
 //!
 //! - [`auth`]: the session cookie, [`auth::Viewer`] (who is asking) and the CSRF check.
 //! - [`log_in`]: logging in and out, setting a password from a link.
+//! - [`overview`]: responses and doors knocked per day, ward, agency and worker, the
+//!   contact rate; every agency's totals suppressed for a coordinator.
+//! - [`batches`]: every upload and import attempt, refused ones included, and why; one
+//!   attempt on its own page.
 //! - [`review`]: responses one by one, their review state and its audit log.
 //! - [`users`]: admins add, disable and re-role users.
-//! - [`page`]: the frame of every page; [`error`]: what a page answers when it cannot.
+//! - [`page`]: the frame of every page; [`error`]: what a page answers when it cannot;
+//!   [`filters`]: what filter forms send, read.
 //!
 //! Every database call runs on a blocking thread ([`Console::db`]) through the intake's
 //! connection, so a console page and a batch being stored never write at once.
 
 pub mod auth;
+pub mod batches;
 pub mod error;
 pub mod filters;
 pub mod log_in;
+pub mod overview;
 pub mod page;
 pub mod review;
 pub mod users;
@@ -32,13 +39,15 @@ use self::page::{Section, HOME_PATH, LOG_IN_PATH, LOG_OUT_PATH, SCRIPT_PATH, STY
 use super::settings::Settings;
 use super::throttle::Throttle;
 use crate::store::intake::Intake;
+use crate::store::overview::OverviewCache;
 
-/// What every console page shares: the database (through the intake) and the failed
-/// log-in throttle.
+/// What every console page shares: the database (through the intake), the failed
+/// log-in throttle and the overview's counts.
 #[derive(Clone)]
 pub struct Console {
     intake: Intake,
     log_ins: Arc<Throttle>,
+    overview: OverviewCache,
 }
 
 impl Console {
@@ -50,7 +59,13 @@ impl Console {
                 settings.failed_tries_burst,
                 settings.failed_try_interval,
             )),
+            overview: OverviewCache::new(),
         }
+    }
+
+    /// The overview's counts, kept up to date as batches arrive.
+    pub fn overview(&self) -> &OverviewCache {
+        &self.overview
     }
 
     /// The questionnaires batches answer, the current one first.
@@ -130,6 +145,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
             log_in::SET_PASSWORD_PATH,
             get(log_in::set_password_page).post(log_in::set_password),
         )
+        .merge(overview::routes())
+        .merge(batches::routes())
         .merge(review::routes())
         .merge(users::routes())
         .route(STYLE_PATH, get(style))

@@ -191,25 +191,7 @@ fn page_link(query: &ListQuery, page: u32) -> String {
         ("from", query.from.as_str()),
         ("to", query.to.as_str()),
     ];
-    let mut link = format!("{PATH}?page={page}");
-    for (name, value) in pairs {
-        if !value.trim().is_empty() {
-            link.push_str(&format!("&{name}={}", encode(value.trim())));
-        }
-    }
-    link
-}
-
-/// Percent-encodes a value for an address (codes and dates are plain; anything else is
-/// encoded byte by byte).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    filters::page_link(PATH, page, &pairs)
 }
 
 /// The first eight characters of an id, as the list shows it.
