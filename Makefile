@@ -13,7 +13,7 @@ DATA ?= data
 # The "next version" the update test deploys over the first: same code, another version.
 NEXT_DIST := target/e2e/dist-next
 
-.PHONY: help setup setup-build build build-next collector run test check size bench bench-app bench-collector bench-crowd bench-results fuzz lint icons clean
+.PHONY: help setup setup-build build build-next collector run test check size bench bench-app bench-collector bench-crowd bench-results bench-console fuzz lint icons clean
 
 help:
 	@echo "make run    - build the app and serve it with the collector on http://$(ADDR)/"
@@ -58,7 +58,7 @@ check: lint
 size: build
 	@node scripts/size.mjs dist
 
-bench: size bench-app bench-collector bench-crowd bench-results
+bench: size bench-app bench-collector bench-crowd bench-results bench-console
 
 # Collector intake: what a receipt on disk costs, then 1,000,000 responses in batches of 50
 # into a fresh SQLite file (a line per 100,000), and the bytes per response on disk.
@@ -78,6 +78,13 @@ bench-crowd: setup-build
 bench-results: setup-build
 	cargo build --profile server -p collector
 	target/server/collector bench-results --data-dir target/collector-results
+
+# The console's pages with 100,000 stored responses, through the whole router (session,
+# queries, rendering): median and 95th percentile of 20 runs, and the database statements
+# each page runs. Target: every page under 300 ms.
+bench-console: setup-build
+	cargo build --profile server -p collector
+	target/server/collector bench-console --data-dir target/collector-console
 
 # The batch parser's fuzz target (cargo fuzz); FUZZ_SECONDS=60 by default.
 FUZZ_SECONDS ?= 60

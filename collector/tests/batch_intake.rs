@@ -14,6 +14,8 @@ use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use collector::http::settings::{parse_origin, Settings};
+use collector::store::scope::Scope;
+use collector::store::tokens::TokenId;
 use collector::{Dist, Intake};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -49,7 +51,8 @@ impl Setup {
             .map(|a| a.code.clone())
             .collect();
         let (_, token) =
-            collector::store::tokens::add(&connection, "hackney-cvs", &agencies).unwrap();
+            collector::store::tokens::add(&connection, &Scope::All, "hackney-cvs", &agencies)
+                .unwrap();
         Setup {
             build: common::FakeBuild::new(),
             data,
@@ -145,6 +148,37 @@ async fn overlapping_batches_store_each_response_once() {
 }
 
 #[tokio::test]
+async fn an_uploaded_batch_keeps_its_token_and_the_token_list_counts_what_it_brought() {
+    let setup = Setup::new();
+    let router = setup.router();
+    let connection = collector::store::open(setup.data.path()).unwrap();
+    let before = collector::store::tokens::list_for(&connection, &Scope::All).unwrap();
+    assert_eq!((before[0].last_used, before[0].responses), (None, 0));
+    post(&router, Some(&setup.token), batch_json(1, 0..10)).await;
+    let (status, _) = post(&router, Some(&setup.token), batch_json(2, 5..15)).await;
+    assert_eq!(status, StatusCode::OK);
+    let kept: Vec<Option<i64>> = connection
+        .prepare("SELECT token FROM batches ORDER BY received")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept, [Some(1), Some(1)]);
+    let after = collector::store::tokens::list_for(&connection, &Scope::All).unwrap();
+    assert_eq!(after[0].responses, 15, "each response counted once");
+    assert!(after[0].last_used.is_some());
+    // A refused upload is not a use.
+    let (status, _) = post(&router, Some(&setup.token), "[1, 2, 3]").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let list = |scope: Scope| collector::store::tokens::list_for(&connection, &scope).unwrap();
+    assert_eq!(list(Scope::All), after);
+    // Its agency's coordinator sees it; another agency's sees none.
+    assert_eq!(list(Scope::Agency("hackney-cvs".into())), after);
+    assert!(list(Scope::Agency("hackney-council".into())).is_empty());
+}
+
+#[tokio::test]
 async fn a_missing_unknown_or_revoked_token_is_refused() {
     let setup = Setup::new();
     let router = setup.router();
@@ -159,7 +193,7 @@ async fn a_missing_unknown_or_revoked_token_is_refused() {
         .unwrap()
         .contains("not known or was revoked"));
     let connection = collector::store::open(setup.data.path()).unwrap();
-    collector::store::tokens::revoke(&connection, 1).unwrap();
+    collector::store::tokens::revoke_in(&connection, &Scope::All, TokenId(1)).unwrap();
     let (status, _) = post(&router, Some(&setup.token), json).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(setup.count("responses"), 0);
@@ -174,7 +208,8 @@ async fn a_token_of_another_agency_is_refused() {
         .iter()
         .map(|a| a.code.clone())
         .collect();
-    let (_, police) = collector::store::tokens::add(&connection, "met-police", &agencies).unwrap();
+    let (_, police) =
+        collector::store::tokens::add(&connection, &Scope::All, "met-police", &agencies).unwrap();
     let (status, body) = post(&setup.router(), Some(&police), batch_json(1, 0..3)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"], "agency");

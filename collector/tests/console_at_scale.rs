@@ -14,6 +14,7 @@ use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use collector::store::intake::{self, Source};
+use collector::store::scope::Scope;
 use collector::{Dist, Intake};
 use common::console::{agencies, answer, logged_in, page, questionnaire};
 
@@ -40,7 +41,7 @@ fn fill(connection: &mut rusqlite::Connection) {
     for b in 0..RESPONSES / PER_BATCH {
         let start = b * PER_BATCH;
         let batch = pool.batch(&q, b as u64, start..start + PER_BATCH).unwrap();
-        intake::store(connection, &batch, Source::Upload).unwrap();
+        intake::store(connection, &batch, Source::Import).unwrap();
     }
     for (index, agency) in AGENCIES.iter().enumerate() {
         connection
@@ -93,7 +94,8 @@ async fn the_overview_and_batches_pages_at_100_000_responses() {
     let started = Instant::now();
     fill(&mut connection);
     let (_, token) =
-        collector::store::tokens::add(&connection, "hackney-cvs", &agencies()).unwrap();
+        collector::store::tokens::add(&connection, &Scope::All, "hackney-cvs", &agencies())
+            .unwrap();
     let admin = logged_in(&connection, "admin@example.org", None);
     let coordinator = logged_in(&connection, "cvs@example.org", Some("hackney-cvs"));
     let (responses, visits, tried): (i64, i64, i64) = connection

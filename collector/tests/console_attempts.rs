@@ -79,9 +79,11 @@ impl Setup {
         let data = tempfile::tempdir().unwrap();
         let connection = collector::store::open(data.path()).unwrap();
         let (_, cvs) =
-            collector::store::tokens::add(&connection, "hackney-cvs", &agencies()).unwrap();
+            collector::store::tokens::add(&connection, &Scope::All, "hackney-cvs", &agencies())
+                .unwrap();
         let (_, police) =
-            collector::store::tokens::add(&connection, "met-police", &agencies()).unwrap();
+            collector::store::tokens::add(&connection, &Scope::All, "met-police", &agencies())
+                .unwrap();
         Setup {
             admin: logged_in(&connection, "admin@example.org", None),
             cvs_coordinator: logged_in(&connection, "cvs@example.org", Some("hackney-cvs")),
@@ -499,7 +501,7 @@ fn every_imported_file_is_recorded_refused_or_not() {
     let rows: Vec<&attempts::Attempt> = rows.iter().rev().map(|r| &r.attempt).collect();
     assert!(rows
         .iter()
-        .all(|a| a.source == collector::store::intake::Source::Import));
+        .all(|a| a.source == collector::store::intake::SourceKind::Import));
     assert_eq!(rows[0].outcome, Outcome::Stored);
     assert_eq!(rows[1].outcome, Outcome::Refused(ErrorCode::InvalidBatch));
     assert!(rows[1].reason.starts_with("damaged.json: ") && rows[1].reason.contains("checksum"));

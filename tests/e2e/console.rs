@@ -5,7 +5,7 @@
 //! coordinator cannot open an admin's page. Every page passes axe-core at 1280, 800 and
 //! 360 px, fits the screen, and is kept as a screenshot in `target/e2e/screenshots/`.
 
-use doorstep_e2e::console::{add_user, PASSWORD};
+use doorstep_e2e::console::{add_user, import_sample, PASSWORD};
 use doorstep_e2e::{collector_command, dist, Collector, Result, Scratch, Worker};
 
 /// The widths every console page is checked at.
@@ -175,6 +175,161 @@ async fn five_wrong_passwords_lock_the_account_and_a_form_without_its_token_is_r
         refused_for_speed,
         "twelve failed log-ins from one address were all tried"
     );
+    worker.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_coordinator_reviews_reads_results_and_downloads_only_what_is_its_agencys() -> Result<()>
+{
+    let data = Scratch::new("console-review")?;
+    // 30 responses of Hackney CVS's worker, 25 of the council's, in their sample wards.
+    let own = import_sample(data.path(), "hackney-cvs", "W012", 1, 0, 30)?;
+    let theirs = import_sample(data.path(), "hackney-council", "C077", 2, 30, 25)?;
+    let collector = Collector::start(&dist(), data.path())?;
+    let link = add_user(
+        data.path(),
+        collector.origin(),
+        "cvs@example.org",
+        Some("hackney-cvs"),
+    )?;
+    let mut worker = Worker::launch("console-review").await?;
+    worker.log_in_first_time(&link, "cvs@example.org").await?;
+    worker.see_heading("Doorstep console").await?;
+
+    // Review: only the agency's own responses are listed.
+    worker.follow("Review").await?;
+    worker.see_heading("Review").await?;
+    let text = worker.see_words("30 responses").await?;
+    assert!(!text.contains("hackney-council"), "{text}");
+    check_page(&worker, "review").await?;
+    worker.go(&format!("/console/review/{}", own[0])).await?;
+    worker
+        .see_heading(&format!("Response {}", &own[0][..8]))
+        .await?;
+    check_page(&worker, "review-response").await?;
+    // "Has issues" needs a comment: refused in words, then saved with one.
+    worker.tick("has issues").await?;
+    worker.submit("Save review").await?;
+    worker.see_words("a comment is needed").await?;
+    worker.tick("has issues").await?;
+    worker
+        .fill("Comment", "Ward looks wrong <b>check</b>")
+        .await?;
+    worker.submit("Save review").await?;
+    let text = worker.see_words("Every change of its review").await?;
+    assert!(
+        text.contains("received\thas issues\tWard looks wrong <b>check</b>"),
+        "{text}"
+    );
+    assert!(text.contains("cvs@example.org"), "{text}");
+    worker.tick("approved").await?;
+    worker.submit("Save review").await?;
+    worker.see_words("has issues\tapproved").await?;
+    // Another agency's response, by its address: refused, and its answers not shown.
+    let (status, page) = worker
+        .fetch_status(&format!("/console/review/{}", theirs[0]))
+        .await?;
+    assert_eq!(status, 403, "{page}");
+    assert!(page.contains("another agency"), "{page}");
+    let (status, page) = worker
+        .post_form(
+            &format!("/console/review/{}", theirs[0]),
+            "to=rejected&comment=not+mine",
+        )
+        .await?;
+    assert_eq!(status, 403, "{page}");
+
+    // Results: every agency's responses, partnership-wide, suppressed.
+    worker.follow("Results").await?;
+    worker.see_heading("Results").await?;
+    worker.see_words("55 responses counted").await?;
+    worker.see_words("Headline figures by ward").await?;
+    check_page(&worker, "results").await?;
+    let questionnaire = survey::shipped::shared_questionnaire()?;
+    worker
+        .pick(
+            "Agency",
+            &questionnaire
+                .agencies
+                .iter()
+                .find(|a| a.code == "hackney-council")
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+        )
+        .await?;
+    worker.pick("Ward", &questionnaire.areas[1].name).await?;
+    worker.submit("Show").await?;
+    worker.see_words("Fewer than 10 responses match").await?;
+
+    // Downloads: the agency's own responses only; another agency's refused.
+    worker.follow("Downloads").await?;
+    worker.see_heading("Downloads").await?;
+    check_page(&worker, "downloads").await?;
+    let (status, csv) = worker
+        .fetch_status("/console/downloads/responses.csv")
+        .await?;
+    assert_eq!(status, 200, "{csv}");
+    for id in &own {
+        assert!(csv.contains(id.as_str()), "{id} missing");
+    }
+    for id in &theirs {
+        assert!(
+            !csv.contains(id.as_str()),
+            "another agency's {id} downloaded"
+        );
+    }
+    let (status, page) = worker
+        .fetch_status("/console/downloads/responses.csv?agency=hackney-council")
+        .await?;
+    assert_eq!(status, 403, "{page}");
+    let (status, csv) = worker
+        .fetch_status("/console/downloads/responses.csv?reviewed=approved")
+        .await?;
+    assert_eq!(status, 200, "{csv}");
+    assert!(csv.contains(own[0].as_str()), "the approved one");
+    assert!(!csv.contains(own[1].as_str()), "only the approved one");
+    let (status, csv) = worker
+        .fetch_status("/console/downloads/headlines.csv")
+        .await?;
+    assert_eq!(status, 200, "{csv}");
+    assert!(csv.contains("indicator,question,ward,n,percent"), "{csv}");
+    for id in own.iter().chain(&theirs) {
+        assert!(!csv.contains(id.as_str()));
+    }
+    let (status, csv) = worker
+        .fetch_status("/console/downloads/codebook.csv?lang=en")
+        .await?;
+    assert_eq!(status, 200, "{csv}");
+    worker.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_idle_for_over_thirty_minutes_is_refused_and_asks_to_log_in_again() -> Result<()>
+{
+    let data = Scratch::new("console-idle")?;
+    let collector = Collector::start(&dist(), data.path())?;
+    let link = add_user(data.path(), collector.origin(), "idle@example.org", None)?;
+    let mut worker = Worker::launch("console-idle").await?;
+    worker.log_in_first_time(&link, "idle@example.org").await?;
+    worker.see_heading("Doorstep console").await?;
+    // Age the session in the collector's database as 31 minutes without a request would.
+    let database = rusqlite::Connection::open(data.path().join("collector.sqlite3"))?;
+    database.busy_timeout(std::time::Duration::from_secs(10))?;
+    let aged = database.execute(
+        "UPDATE sessions SET last_seen = last_seen - 31 * 60 * 1000",
+        [],
+    )?;
+    assert_eq!(aged, 1);
+    drop(database);
+    worker.follow("Review").await?;
+    worker.see_heading("Log in").await?;
+    worker.see_words("Your session has ended").await?;
+    // The ended session is gone from the database, not just refused.
+    let database = rusqlite::Connection::open(data.path().join("collector.sqlite3"))?;
+    let left: i64 = database.query_row("SELECT count(*) FROM sessions", [], |row| row.get(0))?;
+    assert_eq!(left, 0, "the ended session was deleted");
     worker.close().await?;
     Ok(())
 }

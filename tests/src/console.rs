@@ -30,6 +30,52 @@ pub fn add_user(
         .ok_or_else(|| format!("no set-password link in {printed:?}").into())
 }
 
+/// Imports `count` sample responses collected by `agency`'s worker `worker` (the
+/// sample interviews `first..first + count`, each in its sample ward) into the collector
+/// with `collector import`, as one batch made from `seed`; returns the responses' ids.
+pub fn import_sample(
+    data: &std::path::Path,
+    agency: &str,
+    worker: &str,
+    seed: u64,
+    first: usize,
+    count: usize,
+) -> Result<Vec<String>> {
+    use survey::record::{Assignment, QuestionnaireRef, Timestamp};
+    let questionnaire = survey::shipped::shared_questionnaire()?;
+    let pool = survey::sample::Pool::new(&questionnaire, 200)?;
+    let assignment = Assignment {
+        worker: worker.into(),
+        agency: agency.into(),
+        device: format!("{agency}-tablet").as_str().into(),
+        area: questionnaire.areas[0].code.as_str().into(),
+    };
+    let responses: Vec<survey::Response> = (first..first + count)
+        .map(|index| {
+            let mut response = pool.response(index);
+            response.agency = assignment.agency.clone();
+            response.worker = assignment.worker.clone();
+            response.device = assignment.device.clone();
+            response
+        })
+        .collect();
+    let ids = responses.iter().map(|r| r.id.to_string()).collect();
+    let created = Timestamp(1_714_600_000_000);
+    let batch = survey::Batch::new(
+        survey::sample::time_ordered(created.0, seed).into(),
+        created,
+        &assignment,
+        QuestionnaireRef::of(&questionnaire),
+        responses,
+        Vec::new(),
+    )?;
+    let file = data.join(format!("sample-{agency}-{seed}.json"));
+    std::fs::create_dir_all(data)?;
+    std::fs::write(&file, batch.to_json()?)?;
+    collector_command(data, &["import", file.to_str().unwrap_or_default()])?;
+    Ok(ids)
+}
+
 impl Worker {
     /// Types `text` into the field labelled `label` (its whole text), emptied first.
     pub async fn fill(&self, label: &str, text: &str) -> Result<()> {
@@ -99,6 +145,19 @@ impl Worker {
             }
         }
         Err(format!("no visible button {words:?}").into())
+    }
+
+    /// Chooses the radio button or checkbox labelled `label` by tapping its label.
+    pub async fn tick(&self, label: &str) -> Result<()> {
+        let found = self
+            .client
+            .find(Locator::XPath(&format!(
+                "//label[normalize-space()={}]",
+                xpath_literal(label)
+            )))
+            .await?;
+        found.click().await?;
+        Ok(())
     }
 
     /// Presses the button `words` of a form and waits for the page the form brings.

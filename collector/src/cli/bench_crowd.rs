@@ -49,7 +49,13 @@ pub async fn run(args: &BenchCrowdArgs) -> Result<(), CollectorError> {
         .collect();
     let token = {
         let connection = store::open_empty(&args.data_dir, store::Durability::Full)?;
-        store::tokens::add(&connection, "hackney-cvs", &agencies)?.1
+        store::tokens::add(
+            &connection,
+            &store::scope::Scope::All,
+            "hackney-cvs",
+            &agencies,
+        )?
+        .1
     };
     let dist = args.data_dir.join("dist");
     std::fs::create_dir_all(&dist).map_err(|e| usage("the placeholder app", e))?;

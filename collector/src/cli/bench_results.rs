@@ -43,12 +43,7 @@ pub fn run(args: &BenchResultsArgs) -> Result<(), CollectorError> {
     let pool = Pool::new(questionnaire, POOL).map_err(CollectorError::Usage)?;
     let mut connection = store::open_empty(&args.data_dir, Durability::Normal)?;
     let started = Instant::now();
-    let mut filler = Filler {
-        questionnaire,
-        pool: &pool,
-        stored: 0,
-        batches: 0,
-    };
+    let mut filler = Filler::new(questionnaire, &pool);
     filler.fill(&mut connection, args.responses)?;
     println!(
         "results: {} responses stored in {:.1} s, into {}",
@@ -137,12 +132,12 @@ pub fn run(args: &BenchResultsArgs) -> Result<(), CollectorError> {
     Ok(())
 }
 
-fn ms(duration: Duration) -> f64 {
+pub(super) fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
 /// The `p`-th percentile of sorted `times` (nearest rank).
-fn percentile(times: &[Duration], p: usize) -> Duration {
+pub(super) fn percentile(times: &[Duration], p: usize) -> Duration {
     if times.is_empty() {
         return Duration::ZERO;
     }
@@ -151,16 +146,30 @@ fn percentile(times: &[Duration], p: usize) -> Duration {
 }
 
 /// Stores sample responses, continuing where it left off.
-struct Filler<'a> {
+pub(super) struct Filler<'a> {
     questionnaire: &'a Questionnaire,
     pool: &'a Pool,
     stored: usize,
     batches: u64,
 }
 
-impl Filler<'_> {
+impl<'a> Filler<'a> {
+    /// A filler of `pool`'s responses to `questionnaire`, from the first.
+    pub(super) fn new(questionnaire: &'a Questionnaire, pool: &'a Pool) -> Filler<'a> {
+        Filler {
+            questionnaire,
+            pool,
+            stored: 0,
+            batches: 0,
+        }
+    }
+
     /// Stores `count` more responses in batches, then gives them one of three agencies.
-    fn fill(&mut self, connection: &mut Connection, count: usize) -> Result<(), CollectorError> {
+    pub(super) fn fill(
+        &mut self,
+        connection: &mut Connection,
+        count: usize,
+    ) -> Result<(), CollectorError> {
         let end = self.stored + count;
         while self.stored < end {
             let size = FILL_BATCH.min(end - self.stored);

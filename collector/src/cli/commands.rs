@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{
-    bench, bench_crowd, bench_results, BackupArgs, Cli, Command, ConflictsArgs, ExportArgs,
-    ImportArgs, RestoreArgs, ServeArgs, TokenAction, TokenArgs,
+    bench, bench_console, bench_crowd, bench_results, BackupArgs, Cli, Command, ConflictsArgs,
+    ExportArgs, ImportArgs, RestoreArgs, ServeArgs, TokenAction, TokenArgs,
 };
+use survey::results::Threshold;
+
 use crate::error::CollectorError;
 use crate::http::error::ApiError;
 use crate::http::server::{bind, serve_on, shutdown_signal, Listeners};
@@ -19,7 +21,10 @@ use crate::http::tls::{Certificates, TlsFiles};
 use crate::store;
 use crate::store::accounts;
 use crate::store::attempts::{self, Attempt, Outcome, Said};
-use crate::store::intake::{self, shipped_questionnaires, Intake, Source};
+use crate::store::intake::{self, shipped_questionnaires, Intake, Source, SourceKind};
+use crate::store::scope::Scope;
+use crate::store::tokens::TokenId;
+use survey::record::Timestamp;
 use survey::wire::ErrorCode;
 
 /// Runs the parsed command to completion.
@@ -36,6 +41,7 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
         Command::Bench(args) => bench::run(&args),
         Command::BenchCrowd(args) => bench_crowd::run(&args).await,
         Command::BenchResults(args) => bench_results::run(&args),
+        Command::BenchConsole(args) => bench_console::run(&args),
     }
 }
 
@@ -105,44 +111,51 @@ fn settings(args: &ServeArgs) -> Settings {
             .saturating_mul(1024 * 1024),
         trusted_proxies: args.behind_proxy.clone(),
         tls_reload_interval: Duration::from_secs(args.tls_reload_interval),
+        small_count: Threshold::new(args.small_count).unwrap_or_default(),
         ..Settings::default()
     }
 }
 
 fn token(args: &TokenArgs) -> Result<(), CollectorError> {
     let connection = store::open(&args.data_dir)?;
+    // The command line is the operator's: every agency's tokens.
+    let scope = Scope::All;
     match &args.action {
         TokenAction::Add { agency } => {
             let agencies: Vec<String> = shipped_questionnaires()?
                 .iter()
                 .flat_map(|q| q.agencies.iter().map(|a| a.code.clone()))
                 .collect();
-            let (id, token) = store::tokens::add(&connection, agency, &agencies)?;
-            tracing::info!(token_id = id, agency = %agency, "token added");
+            let (id, token) = store::tokens::add(&connection, &scope, agency, &agencies)?;
+            tracing::info!(token_id = id.0, agency = %agency, "token added");
             println!("{token}");
             eprintln!(
-                "Token {id} for {agency}. Give it to the agency's workers (Settings → Change set-up → Upload token). \
+                "Token {id} for {agency}. Give it to the agency's workers (Settings → Change set-up → Upload token), \
+                 or make it in the console, which shows a set-up link and QR code. \
                  It is shown only now: the collector keeps only its hash."
             );
         }
         TokenAction::List => {
             println!(
-                "{:>4}  {:<24}  {:<14}  {:<24}  revoked",
-                "id", "agency", "starts with", "made"
+                "{:>4}  {:<24}  {:<14}  {:<20}  {:<20}  {:>9}  revoked",
+                "id", "agency", "starts with", "made", "last used", "responses"
             );
-            for token in store::tokens::list(&connection)? {
+            let time = |t: Option<Timestamp>| t.map_or_else(|| "-".to_owned(), |t| t.to_rfc3339());
+            for token in store::tokens::list_for(&connection, &scope)? {
                 println!(
-                    "{:>4}  {:<24}  {:<14}  {:<24}  {}",
+                    "{:>4}  {:<24}  {:<14}  {:<20}  {:<20}  {:>9}  {}",
                     token.id,
                     token.agency,
                     token.prefix,
-                    token.created,
-                    token.revoked.as_deref().unwrap_or("-")
+                    token.created.to_rfc3339(),
+                    time(token.last_used),
+                    token.responses,
+                    time(token.revoked)
                 );
             }
         }
         TokenAction::Revoke { id } => {
-            store::tokens::revoke(&connection, *id)?;
+            store::tokens::revoke_in(&connection, &scope, TokenId(*id))?;
             tracing::info!(token_id = id, "token revoked");
             println!("token {id} revoked");
         }
@@ -212,7 +225,7 @@ fn import(args: &ImportArgs) -> Result<(), CollectorError> {
                 attempts::record_or_warn(
                     &connection,
                     &Attempt::new(
-                        Source::Import,
+                        SourceKind::Import,
                         agency,
                         &said,
                         outcome,
@@ -286,22 +299,27 @@ fn export_responses(
     };
     let file = std::fs::File::create(&partial).map_err(file_error(&partial))?;
     let mut out = BufWriter::with_capacity(1 << 16, file);
-    let written = store::export::write_responses_csv(connection, questionnaire, &mut out)
-        .map_err(|error| match error {
-            store::export::ExportError::Write(source) => CollectorError::File {
-                path: partial.clone(),
-                source,
-            },
-            other => other.into(),
-        })
-        .and_then(|rows| {
-            let file = out.into_inner().map_err(|error| CollectorError::File {
-                path: partial.clone(),
-                source: error.into_error(),
-            })?;
-            file.sync_all().map_err(file_error(&partial))?;
-            Ok(rows)
-        });
+    let written = store::export::write_responses_csv(
+        connection,
+        questionnaire,
+        &store::export::ExportFilter::everything(),
+        &mut out,
+    )
+    .map_err(|error| match error {
+        store::export::ExportError::Write(source) => CollectorError::File {
+            path: partial.clone(),
+            source,
+        },
+        other => other.into(),
+    })
+    .and_then(|rows| {
+        let file = out.into_inner().map_err(|error| CollectorError::File {
+            path: partial.clone(),
+            source: error.into_error(),
+        })?;
+        file.sync_all().map_err(file_error(&partial))?;
+        Ok(rows)
+    });
     match written {
         Ok(rows) => {
             std::fs::rename(&partial, path).map_err(file_error(path))?;

@@ -3,6 +3,7 @@
 //! parsed command out.
 
 pub mod bench;
+pub mod bench_console;
 pub mod bench_crowd;
 pub mod bench_results;
 pub mod commands;
@@ -14,6 +15,8 @@ use std::path::PathBuf;
 use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
+
+use survey::results::Threshold;
 
 use crate::http::{client, settings};
 
@@ -57,6 +60,20 @@ pub enum Command {
     /// Measure the console's results: the first count of a full database, then a page's
     /// queries as batches arrive (prints figures).
     BenchResults(BenchResultsArgs),
+    /// Measure the console's pages at scale: server time per page (median, 95th
+    /// percentile) and the database statements each runs (prints figures).
+    BenchConsole(BenchConsoleArgs),
+}
+
+/// Reads `--small-count`: a whole number, at least [`Threshold::MINIMUM`].
+fn small_count(text: &str) -> Result<u64, String> {
+    let n: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a whole number"))?;
+    Threshold::new(n)
+        .map(Threshold::get)
+        .map_err(|error| error.to_string())
 }
 
 /// Flags of `collector serve`.
@@ -106,6 +123,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = settings::REQUEST_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
+
+    /// The console's small-numbers threshold: on every page and download of results,
+    /// counts from 1 to N - 1 (and any that would give one away) are hidden. At least 5.
+    #[arg(long, value_name = "N", default_value_t = Threshold::DEFAULT.get(),
+          value_parser = small_count)]
+    pub small_count: u64,
 
     /// Serve Prometheus metrics at http://ADDR/metrics, on this address only (e.g.
     /// 127.0.0.1:9464; port 0 picks a free port, printed on a second stdout line). Off
@@ -272,6 +295,22 @@ pub struct BenchResultsArgs {
     pub runs: usize,
 }
 
+/// `collector bench-console`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchConsoleArgs {
+    /// A folder for the benchmark's database (an existing one is replaced).
+    #[arg(long, default_value = "target/collector-console")]
+    pub data_dir: PathBuf,
+
+    /// Responses stored before the pages are asked for.
+    #[arg(long, default_value_t = 100_000)]
+    pub responses: usize,
+
+    /// Runs of each page timed.
+    #[arg(long, default_value_t = 20)]
+    pub runs: usize,
+}
+
 /// `collector bench-crowd`.
 #[derive(Debug, Clone, Args)]
 pub struct BenchCrowdArgs {
@@ -324,6 +363,20 @@ mod tests {
         assert_eq!(args.tls_reload_interval, 5);
         assert_eq!(args.redirect_http, None);
         assert!(args.behind_proxy.is_empty(), "no proxy trusted");
+        assert_eq!(args.small_count, 10);
+    }
+
+    #[test]
+    fn a_small_count_below_five_is_refused_in_words() {
+        let error = Cli::try_parse_from(["collector", "serve", "--small-count", "4"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("at least 5"), "{error}");
+        let cli = Cli::try_parse_from(["collector", "serve", "--small-count", "5"]).unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve");
+        };
+        assert_eq!(args.small_count, 5);
     }
 
     #[test]

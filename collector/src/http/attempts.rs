@@ -28,7 +28,7 @@ use super::error::ApiError;
 use super::workers::Workers;
 use crate::store::accounts;
 use crate::store::attempts::{self, Attempt, Outcome, Said};
-use crate::store::intake::{Intake, Source};
+use crate::store::intake::{Intake, SourceKind};
 
 /// Refusals without a current token listed at once.
 pub const ANONYMOUS_BURST: u32 = 60;
@@ -71,7 +71,7 @@ impl AttemptLog {
             let unlisted = self.unlisted.swap(0, Ordering::Relaxed);
             if unlisted > 0 {
                 rows.push(Attempt::new(
-                    Source::Upload,
+                    SourceKind::Upload,
                     None,
                     &Said::default(),
                     Outcome::Unlisted,
@@ -85,7 +85,7 @@ impl AttemptLog {
             }
         }
         rows.push(Attempt::new(
-            Source::Upload,
+            SourceKind::Upload,
             agency,
             &Said::default(),
             Outcome::Refused(error.code),

@@ -5,8 +5,10 @@
 //!   order, "don't know", "prefer not to say", no answer and not asked listed apart; a
 //!   number question as its mean and quartiles; a text question as how many wrote
 //!   something (never what).
-//! - [`indicator_chart`]: one headline indicator, a bar per ward side by side with its
-//!   95% Wilson interval as a whisker and its n.
+//! - [`indicator_chart`]: one headline indicator or wellbeing measure, a bar per ward
+//!   side by side with its 95% Wilson interval as a whisker and its n (and a wellbeing
+//!   mean in the table), suppressed across the wards together
+//!   ([`survey::results::compare_wards`]).
 //! - [`paired_columns_chart`]: two counts per day (the overview's responses and doors),
 //!   as pairs of columns.
 //!
@@ -20,7 +22,7 @@
 
 use maud::{html, Markup};
 use survey::questionnaire::{LanguageCode, Question, QuestionKind};
-use survey::results::{Breakdown, Cell, ShownDistribution, ShownResults, ShownValues};
+use survey::results::{Cell, ShownDistribution, ShownValues, WardComparison, WardFigure};
 use survey::Questionnaire;
 
 use crate::store::results_csv::{
@@ -234,20 +236,29 @@ fn rows_table(text: &str, rows: &[ShownRow], shown: &ShownDistribution) -> Marku
     }
 }
 
-/// One headline indicator (its question's code) across `wards` side by side: each a name
-/// (a ward's, or "All wards") and its shown results. A ward with too few responses says
-/// so; a hidden share is the mark, with the n when that is shown.
+/// One headline ([`WardComparison`]: an indicator, or a wellbeing measure's headline
+/// band with its mean) across wards side by side, the partnership's figure first as
+/// "All wards" (left out when there is one ward); `ward_name` names a ward's code. A ward with too few responses says so;
+/// a hidden share is the mark, with the n when that is shown.
 pub fn indicator_chart(
-    question: &str,
-    name: &str,
-    wards: &[(&str, &Breakdown<ShownResults>)],
+    comparison: &WardComparison,
+    ward_name: impl Fn(&str) -> String,
     threshold: u64,
 ) -> Markup {
-    let id = chart_id("indicator", question);
+    let id = chart_id("indicator", comparison.question.as_str());
     let pattern = format!("{id}-hatch");
-    let rows: Vec<IndicatorRow<'_>> = wards
-        .iter()
-        .map(|(ward, breakdown)| IndicatorRow::of(ward, breakdown, question))
+    let name = comparison.name.as_str();
+    // One ward alone is its own total: its row is enough.
+    let total = (comparison.wards.len() != 1)
+        .then(|| IndicatorRow::of("All wards".to_owned(), &comparison.all, threshold));
+    let rows: Vec<IndicatorRow> = total
+        .into_iter()
+        .chain(
+            comparison
+                .wards
+                .iter()
+                .map(|figure| IndicatorRow::of(ward_name(&figure.ward), figure, threshold)),
+        )
         .collect();
     let height = ROW * rows.len() as f64 + 8.0;
     let summary = format!("Bar chart: {name}, by ward, with 95% confidence intervals.");
@@ -291,18 +302,22 @@ pub fn indicator_chart(
                 thead { tr {
                     th scope="col" { "Ward" } th scope="col" { "n" } th scope="col" { "Percent" }
                     th scope="col" { "95% interval" }
+                    @if comparison.wellbeing { th scope="col" { "Mean score" } }
                 } }
                 tbody {
                     @for row in &rows {
                         tr {
                             th scope="row" { (row.ward) }
                             @match row.figure {
-                                Figure::TooFew(threshold) => td colspan="3" { "Fewer than " (threshold) " responses" },
+                                Figure::TooFew(threshold) => td colspan=(if comparison.wellbeing { "4" } else { "3" }) { "Fewer than " (threshold) " responses" },
                                 Figure::Hidden(n_cell) => { td { (count_text(n_cell)) } td { (SUPPRESSED_MARK) } td {} },
                                 Figure::Share { share, lower, upper, base } => {
                                     td { (base) } td { (percent_text(Some(share))) }
                                     td { (percent_text(Some(lower))) " to " (percent_text(Some(upper))) }
                                 },
+                            }
+                            @if comparison.wellbeing && !matches!(row.figure, Figure::TooFew(_)) {
+                                td { (row.mean.map_or_else(|| SUPPRESSED_MARK.to_owned(), |m| format!("{m:.2}"))) }
                             }
                         }
                     }
@@ -313,10 +328,11 @@ pub fn indicator_chart(
     }
 }
 
-/// One ward's figure of an indicator.
-struct IndicatorRow<'a> {
-    ward: &'a str,
+/// One ward's figure of a headline.
+struct IndicatorRow {
+    ward: String,
     figure: Figure,
+    mean: Option<f64>,
 }
 
 #[derive(Clone, Copy)]
@@ -331,32 +347,26 @@ enum Figure {
     },
 }
 
-impl<'a> IndicatorRow<'a> {
-    fn of(ward: &'a str, breakdown: &Breakdown<ShownResults>, question: &str) -> Self {
-        let figure = match breakdown {
-            Breakdown::TooFew { threshold } => Figure::TooFew(*threshold),
-            Breakdown::Shown(shown) => {
-                match shown
-                    .indicators
-                    .iter()
-                    .find(|i| i.question.as_str() == question)
-                {
-                    Some(indicator) => {
-                        match (indicator.share, indicator.interval, indicator.base) {
-                            (Some(share), Some(interval), Cell::Shown(base)) => Figure::Share {
-                                share,
-                                lower: interval.lower,
-                                upper: interval.upper,
-                                base,
-                            },
-                            _ => Figure::Hidden(indicator.base),
-                        }
-                    }
-                    None => Figure::Hidden(Cell::Suppressed),
-                }
+impl IndicatorRow {
+    fn of(ward: String, figure: &WardFigure, threshold: u64) -> Self {
+        let shown = if figure.too_few {
+            Figure::TooFew(threshold)
+        } else {
+            match (figure.share, figure.interval, figure.base) {
+                (Some(share), Some(interval), Cell::Shown(base)) => Figure::Share {
+                    share,
+                    lower: interval.lower,
+                    upper: interval.upper,
+                    base,
+                },
+                _ => Figure::Hidden(figure.base),
             }
         };
-        IndicatorRow { ward, figure }
+        IndicatorRow {
+            ward,
+            figure: shown,
+            mean: figure.mean,
+        }
     }
 }
 

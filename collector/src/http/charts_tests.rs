@@ -1,5 +1,5 @@
 use survey::questionnaire::QuestionCode;
-use survey::results::{ShownOption, Threshold};
+use survey::results::{Breakdown, ShownOption, Threshold};
 
 use super::*;
 use crate::store::results_csv::tests::few_results;
@@ -139,9 +139,11 @@ fn labels_are_escaped() {
     .into_string();
     assert!(markup.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!markup.contains("<script"), "{markup}");
-    let ward = "<b>ward</b>";
-    let too_few = Breakdown::TooFew { threshold: 10 };
-    let markup = indicator_chart("X", "a \"name\" <i>", &[(ward, &too_few)], 10).into_string();
+    let (_, tiny) = few_results(3);
+    let mut comparison =
+        survey::results::compare_wards(&[("w", &tiny)], Threshold::DEFAULT).remove(0);
+    comparison.name = "a \"name\" <i>".into();
+    let markup = indicator_chart(&comparison, |_| "<b>ward</b>".to_owned(), 10).into_string();
     assert!(markup.contains("&lt;b&gt;ward&lt;/b&gt;"));
     assert!(
         !markup.contains("<b>") && !markup.contains("<i>"),
@@ -216,45 +218,51 @@ fn a_number_question_shows_its_mean_and_quartiles() {
 #[test]
 fn an_indicator_is_a_bar_with_its_interval_per_ward_or_says_why_not() {
     let (_, many) = few_results(300);
-    let (_, few) = few_results(11);
-    let many = many.shown(Threshold::DEFAULT);
-    let few = few.shown(Threshold::DEFAULT);
-    let too_few = Breakdown::TooFew { threshold: 10 };
-    let Breakdown::Shown(all) = &many else {
-        panic!("too few");
+    let (_, other) = few_results(200);
+    let (_, few) = few_results(4);
+    let comparisons = survey::results::compare_wards(
+        &[("big", &many), ("other", &other), ("small", &few)],
+        Threshold::DEFAULT,
+    );
+    let comparison = &comparisons[0];
+    let big = &comparison.wards[0];
+    let (share, interval) = (big.share.unwrap(), big.interval.unwrap());
+    let names = |code: &str| match code {
+        "big" => "Big ward".to_owned(),
+        "other" => "Other ward".to_owned(),
+        _ => "Small ward".to_owned(),
     };
-    let indicator = &all.indicators[0];
-    let (share, interval) = (indicator.share.unwrap(), indicator.interval.unwrap());
-    let markup = indicator_chart(
-        indicator.question.as_str(),
-        &indicator.name,
-        &[("All wards", &many), ("Small", &few), ("Empty", &too_few)],
-        10,
-    )
-    .into_string();
+    let markup = indicator_chart(comparison, names, 10).into_string();
     assert!(markup.contains("role=\"img\""));
-    let base = indicator.base.shown().unwrap();
+    let base = big.base.shown().unwrap();
     assert!(
         markup.contains(&format!("{}% (n = {base})", percent(share))),
         "{markup}"
     );
     assert!(markup.contains("Fewer than 10 responses</text>"));
     assert_eq!(
-        table_row(&markup, "All wards"),
+        table_row(&markup, "Big ward"),
         format!(
-            "<td>{}</td><td>{}%</td><td>{}% to {}%</td>",
-            count_text(indicator.base),
+            "<td>{base}</td><td>{}%</td><td>{}% to {}%</td>",
             percent(share),
             percent(interval.lower),
             percent(interval.upper)
         )
     );
     assert_eq!(
-        table_row(&markup, "Empty"),
+        table_row(&markup, "Small ward"),
         "<td colspan=\"3\">Fewer than 10 responses</td>"
     );
+    // The small ward's n would be the total less the others: the total is hidden.
     assert!(
-        table_row(&markup, "Small").contains("<td>hidden</td>"),
+        table_row(&markup, "All wards").starts_with("<td>hidden</td>")
+            || table_row(&markup, "Other ward").starts_with("<td>hidden</td>"),
+        "{markup}"
+    );
+    let wellbeing = comparisons.iter().find(|c| c.wellbeing).unwrap();
+    let markup = indicator_chart(wellbeing, names, 10).into_string();
+    assert!(
+        markup.contains("<th scope=\"col\">Mean score</th>"),
         "{markup}"
     );
 }

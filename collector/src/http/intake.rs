@@ -46,7 +46,7 @@ use super::workers::Workers;
 use super::Ops;
 use crate::store::accounts;
 use crate::store::attempts::{Attempt, Outcome, Said};
-use crate::store::intake::{IngestError, Intake, Source, UploadError, Uploader};
+use crate::store::intake::{IngestError, Intake, SourceKind, UploadError, Uploader};
 
 /// What the upload route holds: the intake, and what guards it.
 #[derive(Clone)]
@@ -251,7 +251,7 @@ async fn take_in(route: &Route, client: Client, request: Request) -> Result<Take
             intake.take_in_from(&uploader, &bytes).map_err(|error| {
                 let error = refusal(error);
                 let attempt = Attempt::new(
-                    Source::Upload,
+                    SourceKind::Upload,
                     Some(uploader.agency().to_owned()),
                     &Said::read(&bytes),
                     Outcome::Refused(error.code),

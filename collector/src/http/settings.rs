@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderValue, Uri};
 use ipnet::IpNet;
+use survey::results::Threshold;
 use survey::wire::BODY_LIMIT;
 
 /// How long a request's head (request line and headers) may take to arrive, from the
@@ -70,6 +71,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
     /// See [`TLS_RELOAD_INTERVAL`].
     pub tls_reload_interval: Duration,
+    /// The console's small-numbers threshold: counts below it are hidden on every page
+    /// and download of aggregates (10 unless set, never below 5).
+    pub small_count: Threshold,
 }
 
 impl Settings {
@@ -94,6 +98,7 @@ impl Default for Settings {
             failed_try_interval: FAILED_TRY_INTERVAL,
             trusted_proxies: Vec::new(),
             tls_reload_interval: TLS_RELOAD_INTERVAL,
+            small_count: Threshold::DEFAULT,
         }
     }
 }

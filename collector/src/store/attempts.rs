@@ -37,7 +37,7 @@ use survey::record::Timestamp;
 use survey::wire::{ErrorCode, Receipt};
 use survey::{Batch, BatchId};
 
-use super::intake::Source;
+use super::intake::SourceKind;
 use super::scope::Scope;
 use super::{uuid_text, DbError};
 
@@ -210,7 +210,7 @@ pub struct Attempt {
     /// When it was answered.
     pub time: Timestamp,
     /// An upload or an import.
-    pub source: Source,
+    pub source: SourceKind,
     /// The agency it counts for (see the module's notes); none: admins only.
     pub agency: Option<String>,
     /// The worker code the batch gave.
@@ -231,7 +231,12 @@ pub struct Attempt {
 
 impl Attempt {
     /// A batch stored from `source` at `time`, with its receipt.
-    pub fn stored(batch: &Batch, source: Source, receipt: &Receipt, time: Timestamp) -> Attempt {
+    pub fn stored(
+        batch: &Batch,
+        source: SourceKind,
+        receipt: &Receipt,
+        time: Timestamp,
+    ) -> Attempt {
         let said = Said::of(batch);
         Attempt {
             counts: Some(Counts::from(receipt)),
@@ -256,7 +261,7 @@ impl Attempt {
     /// An attempt from `source` that ended as `outcome` for `reason` at `time`, counted
     /// for `agency`, its batch having said `said`.
     pub fn new(
-        source: Source,
+        source: SourceKind,
         agency: Option<String>,
         said: &Said,
         outcome: Outcome,
@@ -444,7 +449,7 @@ fn row_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<AttemptRow> {
         id: row.get(0)?,
         attempt: Attempt {
             time: Timestamp(row.get(1)?),
-            source: Source::parse(row.get_ref(2)?.as_str().unwrap_or_default()),
+            source: SourceKind::parse(row.get_ref(2)?.as_str().unwrap_or_default()),
             agency: row.get(3)?,
             worker: row.get(4)?,
             device: row.get(5)?,

@@ -1,7 +1,7 @@
 use survey::wire::ErrorCode;
 
 use super::*;
-use crate::store::intake::{self, Source};
+use crate::store::intake::{self, Source, SourceKind};
 
 fn questionnaire() -> survey::Questionnaire {
     survey::shipped::shared_questionnaire().unwrap()
@@ -15,7 +15,7 @@ fn database() -> (tempfile::TempDir, Connection) {
 
 fn refused(agency: Option<&str>, code: ErrorCode, time: i64) -> Attempt {
     Attempt::new(
-        Source::Upload,
+        SourceKind::Upload,
         agency.map(str::to_owned),
         &Said::default(),
         Outcome::Refused(code),
@@ -27,15 +27,22 @@ fn refused(agency: Option<&str>, code: ErrorCode, time: i64) -> Attempt {
 #[test]
 fn a_stored_batch_is_recorded_with_what_it_said_and_its_receipt_each_time_it_arrives() {
     let (_dir, mut connection) = database();
+    let agencies: Vec<String> = questionnaire()
+        .agencies
+        .iter()
+        .map(|a| a.code.clone())
+        .collect();
+    let (token, _) =
+        crate::store::tokens::add(&connection, &Scope::All, "hackney-cvs", &agencies).unwrap();
     let batch = survey::sample::batch(&questionnaire(), 3, 0..4).unwrap();
-    intake::store(&mut connection, &batch, Source::Upload).unwrap();
+    intake::store(&mut connection, &batch, Source::Upload(token)).unwrap();
     intake::store(&mut connection, &batch, Source::Import).unwrap();
     let (rows, total) = list(&connection, &Scope::All, &AttemptFilter::default(), 50, 0).unwrap();
     assert_eq!(total, 2);
     let (again, first) = (&rows[0].attempt, &rows[1].attempt);
     assert!(rows[0].id > rows[1].id, "newest first");
-    assert_eq!(first.source, Source::Upload);
-    assert_eq!(again.source, Source::Import);
+    assert_eq!(first.source, SourceKind::Upload);
+    assert_eq!(again.source, SourceKind::Import);
     for attempt in [first, again] {
         assert_eq!(attempt.outcome, Outcome::Stored);
         assert_eq!(attempt.agency.as_deref(), Some("hackney-cvs"));
@@ -73,7 +80,7 @@ fn a_batch_is_stored_even_when_its_attempt_cannot_be_recorded() {
     let (_dir, mut connection) = database();
     connection.execute_batch("DROP TABLE attempts").unwrap();
     let batch = survey::sample::batch(&questionnaire(), 3, 0..4).unwrap();
-    let receipt = intake::store(&mut connection, &batch, Source::Upload).unwrap();
+    let receipt = intake::store(&mut connection, &batch, Source::Import).unwrap();
     assert_eq!(receipt.accepted, 4);
     let stored: i64 = connection
         .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
@@ -136,7 +143,7 @@ fn the_list_shows_refused_or_stored_only_when_asked() {
     let (_dir, mut connection) = database();
     record(&connection, &refused(None, ErrorCode::Token, 1)).unwrap();
     let batch = survey::sample::batch(&questionnaire(), 3, 0..2).unwrap();
-    intake::store(&mut connection, &batch, Source::Upload).unwrap();
+    intake::store(&mut connection, &batch, Source::Import).unwrap();
     let showing = |showing| AttemptFilter {
         showing,
         ..AttemptFilter::default()
@@ -191,7 +198,7 @@ fn every_outcome_reads_back_as_itself() {
 #[test]
 fn a_long_reason_is_cut() {
     let attempt = Attempt::new(
-        Source::Import,
+        SourceKind::Import,
         None,
         &Said::default(),
         Outcome::Unreadable,

@@ -1,4 +1,6 @@
-//! `collector export`: every stored response as a CSV for analysts, and the codebook.
+//! `collector export` and the console's downloads: stored responses as a CSV for
+//! analysts ([`ExportFilter`]: every one, or those a console user reaches and filters),
+//! and the codebook.
 //!
 //! The responses are streamed: read from SQLite one row at a time, each written as its
 //! CSV line ([`survey::csv_export::ResponsesCsv`], the same rows the app's own export
@@ -11,7 +13,67 @@ use survey::csv_export::{ResponsesCsv, UTF8_BOM};
 use survey::questionnaire::LanguageCode;
 use survey::{Questionnaire, Response};
 
+use super::results::Day;
+use super::review::ReviewState;
+use super::scope::Scope;
 use super::{uuid_text, DbError};
+
+/// Which stored responses an export writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFilter {
+    /// The agencies the user reaches (a coordinator: its own).
+    pub scope: Scope,
+    /// One ward only.
+    pub area: Option<String>,
+    /// One agency only.
+    pub agency: Option<String>,
+    /// Completed on or after this day (UTC).
+    pub from: Option<Day>,
+    /// Completed on or before this day.
+    pub to: Option<Day>,
+    /// Which review states.
+    pub reviewed: Reviewed,
+}
+
+impl ExportFilter {
+    /// Every stored response, whatever its review (`collector export`).
+    pub fn everything() -> ExportFilter {
+        ExportFilter {
+            scope: Scope::All,
+            area: None,
+            agency: None,
+            from: None,
+            to: None,
+            reviewed: Reviewed::Any,
+        }
+    }
+}
+
+/// Which review states an export takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reviewed {
+    /// Every response (the command line's full export).
+    Any,
+    /// All but the rejected (the console's default: rejected ones are not to be used).
+    NotRejected,
+    /// Only those a coordinator approved.
+    Approved,
+}
+
+impl Reviewed {
+    /// The codes (`responses.review`) it takes.
+    fn codes(self) -> Vec<i64> {
+        let all = ReviewState::ALL.into_iter();
+        match self {
+            Reviewed::Any => all.map(ReviewState::code).collect(),
+            Reviewed::NotRejected => all
+                .filter(|state| *state != ReviewState::Rejected)
+                .map(ReviewState::code)
+                .collect(),
+            Reviewed::Approved => vec![ReviewState::Approved.code()],
+        }
+    }
+}
 
 /// Why the export failed.
 #[derive(Debug, thiserror::Error)]
@@ -51,9 +113,9 @@ impl From<rusqlite::Error> for ExportError {
     }
 }
 
-/// Writes the responses CSV (UTF-8 with BOM, CRLF) of every stored response to `out`,
-/// by completion time then id, one response at a time, and returns how many rows it
-/// wrote. Fails, part-way, if a stored response answers another questionnaire than
+/// Writes the responses CSV (UTF-8 with BOM, CRLF) of the stored responses `filter`
+/// takes to `out`, by completion time then id, one response at a time, and returns how
+/// many rows it wrote. Fails, part-way, if a stored response answers another questionnaire than
 /// `questionnaire` (it would be left out silently) or does not read back; the caller
 /// then throws away what was written.
 ///
@@ -62,20 +124,35 @@ impl From<rusqlite::Error> for ExportError {
 pub fn write_responses_csv(
     connection: &Connection,
     questionnaire: &Questionnaire,
+    filter: &ExportFilter,
     out: &mut impl Write,
 ) -> Result<usize, ExportError> {
     connection.pragma_update(None, "cache_size", -2048)?;
+    const MILLIS_PER_DAY: i64 = 86_400_000;
+    let codes = filter.reviewed.codes();
+    let codes: Vec<String> = codes.iter().map(i64::to_string).collect();
     let csv = ResponsesCsv::new(questionnaire);
     let mut line = String::with_capacity(4096);
     line.push_str(UTF8_BOM);
     csv.write_header(&mut line);
     out.write_all(line.as_bytes()).map_err(ExportError::Write)?;
     // The index on (completed, id) gives the order without sorting.
-    let mut statement = connection.prepare(
+    let mut statement = connection.prepare(&format!(
         "SELECT id, questionnaire_id, questionnaire_version, json FROM responses
+         WHERE (?1 IS NULL OR agency = ?1) AND (?2 IS NULL OR agency = ?2)
+           AND (?3 IS NULL OR area = ?3)
+           AND (?4 IS NULL OR completed >= ?4) AND (?5 IS NULL OR completed < ?5)
+           AND review IN ({})
          ORDER BY completed, id",
-    )?;
-    let mut rows = statement.query([])?;
+        codes.join(", ")
+    ))?;
+    let mut rows = statement.query(rusqlite::params![
+        filter.scope.agency(),
+        filter.agency,
+        filter.area,
+        filter.from.map(|day| day.0 * MILLIS_PER_DAY),
+        filter.to.map(|day| (day.0 + 1) * MILLIS_PER_DAY),
+    ])?;
     let mut count = 0usize;
     while let Some(row) = rows.next()? {
         let answers_it = row.get_ref(1)?.as_str().ok() == Some(questionnaire.id.as_str())

@@ -21,9 +21,10 @@
 //! every commit ([`super::Durability::Full`]): a receipt is only ever sent for a batch on
 //! disk.
 //!
-//! An upload adds the token: [`Intake::uploader`] finds the token's agency (before the
-//! upload's body is read), then [`Intake::take_in_from`] verifies the batch and stores it
-//! if it is that agency's; [`Intake::take_in`] does both.
+//! An upload adds the token: [`Intake::uploader`] finds the token's number and agency
+//! (before the upload's body is read), then [`Intake::take_in_from`] verifies the batch
+//! and stores it if it is that agency's, with the token's number ([`Source::Upload`]);
+//! [`Intake::take_in`] does both.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -43,7 +44,8 @@ use survey::{
 
 use super::attempts::{self, Attempt};
 use super::health::Probe;
-use super::{accounts, now_text, tokens, DbError};
+use super::tokens::{self, TokenId};
+use super::{accounts, now_text, DbError};
 
 /// The database and the questionnaires batches may answer, shared by every upload: what
 /// the upload route holds. Cloning it shares the same connection.
@@ -52,6 +54,7 @@ pub struct Intake {
     connection: Arc<Mutex<Connection>>,
     questionnaires: Arc<Vec<Questionnaire>>,
     probe: Probe,
+    data_dir: Arc<std::path::PathBuf>,
 }
 
 impl Intake {
@@ -64,7 +67,14 @@ impl Intake {
             connection: Arc::new(Mutex::new(connection)),
             questionnaires: Arc::new(questionnaires),
             probe: Probe::of(data_dir),
+            data_dir: Arc::new(data_dir.to_owned()),
         })
+    }
+
+    /// A read-only connection of its own to the same database, for a long read that
+    /// must not wait for, or hold up, batches being stored ([`super::open_reader`]).
+    pub fn reader(&self) -> Result<Connection, DbError> {
+        super::open_reader(&self.data_dir)
     }
 
     /// What checks that the database file still answers (for the health route), and
@@ -102,8 +112,8 @@ impl Intake {
     pub fn uploader(&self, token: &str) -> Result<Option<Uploader>, UploadError> {
         let failed = |error: &dyn std::fmt::Display| UploadError::Failed(error.to_string());
         let connection = self.connection.lock().map_err(|e| failed(&e))?;
-        let agency = tokens::agency_of(&connection, token).map_err(|e| failed(&e))?;
-        Ok(agency.map(|agency| Uploader { agency }))
+        let holder = tokens::holder_of(&connection, token).map_err(|e| failed(&e))?;
+        Ok(holder.map(|(token, agency)| Uploader { token, agency }))
     }
 
     /// Takes in a batch (`body`) from `uploader`: it must verify and be of the uploader's
@@ -119,7 +129,8 @@ impl Intake {
             });
         }
         let mut connection = self.connection.lock().map_err(|e| failed(&e))?;
-        store(&mut connection, &batch, Source::Upload).map_err(|error| match error {
+        let source = Source::Upload(uploader.token);
+        store(&mut connection, &batch, source).map_err(|error| match error {
             IngestError::BatchIdReused { batch } => UploadError::BatchIdReused { batch },
             other => failed(&other),
         })
@@ -130,6 +141,7 @@ impl Intake {
 /// [`Intake::take_in_from`] needs instead of the token. Only a token lookup makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uploader {
+    token: TokenId,
     agency: String,
 }
 
@@ -137,6 +149,11 @@ impl Uploader {
     /// The agency the token uploads for.
     pub fn agency(&self) -> &str {
         &self.agency
+    }
+
+    /// The token's number (never the token).
+    pub fn token(&self) -> TokenId {
+        self.token
     }
 }
 
@@ -198,27 +215,59 @@ pub fn shipped_questionnaires() -> Result<Vec<Questionnaire>, IntakeError> {
 /// Where a batch came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// `POST /api/v1/batches`, with this token: kept with the batch, and the token's last
+    /// use set.
+    Upload(TokenId),
+    /// `collector import FILE`.
+    Import,
+}
+
+impl Source {
+    /// The token of an upload.
+    fn token(self) -> Option<TokenId> {
+        match self {
+            Source::Upload(token) => Some(token),
+            Source::Import => None,
+        }
+    }
+
+    /// Which way it came, without the token.
+    pub fn kind(self) -> SourceKind {
+        match self {
+            Source::Upload(_) => SourceKind::Upload,
+            Source::Import => SourceKind::Import,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        self.kind().as_str()
+    }
+}
+
+/// Which way a batch came, as stored (`batches.source`, `attempts.source`) and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
     /// `POST /api/v1/batches`.
     Upload,
     /// `collector import FILE`.
     Import,
 }
 
-impl Source {
-    /// As stored (`batches.source`, `attempts.source`) and shown: `upload` or `import`.
+impl SourceKind {
+    /// `upload` or `import`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Source::Upload => "upload",
-            Source::Import => "import",
+            SourceKind::Upload => "upload",
+            SourceKind::Import => "import",
         }
     }
 
-    /// The source stored as `word` (anything but `import` is an upload).
-    pub fn parse(word: &str) -> Source {
+    /// The kind stored as `word` (anything but `import` is an upload).
+    pub fn parse(word: &str) -> SourceKind {
         if word == "import" {
-            Source::Import
+            SourceKind::Import
         } else {
-            Source::Upload
+            SourceKind::Upload
         }
     }
 }
@@ -285,7 +334,8 @@ impl ConflictReason {
 /// ([`IngestError::BatchIdReused`]) and nothing is stored. Every response counts once in
 /// the receipt: `accepted` (new), `already_present` (its id stored with the same content
 /// by the same agency) or `conflicts` (its id stored with other content or by another
-/// agency; kept in `conflicts`). The batch row keeps its first arrival's counts.
+/// agency; kept in `conflicts`). The batch row keeps its first arrival's counts (and, for
+/// an upload, its token); an upload, repeat or not, sets its token's last use.
 ///
 /// The attempt is recorded in the attempts log ([`attempts`]) in the same transaction;
 /// if that row cannot be written, the batch is stored all the same.
@@ -319,8 +369,8 @@ pub fn store(
         transaction.execute(
             "INSERT INTO batches (id, received, source, agency, worker, device, questionnaire_id,
                                   questionnaire_version, created, count, checksum, accepted,
-                                  already_present, conflicts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, 0)",
+                                  already_present, conflicts, token)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, 0, ?12)",
             params![
                 batch_key,
                 received,
@@ -333,6 +383,7 @@ pub fn store(
                 batch.created.0,
                 batch.count,
                 batch.checksum,
+                source.token().map(|token| token.0),
             ],
         )?;
     }
@@ -440,9 +491,16 @@ pub fn store(
             ],
         )?;
     }
+    if let Some(token) = source.token() {
+        tokens::used(
+            &transaction,
+            token,
+            Timestamp::from(std::time::SystemTime::now()),
+        )?;
+    }
     attempts::record_within(
         &mut transaction,
-        &Attempt::stored(batch, source, &receipt, accounts::now()),
+        &Attempt::stored(batch, source.kind(), &receipt, accounts::now()),
     );
     transaction.commit()?;
     if !conflicts.is_empty() {

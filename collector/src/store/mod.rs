@@ -22,7 +22,7 @@
 //! - [`intake`]: taking a batch in (verify, then store in one transaction), and the
 //!   [`intake::Intake`] handle the upload route holds.
 //! - [`conflicts`]: the responses kept as conflicts, for the coordinator.
-//! - [`tokens`]: agency upload tokens.
+//! - [`tokens`]: agency upload tokens, and what each brought.
 //! - [`accounts`]: the console's users, passwords, set-password links and sessions.
 //! - [`export`]: the stored responses (streamed) and the codebook as CSV.
 //! - [`backup`]: a consistent copy of the database while intake runs, and putting one
@@ -94,6 +94,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: console_schema::SCHEMA,
         then: Some(console_schema::fill_response_columns),
+    },
+    // 5: each batch keeps the token that uploaded it.
+    Migration {
+        sql: tokens::SCHEMA,
+        then: None,
     },
 ];
 
@@ -345,6 +350,27 @@ fn open_with(data_dir: &Path, durability: Durability) -> Result<Connection, DbEr
     Ok(connection)
 }
 
+/// A read-only connection to the database in `data_dir`, already made and migrated
+/// by [`open`]: for a long read (a download) that must not hold up batches being
+/// stored through the intake's connection. In WAL mode it reads the last committed
+/// state while writers go on.
+pub fn open_reader(data_dir: &Path) -> Result<Connection, DbError> {
+    let path = path_in(data_dir);
+    let open_error = |source| DbError::Open {
+        path: path.clone(),
+        source,
+    };
+    let connection = Connection::open_with_flags(
+        &path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(open_error)?;
+    connection
+        .busy_timeout(Duration::from_secs(30))
+        .map_err(open_error)?;
+    Ok(connection)
+}
+
 /// Removes the database file in `data_dir`, if there is one, with its write-ahead log
 /// and shared-memory files (a log left by a crashed run would otherwise be replayed into
 /// the new file), and [`open`]s a new one (for `collector bench`, which measures intake
@@ -579,7 +605,7 @@ mod tests {
             assert!(!columns.0.is_empty());
         }
         // The same batch again is a plain repeat: same checksum, same contents.
-        let receipt = intake::store(&mut connection, &batch, intake::Source::Upload).unwrap();
+        let receipt = intake::store(&mut connection, &batch, intake::Source::Import).unwrap();
         assert_eq!(
             (receipt.accepted, receipt.already_present, receipt.conflicts),
             (0, 3, 0)
@@ -587,7 +613,13 @@ mod tests {
         assert_eq!(receipt.visits_already_present, 1);
         let q = survey::shipped::shared_questionnaire().unwrap();
         let mut csv = Vec::new();
-        let rows = export::write_responses_csv(&connection, &q, &mut csv).unwrap();
+        let rows = export::write_responses_csv(
+            &connection,
+            &q,
+            &export::ExportFilter::everything(),
+            &mut csv,
+        )
+        .unwrap();
         assert_eq!(rows, 3);
         let csv = String::from_utf8(csv).unwrap();
         for response in &batch.responses {

@@ -50,7 +50,7 @@ fn database() -> (tempfile::TempDir, Connection) {
 }
 
 fn store(connection: &mut Connection, batch: &Batch) {
-    intake::store(connection, batch, Source::Upload).unwrap();
+    intake::store(connection, batch, Source::Import).unwrap();
 }
 
 fn own() -> Scope {

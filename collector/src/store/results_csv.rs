@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use survey::csv_export::FORMULA_STARTS;
 use survey::questionnaire::{LanguageCode, NonSubstantive, Question, QuestionKind};
-use survey::results::{Breakdown, Cell, ShownDistribution, ShownResults, ShownValues};
+use survey::results::{Cell, ShownDistribution, ShownResults, ShownValues, WardComparison};
 use survey::Questionnaire;
 
 /// What a hidden figure shows, on the page and in the files, whatever hid it.
@@ -257,7 +257,7 @@ pub fn distributions_csv(
 }
 
 /// The columns of [`indicators_csv`].
-pub const INDICATOR_COLUMNS: [&str; 7] = [
+pub const INDICATOR_COLUMNS: [&str; 8] = [
     "indicator",
     "question",
     "ward",
@@ -265,33 +265,41 @@ pub const INDICATOR_COLUMNS: [&str; 7] = [
     "percent",
     "ci_low",
     "ci_high",
+    "mean",
 ];
 
-/// The headline indicators of each breakdown of `wards` (a name, e.g. a ward's, and its
-/// shown results) as CSV, a row per indicator and ward. A breakdown with too few
-/// responses to show writes no rows (the caller lists it as such); a hidden n is the
-/// mark, and a percentage that may not be shown is the mark with empty interval ends.
-pub fn indicators_csv(wards: &[(&str, &Breakdown<ShownResults>)]) -> String {
+/// The headlines across wards ([`WardComparison`]s, suppressed together) as CSV: per
+/// headline a row for every ward together (`all`), then one per ward by its code. A
+/// ward with too few responses is the mark throughout; a hidden n is the mark, and a
+/// percentage that may not be shown is the mark with empty interval ends.
+pub fn indicators_csv(comparisons: &[WardComparison]) -> String {
     let mut out = String::new();
     write_row(&mut out, INDICATOR_COLUMNS.map(Field::Text));
-    for (ward, breakdown) in wards {
-        let Breakdown::Shown(shown) = breakdown else {
-            continue;
-        };
-        for indicator in &shown.indicators {
-            let interval = indicator.interval;
+    for comparison in comparisons {
+        for figure in std::iter::once(&comparison.all).chain(&comparison.wards) {
+            let ward = if figure.ward.is_empty() {
+                "all"
+            } else {
+                figure.ward.as_str()
+            };
+            let interval = figure.interval;
             write_row(
                 &mut out,
                 [
-                    Field::Text(&indicator.name),
-                    Field::Text(indicator.question.as_str()),
+                    Field::Text(&comparison.name),
+                    Field::Text(comparison.question.as_str()),
                     Field::Text(ward),
-                    count_field(indicator.base),
-                    indicator
+                    count_field(figure.base),
+                    figure
                         .share
                         .map_or(Field::Text(SUPPRESSED_MARK), |s| Field::Number(percent(s))),
                     interval.map_or(Field::Empty, |i| Field::Number(percent(i.lower))),
                     interval.map_or(Field::Empty, |i| Field::Number(percent(i.upper))),
+                    match (comparison.wellbeing, figure.mean) {
+                        (false, _) => Field::Empty,
+                        (true, Some(mean)) => Field::Number(format!("{mean:.2}")),
+                        (true, None) => Field::Text(SUPPRESSED_MARK),
+                    },
                 ],
             );
         }

@@ -1,4 +1,4 @@
-use survey::results::{Tally, Threshold, Values};
+use survey::results::{Breakdown, Tally, Threshold, Values};
 use survey::sample::Pool;
 
 use super::*;
@@ -90,42 +90,51 @@ fn a_hidden_count_is_written_as_the_mark_and_never_as_its_number() {
 }
 
 #[test]
-fn indicators_write_a_hidden_base_as_the_mark_and_show_the_interval_only_with_the_share() {
+fn indicators_are_written_per_ward_with_the_wards_suppressed_together() {
     let (_, few) = few_results(12);
     let (_, many) = few_results(400);
-    let few_shown = few.shown(Threshold::DEFAULT);
-    let many_shown = many.shown(Threshold::DEFAULT);
-    let too_few = Breakdown::TooFew { threshold: 10 };
-    let csv = indicators_csv(&[
-        ("E05009367", &few_shown),
-        ("all", &many_shown),
-        ("x", &too_few),
-    ]);
+    let (_, tiny) = few_results(4);
+    let comparisons = survey::results::compare_wards(
+        &[("E05009367", &few), ("E05009368", &many), ("x", &tiny)],
+        Threshold::DEFAULT,
+    );
+    let csv = indicators_csv(&comparisons);
     let rows = parse_csv(&csv);
     assert_eq!(rows[0], INDICATOR_COLUMNS);
-    assert!(rows.iter().all(|row| row[2] != "x"), "too few: no rows");
+    // A ward with too few responses: every figure the mark.
+    for row in rows.iter().filter(|row| row[2] == "x") {
+        assert_eq!(
+            (row[3].as_str(), row[4].as_str()),
+            (SUPPRESSED_MARK, SUPPRESSED_MARK),
+            "{row:?}"
+        );
+    }
     let mut hidden = 0;
-    for (ward, raw) in [("E05009367", &few), ("all", &many)] {
-        for indicator in &raw.indicators {
+    for comparison in &comparisons {
+        for figure in std::iter::once(&comparison.all).chain(&comparison.wards) {
+            let ward = if figure.ward.is_empty() {
+                "all"
+            } else {
+                &figure.ward
+            };
             let row = rows
                 .iter()
-                .find(|row| row[2] == ward && row[1] == indicator.question.as_str())
+                .find(|row| row[2] == ward && row[0] == comparison.name)
                 .unwrap();
-            let n = indicator.share.base;
-            if Threshold::DEFAULT.is_small(n)
-                || Threshold::DEFAULT.is_small(n - indicator.share.count)
-                || Threshold::DEFAULT.is_small(indicator.share.count)
-            {
-                hidden += 1;
-                assert_eq!(row[4], SUPPRESSED_MARK, "{row:?}");
-                assert_eq!((row[5].as_str(), row[6].as_str()), ("", ""), "{row:?}");
-                if Threshold::DEFAULT.is_small(n) {
-                    assert_eq!(row[3], SUPPRESSED_MARK, "{row:?}");
+            match figure.share {
+                None => {
+                    hidden += 1;
+                    assert_eq!(row[4], SUPPRESSED_MARK, "{row:?}");
+                    assert_eq!((row[5].as_str(), row[6].as_str()), ("", ""), "{row:?}");
                 }
-            } else if row[4] != SUPPRESSED_MARK {
-                let share = indicator.share.share.unwrap();
-                assert_eq!(row[4], percent(share));
-                assert_eq!(row[5], percent(indicator.share.interval.unwrap().lower));
+                Some(share) => {
+                    assert_eq!(row[4], percent(share));
+                    assert_eq!(row[5], percent(figure.interval.unwrap().lower));
+                }
+            }
+            if let Cell::Shown(n) = figure.base {
+                assert!(!Threshold::DEFAULT.is_small(n), "{row:?}");
+                assert_eq!(row[3], n.to_string());
             }
         }
     }

@@ -1,25 +1,54 @@
 //! Agency upload tokens: made at random, shown once, stored only as a SHA-256 hash, and
 //! checked in constant time.
+//!
+//! Every batch stored from an upload keeps the token it came with (`batches.token`,
+//! migration 5; imports and batches stored before have none), and the token's
+//! `last_used` is set in the same transaction, so the list can say when each token last
+//! brought a batch and how many responses it brought, without a write per request.
+//!
+//! What a console user reaches follows their [`Scope`]: a coordinator lists, makes and
+//! revokes only its own agency's tokens; an admin (and the command line) any agency's.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use survey::record::Timestamp;
 
+use super::scope::Scope;
 use super::{now_text, DbError};
 
-/// A token as `token list` shows it (never the token itself).
+/// Migration 5: each batch keeps the token that uploaded it (`NULL` for imports and
+/// batches stored before).
+pub const SCHEMA: &str = "ALTER TABLE batches ADD COLUMN token INTEGER REFERENCES tokens(id);";
+
+/// A token's number: its row in `tokens`, what `token revoke` and the console's revoke
+/// button name it by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenId(pub i64);
+
+impl std::fmt::Display for TokenId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A token as the list shows it (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenInfo {
-    /// The token's number, for `token revoke`.
-    pub id: i64,
+    /// The token's number.
+    pub id: TokenId,
     /// The agency it uploads for.
     pub agency: String,
     /// Its first characters, so a coordinator can tell tokens apart.
     pub prefix: String,
     /// When it was made.
-    pub created: String,
+    pub created: Timestamp,
+    /// When a batch it brought was last stored, if ever.
+    pub last_used: Option<Timestamp>,
     /// When it was revoked, if it was.
-    pub revoked: Option<String>,
+    pub revoked: Option<Timestamp>,
+    /// How many responses were first stored from batches it brought.
+    pub responses: u64,
 }
 
 /// Why a token could not be added or revoked.
@@ -34,8 +63,16 @@ pub enum TokenError {
         known: String,
     },
     /// No token has this number.
-    #[error("no token number {0} (see `collector token list`)")]
-    NoSuchToken(i64),
+    #[error("no token number {0} (see the list of tokens)")]
+    NoSuchToken(TokenId),
+    /// The token is another agency's than the coordinator's.
+    #[error(
+        "token number {0} is another agency's: a coordinator revokes only its own agency's tokens"
+    )]
+    NotYours(TokenId),
+    /// A coordinator asked for a token for another agency than its own.
+    #[error("a coordinator makes tokens only for its own agency, not for {0}")]
+    OtherAgency(String),
     /// The operating system gave no random bytes.
     #[error("no randomness available from the operating system: {0}")]
     Random(String),
@@ -58,18 +95,22 @@ fn hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
-/// Makes a token for `agency` (one of `known_agencies`), stores its hash, and returns
-/// the token: the only time it is seen.
+/// Makes a token for `agency` (one of `known_agencies`, and in `scope`), stores its
+/// hash, and returns the token: the only time it is seen.
 pub fn add(
     connection: &Connection,
+    scope: &Scope,
     agency: &str,
     known_agencies: &[String],
-) -> Result<(i64, String), TokenError> {
+) -> Result<(TokenId, String), TokenError> {
     if !known_agencies.iter().any(|known| known == agency) {
         return Err(TokenError::UnknownAgency {
             agency: agency.to_owned(),
             known: known_agencies.join(", "),
         });
+    }
+    if !scope.reaches(agency) {
+        return Err(TokenError::OtherAgency(agency.to_owned()));
     }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| TokenError::Random(e.to_string()))?;
@@ -78,110 +119,101 @@ pub fn add(
         "INSERT INTO tokens (agency, hash, prefix, created) VALUES (?1, ?2, ?3, ?4)",
         params![agency, hash(&token), &token[..12], now_text()],
     )?;
-    Ok((connection.last_insert_rowid(), token))
+    Ok((TokenId(connection.last_insert_rowid()), token))
 }
 
-/// Every token, oldest first.
-pub fn list(connection: &Connection) -> Result<Vec<TokenInfo>, TokenError> {
-    let mut statement = connection
-        .prepare("SELECT id, agency, prefix, created, revoked FROM tokens ORDER BY id")?;
-    let rows = statement.query_map([], |row| {
+/// The tokens in `scope`, oldest first, each with the responses its batches brought: one
+/// grouped query over the batches (a batch's `accepted` counts the responses first
+/// stored from it, which are those whose `batch` it is).
+pub fn list_for(connection: &Connection, scope: &Scope) -> Result<Vec<TokenInfo>, TokenError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT t.id, t.agency, t.prefix, coalesce(unixepoch(t.created), 0) * 1000,
+                t.last_used, unixepoch(t.revoked) * 1000, coalesce(b.responses, 0)
+         FROM tokens t
+         LEFT JOIN (SELECT token, sum(accepted) AS responses FROM batches
+                    WHERE token IS NOT NULL GROUP BY token) b ON b.token = t.id
+         WHERE ?1 IS NULL OR t.agency = ?1
+         ORDER BY t.id",
+    )?;
+    let rows = statement.query_map([scope.agency()], |row| {
         Ok(TokenInfo {
-            id: row.get(0)?,
+            id: TokenId(row.get(0)?),
             agency: row.get(1)?,
             prefix: row.get(2)?,
-            created: row.get(3)?,
-            revoked: row.get(4)?,
+            created: Timestamp(row.get(3)?),
+            last_used: row.get::<_, Option<i64>>(4)?.map(Timestamp),
+            revoked: row.get::<_, Option<i64>>(5)?.map(Timestamp),
+            responses: u64::try_from(row.get::<_, i64>(6)?).unwrap_or(0),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Revokes token `id`: uploads with it are refused from now on.
-pub fn revoke(connection: &Connection, id: i64) -> Result<(), TokenError> {
-    let changed = connection.execute(
-        "UPDATE tokens SET revoked = coalesce(revoked, ?2) WHERE id = ?1",
-        params![id, now_text()],
-    )?;
-    if changed == 0 {
-        return Err(TokenError::NoSuchToken(id));
-    }
-    Ok(())
+/// A token revoked: what names it on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revoked {
+    /// The agency it uploaded for.
+    pub agency: String,
+    /// Its first characters.
+    pub prefix: String,
 }
 
-/// The agency `token` uploads for, if it is a current (not revoked) token. Every current
-/// token's hash is compared, each in constant time, so the time taken does not depend on
-/// how much of a guess was right.
-pub fn agency_of(connection: &Connection, token: &str) -> Result<Option<String>, TokenError> {
+/// Revokes token `id` if it is in `scope`: uploads with it are refused from now on.
+/// Revoking a revoked token keeps its first revocation time.
+pub fn revoke_in(
+    connection: &Connection,
+    scope: &Scope,
+    id: TokenId,
+) -> Result<Revoked, TokenError> {
+    let (agency, prefix): (String, String) = connection
+        .query_row(
+            "SELECT agency, prefix FROM tokens WHERE id = ?1",
+            [id.0],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?
+        .ok_or(TokenError::NoSuchToken(id))?;
+    if !scope.reaches(&agency) {
+        return Err(TokenError::NotYours(id));
+    }
+    connection.execute(
+        "UPDATE tokens SET revoked = coalesce(revoked, ?2) WHERE id = ?1",
+        params![id.0, now_text()],
+    )?;
+    Ok(Revoked { agency, prefix })
+}
+
+/// The number and agency of `token`, if it is a current (not revoked) token. Every
+/// current token's hash is compared, each in constant time, so the time taken does not
+/// depend on how much of a guess was right.
+pub fn holder_of(
+    connection: &Connection,
+    token: &str,
+) -> Result<Option<(TokenId, String)>, TokenError> {
     let presented = hash(token);
     let mut statement =
-        connection.prepare_cached("SELECT hash, agency FROM tokens WHERE revoked IS NULL")?;
-    let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?;
+        connection.prepare_cached("SELECT id, hash, agency FROM tokens WHERE revoked IS NULL")?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get(2)?))
+    })?;
     let mut found = None;
     for row in rows {
-        let (stored, agency): (String, String) = row?;
+        let (id, stored, agency): (i64, String, String) = row?;
         if bool::from(stored.as_bytes().ct_eq(presented.as_bytes())) {
-            found = Some(agency);
+            found = Some((TokenId(id), agency));
         }
     }
     Ok(found)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn agencies() -> Vec<String> {
-        vec!["hackney-council".into(), "hackney-cvs".into()]
-    }
-
-    #[test]
-    fn a_token_is_shown_once_and_stored_only_as_its_hash() {
-        let dir = tempfile::tempdir().unwrap();
-        let connection = crate::store::open(dir.path()).unwrap();
-        let (id, token) = add(&connection, "hackney-cvs", &agencies()).unwrap();
-        assert!(token.starts_with("dst_") && token.len() == 68, "{token}");
-        let stored: String = connection
-            .query_row("SELECT hash FROM tokens WHERE id = ?1", [id], |r| r.get(0))
-            .unwrap();
-        assert_ne!(stored, token);
-        assert_eq!(stored, hash(&token));
-        assert_eq!(
-            agency_of(&connection, &token).unwrap().as_deref(),
-            Some("hackney-cvs")
-        );
-        assert_eq!(agency_of(&connection, "dst_guess").unwrap(), None);
-        let listed = list(&connection).unwrap();
-        assert_eq!(listed[0].prefix, &token[..12]);
-    }
-
-    #[test]
-    fn a_revoked_token_no_longer_uploads() {
-        let dir = tempfile::tempdir().unwrap();
-        let connection = crate::store::open(dir.path()).unwrap();
-        let (id, token) = add(&connection, "hackney-council", &agencies()).unwrap();
-        revoke(&connection, id).unwrap();
-        assert_eq!(agency_of(&connection, &token).unwrap(), None);
-        assert!(list(&connection).unwrap()[0].revoked.is_some());
-        assert!(matches!(
-            revoke(&connection, 99),
-            Err(TokenError::NoSuchToken(99))
-        ));
-        assert_eq!(
-            list(&connection).unwrap()[0].id,
-            id,
-            "a revoked token stays listed"
-        );
-    }
-
-    #[test]
-    fn only_the_questionnaires_agencies_get_tokens() {
-        let dir = tempfile::tempdir().unwrap();
-        let connection = crate::store::open(dir.path()).unwrap();
-        let error = add(&connection, "someone", &agencies()).unwrap_err();
-        assert!(
-            error.to_string().contains("hackney-council, hackney-cvs"),
-            "{error}"
-        );
-    }
+/// Notes that `id` brought a batch now stored (in the storing transaction).
+pub(super) fn used(connection: &Connection, id: TokenId, time: Timestamp) -> rusqlite::Result<()> {
+    connection
+        .prepare_cached("UPDATE tokens SET last_used = ?2 WHERE id = ?1")?
+        .execute(params![id.0, time.0])?;
+    Ok(())
 }
+
+#[cfg(test)]
+#[path = "tokens_tests.rs"]
+mod tests;

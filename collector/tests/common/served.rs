@@ -53,7 +53,13 @@ pub fn serve(flags: &[&str]) -> Served {
     let build = FakeBuild::new();
     let data = build.dir.path().join("data");
     let connection = collector::store::open(&data).unwrap();
-    let (_, token) = collector::store::tokens::add(&connection, AGENCY, &agencies()).unwrap();
+    let (_, token) = collector::store::tokens::add(
+        &connection,
+        &collector::store::scope::Scope::All,
+        AGENCY,
+        &agencies(),
+    )
+    .unwrap();
     drop(connection);
     serve_in(build, data, token, flags)
 }

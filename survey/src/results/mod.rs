@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 mod audit;
+pub mod by_ward;
 pub mod distribution;
 mod figures;
 pub mod headlines;
@@ -48,6 +49,7 @@ use crate::answer::Answer;
 use crate::questionnaire::{QuestionCode, Questionnaire};
 use crate::record::{QuestionnaireRef, Response};
 
+pub use by_ward::{compare_wards, WardComparison, WardFigure};
 pub use distribution::{Distribution, OptionCount, Values};
 pub use headlines::{Headline, WellbeingMeasure, HEADLINES, WELLBEING};
 pub use indicators::{Band, Indicator, IndicatorError, Wellbeing};

@@ -2,7 +2,10 @@
 //! filters with a plain-words reason for anything that is not one; and times as pages
 //! show them.
 
+use maud::{html, Markup};
+use serde::Deserialize;
 use survey::record::Timestamp;
+use survey::Questionnaire;
 
 use super::error::ConsoleError;
 use crate::store::results::Day;
@@ -59,6 +62,124 @@ pub fn one_of(text: &str, known: &[String], field: &str) -> Result<Option<String
         Err(ConsoleError::BadInput(format!(
             "{field}: {text:?} is not one of the questionnaire's; pick one from the list"
         )))
+    }
+}
+
+/// Ward, agency and dates of completion, as a filter form sends them (every field may
+/// be empty).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct WhereQuery {
+    /// A ward's code.
+    #[serde(default)]
+    pub area: String,
+    /// An agency's code.
+    #[serde(default)]
+    pub agency: String,
+    /// The first day (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub from: String,
+    /// The last day.
+    #[serde(default)]
+    pub to: String,
+}
+
+/// Ward, agency and dates of completion, read.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Where {
+    /// One ward only.
+    pub area: Option<String>,
+    /// One agency only.
+    pub agency: Option<String>,
+    /// Completed on or after this day.
+    pub from: Option<Day>,
+    /// Completed on or before this day.
+    pub to: Option<Day>,
+}
+
+impl WhereQuery {
+    /// The filter, or which field is wrong and why.
+    pub fn read(&self, questionnaire: &Questionnaire) -> Result<Where, ConsoleError> {
+        let areas: Vec<String> = questionnaire.areas.iter().map(|a| a.code.clone()).collect();
+        let agencies: Vec<String> = questionnaire
+            .agencies
+            .iter()
+            .map(|a| a.code.clone())
+            .collect();
+        let filter = Where {
+            area: one_of(&self.area, &areas, "Ward")?,
+            agency: one_of(&self.agency, &agencies, "Agency")?,
+            from: day(&self.from, "From")?,
+            to: day(&self.to, "To")?,
+        };
+        if let (Some(from), Some(to)) = (filter.from, filter.to) {
+            if from > to {
+                return Err(ConsoleError::BadInput(format!(
+                    "From {} is after To {}: pick a first day on or before the last",
+                    self.from.trim(),
+                    self.to.trim()
+                )));
+            }
+        }
+        Ok(filter)
+    }
+
+    /// The non-empty fields as `name=value` pairs for an address, `&`-joined.
+    pub fn to_query(&self) -> String {
+        [
+            ("area", &self.area),
+            ("agency", &self.agency),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(name, value)| format!("{name}={}", encode(value.trim())))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+}
+
+/// The ward, agency and date fields of a filter form, showing `query`'s values; the
+/// agency only when `any_agency` (an admin, or aggregate results anyone may filter).
+/// Field ids start with `prefix`, so two forms on a page do not share one.
+pub fn where_fields(
+    questionnaire: &Questionnaire,
+    query: &WhereQuery,
+    any_agency: bool,
+    prefix: &str,
+) -> Markup {
+    let area = query.area.trim();
+    let agency = query.agency.trim();
+    let id = |name: &str| format!("{prefix}{name}");
+    html! {
+        div {
+            label for=(id("area")) { "Ward" }
+            select id=(id("area")) name="area" {
+                option value="" selected[area.is_empty()] { "Every ward" }
+                @for known in &questionnaire.areas {
+                    option value=(known.code) selected[area == known.code] { (known.name) }
+                }
+            }
+        }
+        @if any_agency {
+            div {
+                label for=(id("agency")) { "Agency" }
+                select id=(id("agency")) name="agency" {
+                    option value="" selected[agency.is_empty()] { "Every agency" }
+                    @for known in &questionnaire.agencies {
+                        option value=(known.code) selected[agency == known.code] { (known.name) }
+                    }
+                }
+            }
+        }
+        div {
+            label for=(id("from")) { "Completed from" }
+            input id=(id("from")) name="from" type="date" value=(query.from.trim());
+        }
+        div {
+            label for=(id("to")) { "Completed to" }
+            input id=(id("to")) name="to" type="date" value=(query.to.trim());
+        }
     }
 }
 

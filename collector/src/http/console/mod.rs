@@ -7,7 +7,13 @@
 //!   contact rate; every agency's totals suppressed for a coordinator.
 //! - [`batches`]: every upload and import attempt, refused ones included, and why; one
 //!   attempt on its own page.
+//! - [`downloads`]: responses (record level, per the role) and codebook as CSV, results
+//!   tables as CSV with the same suppression.
+//! - [`results`]: every question's answers and the headline figures by ward, small
+//!   counts hidden.
 //! - [`review`]: responses one by one, their review state and its audit log.
+//! - [`tokens`]: upload tokens made (shown once, with a set-up link and its QR code,
+//!   [`qr`]), listed with their use, revoked.
 //! - [`users`]: admins add, disable and re-role users.
 //! - [`page`]: the frame of every page; [`error`]: what a page answers when it cannot;
 //!   [`filters`]: what filter forms send, read.
@@ -17,12 +23,16 @@
 
 pub mod auth;
 pub mod batches;
+pub mod downloads;
 pub mod error;
 pub mod filters;
 pub mod log_in;
 pub mod overview;
 pub mod page;
+pub mod qr;
+pub mod results;
 pub mod review;
+pub mod tokens;
 pub mod users;
 
 use std::sync::Arc;
@@ -40,14 +50,20 @@ use super::settings::Settings;
 use super::throttle::Throttle;
 use crate::store::intake::Intake;
 use crate::store::overview::OverviewCache;
+use crate::store::results::ResultsCache;
+use survey::results::Threshold;
 
 /// What every console page shares: the database (through the intake), the failed
-/// log-in throttle and the overview's counts.
+/// log-in throttle, the results cache, the overview's counts and the small-numbers
+/// threshold.
 #[derive(Clone)]
 pub struct Console {
     intake: Intake,
     log_ins: Arc<Throttle>,
     overview: OverviewCache,
+    /// The shipped questionnaires' results cache, or why they do not load.
+    results: Result<ResultsCache, String>,
+    threshold: Threshold,
 }
 
 impl Console {
@@ -59,8 +75,24 @@ impl Console {
                 settings.failed_tries_burst,
                 settings.failed_try_interval,
             )),
+            results: crate::store::results::shipped()
+                .map(ResultsCache::new)
+                .map_err(|error| error.to_string()),
+            threshold: settings.small_count,
             overview: OverviewCache::new(),
         }
+    }
+
+    /// The results cache.
+    pub fn results(&self) -> Result<&ResultsCache, ConsoleError> {
+        self.results
+            .as_ref()
+            .map_err(|error| ConsoleError::Failed(error.clone()))
+    }
+
+    /// The small-numbers threshold of every aggregate shown or downloaded.
+    pub fn threshold(&self) -> Threshold {
+        self.threshold
     }
 
     /// The overview's counts, kept up to date as batches arrive.
@@ -147,7 +179,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
         )
         .merge(overview::routes())
         .merge(batches::routes())
+        .merge(downloads::routes())
+        .merge(results::routes())
         .merge(review::routes())
+        .merge(tokens::routes())
         .merge(users::routes())
         .route(STYLE_PATH, get(style))
         .route(SCRIPT_PATH, get(script))

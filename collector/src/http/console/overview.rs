@@ -15,13 +15,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
-use serde::Deserialize;
 use survey::results::suppression::{Breakdown, Cell, Threshold};
 use survey::Questionnaire;
 
 use super::auth::Viewer;
 use super::error::ConsoleError;
-use super::filters::{self, day_text};
+use super::filters::{day_text, where_fields, Where, WhereQuery};
 use super::page::{document, Section, OVERVIEW_PATH};
 use super::Console;
 use crate::http::charts::paired_columns_chart;
@@ -30,10 +29,6 @@ use crate::store::overview::{
 };
 use crate::store::results_csv::{suppression_note, SUPPRESSED_MARK};
 use crate::store::scope::Scope;
-
-/// The small-numbers threshold of every agency's totals shown to a coordinator (the
-/// default, until the collector can be set otherwise).
-const THRESHOLD: Threshold = Threshold::DEFAULT;
 
 /// The most days the chart draws (the latest); the table lists them all.
 const CHART_DAYS: usize = 92;
@@ -48,33 +43,27 @@ impl From<OverviewError> for ConsoleError {
     }
 }
 
-/// The filter form, as sent in the address.
-#[derive(Debug, Default, Deserialize)]
-pub struct OverviewQuery {
-    #[serde(default)]
-    area: String,
-    #[serde(default)]
-    agency: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
+impl From<&Where> for OverviewFilter {
+    fn from(place: &Where) -> OverviewFilter {
+        OverviewFilter {
+            area: place.area.clone(),
+            agency: place.agency.clone(),
+            from: place.from,
+            to: place.to,
+        }
+    }
 }
 
 async fn page(
     State(console): State<Console>,
     viewer: Viewer,
-    Query(query): Query<OverviewQuery>,
+    Query(query): Query<WhereQuery>,
 ) -> Result<Response, ConsoleError> {
     let q = console.questionnaire()?;
     let areas: Vec<String> = q.areas.iter().map(|a| a.code.clone()).collect();
     let agencies: Vec<String> = q.agencies.iter().map(|a| a.code.clone()).collect();
-    let filter = OverviewFilter {
-        area: filters::one_of(&query.area, &areas, "Ward")?,
-        agency: filters::one_of(&query.agency, &agencies, "Agency")?,
-        from: filters::day(&query.from, "From")?,
-        to: filters::day(&query.to, "To")?,
-    };
+    let filter = OverviewFilter::from(&query.read(q)?);
+    let threshold = console.threshold();
     let scope = Scope::of(&viewer.user);
     let admin = scope == Scope::All;
     let cache = console.overview().clone();
@@ -90,7 +79,7 @@ async fn page(
                         agency: None,
                         ..filter
                     };
-                    Some(cache.partnership(connection, &every_agency, THRESHOLD)?)
+                    Some(cache.partnership(connection, &every_agency, threshold)?)
                 };
                 Ok((overview, partnership))
             })
@@ -109,9 +98,12 @@ async fn page(
                 "Responses received and doors knocked by " (whose) "'s workers, in full; below them, every agency's totals, with small counts hidden."
             }
         }
-        (filter_form(q, &filter, &query, admin))
+        form method="get" action=(OVERVIEW_PATH) class="filters" {
+            (where_fields(q, &query, admin, ""))
+            button type="submit" { "Show" }
+        }
         p class="hint" {
-            "Responses are counted on the day they were completed, doors on the day they were knocked (UTC). "
+            "Responses are counted on the day they were completed, doors on the day they were knocked (UTC): the dates choose both. "
             "Every response received counts, whatever its review. "
             "Contact rate: of the doors knocked, the share where somebody answered (any outcome but no answer), as the tablets count it. "
             "Interview rate: of the doors knocked, the share where an interview was started (interviews divided by doors)."
@@ -127,7 +119,7 @@ async fn page(
             (figures_table("Per agency", "Agency", &in_order(&overview.by_agency, &agencies, |code| agency_name(q, code))))
         }
         @if let Some(partnership) = &partnership {
-            (every_agency(partnership, q, &areas, &agencies))
+            (every_agency(partnership, q, &areas, &agencies, threshold))
         }
     };
     Ok(document(
@@ -137,47 +129,6 @@ async fn page(
         body,
     )
     .into_response())
-}
-
-fn filter_form(
-    q: &Questionnaire,
-    filter: &OverviewFilter,
-    query: &OverviewQuery,
-    admin: bool,
-) -> Markup {
-    html! {
-        form method="get" action=(OVERVIEW_PATH) class="filters" {
-            div {
-                label for="area" { "Ward" }
-                select id="area" name="area" {
-                    option value="" selected[filter.area.is_none()] { "Every ward" }
-                    @for area in &q.areas {
-                        option value=(area.code) selected[filter.area.as_deref() == Some(area.code.as_str())] { (area.name) }
-                    }
-                }
-            }
-            @if admin {
-                div {
-                    label for="agency" { "Agency" }
-                    select id="agency" name="agency" {
-                        option value="" selected[filter.agency.is_none()] { "Every agency" }
-                        @for agency in &q.agencies {
-                            option value=(agency.code) selected[filter.agency.as_deref() == Some(agency.code.as_str())] { (agency.name) }
-                        }
-                    }
-                }
-            }
-            div {
-                label for="from" { "From" }
-                input id="from" name="from" type="date" value=(query.from.trim());
-            }
-            div {
-                label for="to" { "To" }
-                input id="to" name="to" type="date" value=(query.to.trim());
-            }
-            button type="submit" { "Show" }
-        }
-    }
 }
 
 fn area_name(q: &Questionnaire, code: &str) -> String {
@@ -342,6 +293,7 @@ fn every_agency(
     q: &Questionnaire,
     areas: &[String],
     agencies: &[String],
+    threshold: Threshold,
 ) -> Markup {
     html! {
         h2 { "Every agency" }
@@ -350,7 +302,7 @@ fn every_agency(
                 p { "Fewer than " (threshold) " responses of every agency together for these filters: no breakdown is shown." }
             }
             Breakdown::Shown(partnership) => {
-                p class="hint" { (suppression_note(THRESHOLD.get())) }
+                p class="hint" { (suppression_note(threshold.get())) }
                 (shown_table("Every agency, per agency", "Agency", &partnership.by_agency, |code| agency_name(q, code), agencies))
                 (shown_table("Every agency, per ward", "Ward", &partnership.by_ward, |code| area_name(q, code), areas))
             }

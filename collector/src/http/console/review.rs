@@ -14,7 +14,7 @@ use survey::{Response as SurveyResponse, ResponseId};
 
 use super::auth::Viewer;
 use super::error::ConsoleError;
-use super::filters::{self, when};
+use super::filters::{encode, when, where_fields, WhereQuery};
 use super::page::{csrf_field, document, done, problem, Section};
 use super::Console;
 use crate::store::accounts;
@@ -50,16 +50,11 @@ impl From<ReviewError> for ConsoleError {
 pub struct ListQuery {
     #[serde(default)]
     state: String,
+    #[serde(flatten)]
+    place: WhereQuery,
+    /// The page, from 1 (text: a flattened form reads every field as text).
     #[serde(default)]
-    area: String,
-    #[serde(default)]
-    agency: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    page: Option<u32>,
+    page: String,
 }
 
 async fn list(
@@ -68,19 +63,24 @@ async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, ConsoleError> {
     let q = console.questionnaire()?;
-    let areas: Vec<String> = q.areas.iter().map(|a| a.code.clone()).collect();
-    let agencies: Vec<String> = q.agencies.iter().map(|a| a.code.clone()).collect();
+    let place = query.place.read(q)?;
     let filter = ReviewFilter {
         state: match query.state.trim() {
             "" => None,
             text => Some(ReviewState::parse(text)?),
         },
-        area: filters::one_of(&query.area, &areas, "Ward")?,
-        agency: filters::one_of(&query.agency, &agencies, "Agency")?,
-        from: filters::day(&query.from, "From")?,
-        to: filters::day(&query.to, "To")?,
+        area: place.area,
+        agency: place.agency,
+        from: place.from,
+        to: place.to,
     };
-    let page = query.page.unwrap_or(1).max(1);
+    let page: u32 = match query.page.trim() {
+        "" => 1,
+        text => text
+            .parse::<u32>()
+            .map_err(|_| ConsoleError::BadInput(format!("page {text:?} is not a page number")))?,
+    }
+    .max(1);
     let scope = Scope::of(&viewer.user);
     let (rows, total) = {
         let filter = filter.clone();
@@ -121,34 +121,7 @@ async fn list(
                     }
                 }
             }
-            div {
-                label for="area" { "Ward" }
-                select id="area" name="area" {
-                    option value="" selected[filter.area.is_none()] { "Every ward" }
-                    @for area in &q.areas {
-                        option value=(area.code) selected[filter.area.as_deref() == Some(area.code.as_str())] { (area.name) }
-                    }
-                }
-            }
-            @if matches!(Scope::of(&viewer.user), Scope::All) {
-                div {
-                    label for="agency" { "Agency" }
-                    select id="agency" name="agency" {
-                        option value="" selected[filter.agency.is_none()] { "Every agency" }
-                        @for agency in &q.agencies {
-                            option value=(agency.code) selected[filter.agency.as_deref() == Some(agency.code.as_str())] { (agency.name) }
-                        }
-                    }
-                }
-            }
-            div {
-                label for="from" { "Completed from" }
-                input id="from" name="from" type="date" value=(query.from.trim());
-            }
-            div {
-                label for="to" { "Completed to" }
-                input id="to" name="to" type="date" value=(query.to.trim());
-            }
+            (where_fields(q, &query.place, matches!(Scope::of(&viewer.user), Scope::All), ""))
             button type="submit" { "Show" }
         }
         div class="table-wrap" {
@@ -184,14 +157,16 @@ async fn list(
 }
 
 fn page_link(query: &ListQuery, page: u32) -> String {
-    let pairs = [
-        ("state", query.state.as_str()),
-        ("area", query.area.as_str()),
-        ("agency", query.agency.as_str()),
-        ("from", query.from.as_str()),
-        ("to", query.to.as_str()),
-    ];
-    filters::page_link(PATH, page, &pairs)
+    let mut link = format!("{PATH}?page={page}");
+    if !query.state.trim().is_empty() {
+        link.push_str(&format!("&state={}", encode(query.state.trim())));
+    }
+    let place = query.place.to_query();
+    if !place.is_empty() {
+        link.push('&');
+        link.push_str(&place);
+    }
+    link
 }
 
 /// The first eight characters of an id, as the list shows it.
