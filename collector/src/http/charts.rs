@@ -397,7 +397,7 @@ pub fn paired_columns_chart(
     let base = TOP + PLOT;
     let height = |count: u64| count as f64 / most as f64 * PLOT;
     html! {
-        figure class="chart" {
+        figure class="chart chart--wide" {
             svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label=(summary) id=(id)
                 viewBox=(format!("0 0 {} {}", n(WIDTH), n(base + 28.0))) width="100%"
                 font-family="system-ui, sans-serif" {

@@ -17,7 +17,7 @@ use survey::wire::ErrorCode;
 
 use super::auth::Viewer;
 use super::error::ConsoleError;
-use super::filters::{self, when};
+use super::filters::{self, moment, when};
 use super::page::{document, Section, BATCHES_PATH};
 use super::Console;
 use crate::store::attempts::{self, AttemptError, AttemptFilter, AttemptRow, Outcome, Showing};
@@ -113,9 +113,10 @@ async fn list(
             }
             button type="submit" { "Show" }
         }
-        div class="table-wrap" {
-            table {
-                caption { (count_words(total)) @if pages > 1 { ", page " (page) " of " (pages) } }
+        // Focusable and named: on a small screen it scrolls sideways, by keyboard too.
+        div class="table-wrap" tabindex="0" role="region" aria-labelledby="attempts-caption" {
+            table class="wide" {
+                caption id="attempts-caption" { (count_words(total)) @if pages > 1 { ", page " (page) " of " (pages) } }
                 thead { tr {
                     th scope="col" { "Time" } th scope="col" { "Source" } th scope="col" { "Agency" }
                     th scope="col" { "Worker" } th scope="col" { "Tablet" }
@@ -151,7 +152,7 @@ fn list_row(row: &AttemptRow) -> Markup {
     let counts = attempt.counts;
     html! {
         tr {
-            td { a href=(format!("{BATCHES_PATH}/{}", row.id)) { (when(attempt.time)) } }
+            td { a href=(format!("{BATCHES_PATH}/{}", row.id)) { (moment(attempt.time)) } }
             td { (attempt.source.as_str()) }
             td { (or_unknown(attempt.agency.as_deref())) }
             td { (or_unknown(attempt.worker.as_deref())) }
@@ -161,7 +162,7 @@ fn list_row(row: &AttemptRow) -> Markup {
             td class="n" { (count(counts.map(|c| c.conflicts))) }
             td class="n" { (count(counts.map(|c| c.visits_accepted))) }
             td class="state" { (attempt.outcome.label()) }
-            td { (attempt.reason) }
+            td class="reason" { (attempt.reason) }
         }
     }
 }

@@ -207,6 +207,14 @@ pub fn page_link(path: &str, page: u32, pairs: &[(&str, &str)]) -> String {
     link
 }
 
+/// A moment as a wide table shows it (`table.wide`): its day and its time each kept on
+/// one line.
+pub fn moment(time: Timestamp) -> Markup {
+    let text = when(time);
+    let (day, hour) = text.split_once(' ').unwrap_or((&text, ""));
+    html! { time datetime=(time.to_rfc3339()) { span { (day) } " " span { (hour) } } }
+}
+
 /// A moment as pages show it: `2024-05-31 14:03 UTC`.
 pub fn when(time: Timestamp) -> String {
     let (year, month, day, hour, minute, _) = time.to_civil();

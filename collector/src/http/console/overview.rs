@@ -111,12 +111,12 @@ async fn page(
         (totals(&overview, &whose))
         (per_day(&overview, &whose))
         h2 { "Per ward" }
-        (figures_table(&format!("Per ward, {whose}"), "Ward", &in_order(&overview.by_ward, &areas, |code| area_name(q, code))))
+        (figures_table("per-ward", &format!("Per ward, {whose}"), "Ward", &in_order(&overview.by_ward, &areas, |code| area_name(q, code))))
         h2 { "Per worker" }
         (per_worker(&overview, &whose, admin, q))
         @if admin {
             h2 { "Per agency" }
-            (figures_table("Per agency", "Agency", &in_order(&overview.by_agency, &agencies, |code| agency_name(q, code))))
+            (figures_table("per-agency", "Per agency", "Agency", &in_order(&overview.by_agency, &agencies, |code| agency_name(q, code))))
         }
         @if let Some(partnership) = &partnership {
             (every_agency(partnership, q, &areas, &agencies, threshold))
@@ -191,37 +191,43 @@ fn figure_cells(figures: &Figures) -> Markup {
     }
 }
 
-/// A table of `rows` (a name, its figures) under `caption`, its first column `first`.
-fn figures_table(caption: &str, first: &str, rows: &[(String, Figures)]) -> Markup {
+/// A table of figures, `id` naming its caption: the codes and numbers are not broken
+/// anywhere (`wide`), so on a small screen it scrolls sideways in its wrap, which can be
+/// reached and scrolled by keyboard.
+fn wide_table(id: &str, caption: &str, head: Markup, body: Markup) -> Markup {
     html! {
-        @if rows.is_empty() {
-            p { "Nothing received for these filters." }
-        } @else {
-            div class="table-wrap" {
-                table {
-                    caption { (caption) }
-                    thead { tr { th scope="col" { (first) } (figure_headers()) } }
-                    tbody {
-                        @for (name, figures) in rows {
-                            tr { th scope="row" { (name) } (figure_cells(figures)) }
-                        }
-                    }
-                }
+        div class="table-wrap" tabindex="0" role="region" aria-labelledby=(id) {
+            table class="wide" {
+                caption id=(id) { (caption) }
+                thead { (head) }
+                tbody { (body) }
             }
         }
     }
 }
 
-fn totals(overview: &Overview, whose: &str) -> Markup {
+/// A table of `rows` (a name, its figures) under `caption`, its first column `first`.
+fn figures_table(id: &str, caption: &str, first: &str, rows: &[(String, Figures)]) -> Markup {
     html! {
-        div class="table-wrap" {
-            table {
-                caption { "In total, " (whose) }
-                thead { tr { (figure_headers()) } }
-                tbody { tr { (figure_cells(&overview.total)) } }
-            }
+        @if rows.is_empty() {
+            p { "Nothing received for these filters." }
+        } @else {
+            (wide_table(id, caption, html! { tr { th scope="col" { (first) } (figure_headers()) } }, html! {
+                @for (name, figures) in rows {
+                    tr { th scope="row" { (name) } (figure_cells(figures)) }
+                }
+            }))
         }
     }
+}
+
+fn totals(overview: &Overview, whose: &str) -> Markup {
+    wide_table(
+        "total",
+        &format!("In total, {whose}"),
+        html! { tr { (figure_headers()) } },
+        html! { tr { (figure_cells(&overview.total)) } },
+    )
 }
 
 fn per_day(overview: &Overview, whose: &str) -> Markup {
@@ -256,7 +262,7 @@ fn per_day(overview: &Overview, whose: &str) -> Markup {
                 p class="hint" { "The chart draws the latest " (CHART_DAYS) " days; the table lists every day. Choose dates to see others drawn." }
             }
             (paired_columns_chart("per-day", &summary, ["Responses", "Doors knocked"], &drawn,
-                figures_table(&caption, "Day", &days)))
+                figures_table("per-day", &caption, "Day", &days)))
         }
     }
 }
@@ -266,23 +272,17 @@ fn per_worker(overview: &Overview, whose: &str, admin: bool, q: &Questionnaire) 
         @if overview.by_worker.is_empty() {
             p { "Nothing received for these filters." }
         } @else {
-            div class="table-wrap" {
-                table {
-                    caption { "Per worker, " (whose) }
-                    thead { tr {
-                        @if admin { th scope="col" { "Agency" } }
-                        th scope="col" { "Worker" } (figure_headers())
-                    } }
-                    tbody {
-                        @for (key, figures) in &overview.by_worker {
-                            tr {
-                                @if admin { td { (agency_name(q, &key.agency)) } }
-                                th scope="row" { (key.worker) } (figure_cells(figures))
-                            }
-                        }
+            (wide_table("per-worker", &format!("Per worker, {whose}"), html! { tr {
+                @if admin { th scope="col" { "Agency" } }
+                th scope="col" { "Worker" } (figure_headers())
+            } }, html! {
+                @for (key, figures) in &overview.by_worker {
+                    tr {
+                        @if admin { td { (agency_name(q, &key.agency)) } }
+                        th scope="row" { (key.worker) } (figure_cells(figures))
                     }
                 }
-            }
+            }))
         }
     }
 }
@@ -303,8 +303,8 @@ fn every_agency(
             }
             Breakdown::Shown(partnership) => {
                 p class="hint" { (suppression_note(threshold.get())) }
-                (shown_table("Every agency, per agency", "Agency", &partnership.by_agency, |code| agency_name(q, code), agencies))
-                (shown_table("Every agency, per ward", "Ward", &partnership.by_ward, |code| area_name(q, code), areas))
+                (shown_table("every-agency", "Every agency, per agency", "Agency", &partnership.by_agency, |code| agency_name(q, code), agencies))
+                (shown_table("every-ward", "Every agency, per ward", "Ward", &partnership.by_ward, |code| area_name(q, code), areas))
             }
         }
     }
@@ -332,6 +332,7 @@ fn shown_cells(figures: &ShownFigures) -> Markup {
 }
 
 fn shown_table(
+    id: &str,
     caption: &str,
     first: &str,
     table: &ShownTable,
@@ -339,22 +340,19 @@ fn shown_table(
     codes: &[String],
 ) -> Markup {
     let rows = in_order(&table.rows, codes, name);
-    html! {
-        div class="table-wrap" {
-            table {
-                caption { (caption) }
-                thead { tr {
-                    th scope="col" { (first) } th scope="col" class="n" { "Responses" }
-                    th scope="col" class="n" { "Doors knocked" } th scope="col" class="n" { "Contacts" }
-                    th scope="col" class="n" { "Contact rate" }
-                } }
-                tbody {
-                    @for (name, figures) in &rows {
-                        tr { th scope="row" { (name) } (shown_cells(figures)) }
-                    }
-                    tr { th scope="row" { "All" } (shown_cells(&table.total)) }
-                }
+    wide_table(
+        id,
+        caption,
+        html! { tr {
+            th scope="col" { (first) } th scope="col" class="n" { "Responses" }
+            th scope="col" class="n" { "Doors knocked" } th scope="col" class="n" { "Contacts" }
+            th scope="col" class="n" { "Contact rate" }
+        } },
+        html! {
+            @for (name, figures) in &rows {
+                tr { th scope="row" { (name) } (shown_cells(figures)) }
             }
-        }
-    }
+            tr { th scope="row" { "All" } (shown_cells(&table.total)) }
+        },
+    )
 }
