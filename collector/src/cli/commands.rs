@@ -41,7 +41,12 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
         Command::Bench(args) => bench::run(&args),
         Command::BenchCrowd(args) => bench_crowd::run(&args).await,
         Command::BenchResults(args) => bench_results::run(&args),
-        Command::BenchConsole(args) => bench_console::run(&args),
+        // It runs its own runtime for the router: off this one's threads.
+        Command::BenchConsole(args) => {
+            tokio::task::spawn_blocking(move || bench_console::run(&args))
+                .await
+                .map_err(|error| CollectorError::Usage(error.to_string()))?
+        }
     }
 }
 
