@@ -594,8 +594,9 @@ impl BatchError {
 }
 
 /// `text` as an error may repeat it: at most `max` characters (then `…`), control and
-/// bidirectional characters replaced by `�`.
-pub(crate) fn echo(text: &str, max: usize) -> String {
+/// bidirectional characters replaced by `�`. The collector keeps what a refused batch
+/// says of itself (its worker code, device name) the same way.
+pub fn echo(text: &str, max: usize) -> String {
     let mut out: String = text
         .chars()
         .take(max)

@@ -13,15 +13,19 @@ use super::{
 use survey::results::Threshold;
 
 use crate::error::CollectorError;
+use crate::http::error::ApiError;
 use crate::http::server::{bind, serve_on, shutdown_signal, Listeners};
 use crate::http::settings::Settings;
 use crate::http::static_files::Dist;
 use crate::http::tls::{Certificates, TlsFiles};
 use crate::store;
-use crate::store::intake::{self, shipped_questionnaires, Intake, Source};
+use crate::store::accounts;
+use crate::store::attempts::{self, Attempt, Outcome, Said};
+use crate::store::intake::{self, shipped_questionnaires, Intake, Source, SourceKind};
 use crate::store::scope::Scope;
 use crate::store::tokens::TokenId;
 use survey::record::Timestamp;
+use survey::wire::ErrorCode;
 
 /// Runs the parsed command to completion.
 pub async fn run(cli: Cli) -> Result<(), CollectorError> {
@@ -37,7 +41,12 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
         Command::Bench(args) => bench::run(&args),
         Command::BenchCrowd(args) => bench_crowd::run(&args).await,
         Command::BenchResults(args) => bench_results::run(&args),
-        Command::BenchConsole(args) => bench_console::run(&args),
+        // It runs its own runtime for the router: off this one's threads.
+        Command::BenchConsole(args) => {
+            tokio::task::spawn_blocking(move || bench_console::run(&args))
+                .await
+                .map_err(|error| CollectorError::Usage(error.to_string()))?
+        }
     }
 }
 
@@ -159,17 +168,31 @@ fn token(args: &TokenArgs) -> Result<(), CollectorError> {
     Ok(())
 }
 
+/// `collector import FILE...`: each file verified and stored as an upload would be, and
+/// every file's attempt recorded in the attempts log (a stored one by the store; a
+/// refused one here, counted for the agency its file names if that is one of the
+/// questionnaire's, its reason beginning with the file's name).
 fn import(args: &ImportArgs) -> Result<(), CollectorError> {
     let questionnaires = shipped_questionnaires()?;
+    let agencies: Vec<String> = questionnaires
+        .iter()
+        .flat_map(|q| q.agencies.iter().map(|a| a.code.clone()))
+        .collect();
     let mut connection = store::open(&args.data_dir)?;
     let mut rejected = 0;
     for path in &args.files {
-        let result = std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| intake::verify(&bytes, &questionnaires).map_err(|e| e.to_string()))
-            .and_then(|batch| {
-                intake::store(&mut connection, &batch, Source::Import).map_err(|e| e.to_string())
-            });
+        let result = match std::fs::read(path) {
+            Err(error) => Err((
+                Outcome::Unreadable,
+                format!("the file could not be read: {error}"),
+                Said::default(),
+            )),
+            Ok(bytes) => match intake::verify(&bytes, &questionnaires) {
+                Err(error) => Err((refused_as(&error), error.to_string(), Said::read(&bytes))),
+                Ok(batch) => intake::store(&mut connection, &batch, Source::Import)
+                    .map_err(|error| (refused_as(&error), error.to_string(), Said::of(&batch))),
+            },
+        };
         match result {
             Ok(receipt) => {
                 tracing::info!(
@@ -192,10 +215,29 @@ fn import(args: &ImportArgs) -> Result<(), CollectorError> {
                     receipt.visits_already_present
                 );
             }
-            Err(reason) => {
+            Err((outcome, reason, said)) => {
                 rejected += 1;
                 tracing::warn!(file = %path.display(), %reason, "batch file rejected");
                 eprintln!("{}: rejected: {reason}", path.display());
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                let agency = said
+                    .agency
+                    .clone()
+                    .filter(|agency| agencies.contains(agency));
+                attempts::record_or_warn(
+                    &connection,
+                    &Attempt::new(
+                        SourceKind::Import,
+                        agency,
+                        &said,
+                        outcome,
+                        &format!("{name}: {reason}"),
+                        accounts::now(),
+                    ),
+                );
             }
         }
     }
@@ -206,6 +248,15 @@ fn import(args: &ImportArgs) -> Result<(), CollectorError> {
         });
     }
     Ok(())
+}
+
+/// The outcome of a file refused for `error`: the code an upload of it would be given.
+fn refused_as(error: &intake::IngestError) -> Outcome {
+    Outcome::Refused(match error {
+        intake::IngestError::Unverified(batch) => ApiError::of_batch(batch).code,
+        intake::IngestError::BatchIdReused { .. } => ErrorCode::Conflict,
+        intake::IngestError::Encode(_) | intake::IngestError::Db(_) => ErrorCode::Server,
+    })
 }
 
 fn export(args: &ExportArgs) -> Result<(), CollectorError> {

@@ -9,6 +9,8 @@
 //!   side by side with its 95% Wilson interval as a whisker and its n (and a wellbeing
 //!   mean in the table), suppressed across the wards together
 //!   ([`survey::results::compare_wards`]).
+//! - [`paired_columns_chart`]: two counts per day (the overview's responses and doors),
+//!   as pairs of columns.
 //!
 //! Every chart is a `<figure>`: the SVG (`role="img"`, a `<title>` and `aria-label`
 //! summing it up) and a `<table>` with the same figures, which is what screen readers
@@ -35,6 +37,8 @@ const ROW: f64 = 44.0;
 const TEXT: &str = "#1b1b1b";
 const BAR: &str = "#1d5fa8";
 const HATCH: &str = "#595959";
+/// A second series beside [`BAR`] (4.9:1 on white).
+const SECOND: &str = "#a34700";
 /// The width of a hidden figure's mark: the same for every one, so it says no size.
 const MARK_WIDTH: f64 = 24.0;
 
@@ -362,6 +366,67 @@ impl IndicatorRow {
             ward,
             figure: shown,
             mean: figure.mean,
+        }
+    }
+}
+
+/// Two counts for each of `rows` (e.g. responses and doors per day, oldest first) as
+/// pairs of columns, named `names` in a legend, with `table` (the same figures, and
+/// perhaps more) under it. `id` makes the chart's ids unique on the page; `summary` says
+/// what it shows. Counts here are the viewer's own records, never suppressed ones.
+pub fn paired_columns_chart(
+    id: &str,
+    summary: &str,
+    names: [&str; 2],
+    rows: &[(String, [u64; 2])],
+    table: Markup,
+) -> Markup {
+    const LEFT: f64 = 8.0;
+    const TOP: f64 = 36.0;
+    const PLOT: f64 = 150.0;
+    const COLOURS: [&str; 2] = [BAR, SECOND];
+    let id = chart_id("columns", id);
+    let most = rows
+        .iter()
+        .flat_map(|(_, counts)| counts.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let slot = (WIDTH - 2.0 * LEFT) / rows.len().max(1) as f64;
+    let bar = (slot * 0.4).min(24.0);
+    let base = TOP + PLOT;
+    let height = |count: u64| count as f64 / most as f64 * PLOT;
+    html! {
+        figure class="chart chart--wide" {
+            svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label=(summary) id=(id)
+                viewBox=(format!("0 0 {} {}", n(WIDTH), n(base + 28.0))) width="100%"
+                font-family="system-ui, sans-serif" {
+                title { (summary) }
+                @for (index, name) in names.iter().enumerate() {
+                    @let x = LEFT + 160.0 * index as f64;
+                    rect x=(n(x)) y="6" width="14" height="14" fill=(COLOURS[index]) {}
+                    text x=(n(x + 20.0)) y="18" font-size="13" fill=(TEXT) { (name) }
+                }
+                text x=(n(WIDTH - LEFT)) y="18" font-size="12" fill=(TEXT) text-anchor="end" { "most: " (most) }
+                @for (index, (_, counts)) in rows.iter().enumerate() {
+                    @let x = LEFT + slot * index as f64 + (slot - 2.0 * bar) / 2.0;
+                    @for (series, count) in counts.iter().enumerate() {
+                        @let h = height(*count);
+                        rect x=(n(x + bar * series as f64)) y=(n(base - h)) width=(n(bar.max(0.5)))
+                            height=(n(h)) fill=(COLOURS[series]) {}
+                    }
+                }
+                line x1=(n(LEFT)) y1=(n(base)) x2=(n(WIDTH - LEFT)) y2=(n(base)) stroke=(HATCH) stroke-width="1" {}
+                @if let Some((first, _)) = rows.first() {
+                    text x=(n(LEFT)) y=(n(base + 20.0)) font-size="12" fill=(TEXT) { (first) }
+                }
+                @if rows.len() > 1 {
+                    @if let Some((last, _)) = rows.last() {
+                        text x=(n(WIDTH - LEFT)) y=(n(base + 20.0)) font-size="12" fill=(TEXT) text-anchor="end" { (last) }
+                    }
+                }
+            }
+            (table)
         }
     }
 }

@@ -266,3 +266,48 @@ fn an_indicator_is_a_bar_with_its_interval_per_ward_or_says_why_not() {
         "{markup}"
     );
 }
+
+#[test]
+fn paired_columns_are_an_image_with_a_summary_over_their_table() {
+    let rows = vec![
+        ("2024-05-01".to_owned(), [4, 10]),
+        ("2024-05-02".to_owned(), [0, 3]),
+    ];
+    let table = maud::html! { table { caption { "Per day" } } };
+    let markup = paired_columns_chart(
+        "per-day",
+        "Column chart: responses and doors per day <b>",
+        ["Responses", "Doors knocked"],
+        &rows,
+        table,
+    )
+    .into_string();
+    assert!(markup.contains(r#"role="img""#));
+    assert!(markup.contains("<caption>Per day</caption>"));
+    assert!(markup.contains("most: 10"));
+    assert!(markup.contains("2024-05-01") && markup.contains("2024-05-02"));
+    assert!(!markup.contains("<b>"), "the summary is escaped");
+    // Four columns, the tallest the full height.
+    assert_eq!(markup.matches("<rect").count(), 2 + 4);
+    assert!(markup.contains(r#"height="150.0""#));
+    // Nothing to draw is still a chart, with its table.
+    let empty = paired_columns_chart("x", "none", ["a", "b"], &[], maud::html! {}).into_string();
+    assert!(empty.contains("<figure"));
+}
+
+#[test]
+fn the_second_series_colour_is_readable_on_white() {
+    let luminance = |hex: &str| {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    };
+    let contrast = 1.05 / (luminance(SECOND) + 0.05);
+    assert!(contrast >= 4.5, "{contrast}");
+}

@@ -16,7 +16,8 @@
 //!
 //! Every refusal is an [`ApiError`] with its wire code, and one log line (code, reason,
 //! address; never the token or an answer). Every upload's outcome is counted here, in
-//! the [`Metrics`] if kept (agency and code only). CORS only for the origins configured.
+//! the [`Metrics`] if kept (agency and code only), and recorded in the attempts log
+//! ([`AttemptLog`]; a batch stored, by the store). CORS only for the origins configured.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +34,7 @@ use survey::wire::{ErrorCode, Receipt, BATCHES_PATH, BODY_LIMIT};
 use tokio::time::Instant;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use super::attempts::{record_here, AttemptLog};
 use super::budget::Budget;
 use super::client::Client;
 use super::draining::{self, Draining};
@@ -42,7 +44,9 @@ use super::settings::Settings;
 use super::throttle::{Address, Throttle};
 use super::workers::Workers;
 use super::Ops;
-use crate::store::intake::{IngestError, Intake, UploadError, Uploader};
+use crate::store::accounts;
+use crate::store::attempts::{Attempt, Outcome, Said};
+use crate::store::intake::{IngestError, Intake, SourceKind, UploadError, Uploader};
 
 /// What the upload route holds: the intake, and what guards it.
 #[derive(Clone)]
@@ -55,12 +59,41 @@ struct Route {
     body_timeout: Duration,
     draining: Draining,
     metrics: Option<Metrics>,
+    attempts: AttemptLog,
 }
 
 /// A batch stored: its receipt, and the agency it was stored for.
 struct Taken {
     receipt: Receipt,
     agency: String,
+}
+
+/// An upload refused: the answer, whose it was once its token was known, and whether it
+/// is in the attempts log already.
+struct Refused {
+    error: ApiError,
+    agency: Option<String>,
+    recorded: bool,
+}
+
+impl Refused {
+    /// Refused before the token was known.
+    fn anonymous(error: ApiError) -> Refused {
+        Refused {
+            error,
+            agency: None,
+            recorded: false,
+        }
+    }
+
+    /// Refused with the token of `agency`.
+    fn of(agency: &str, error: ApiError) -> Refused {
+        Refused {
+            error,
+            agency: Some(agency.to_owned()),
+            recorded: false,
+        }
+    }
 }
 
 /// The route, and CORS for the origins in `settings` (none by default: the app is served
@@ -71,14 +104,16 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
     settings: &Settings,
     ops: &Ops,
 ) -> Router<S> {
+    let workers = Workers::new(settings.intake_threads());
     let route = Route {
+        attempts: AttemptLog::new(intake.clone(), workers.clone()),
         intake,
         throttle: Arc::new(Throttle::new(
             settings.failed_tries_burst,
             settings.failed_try_interval,
         )),
         budget: Budget::new(settings.intake_budget, settings.busy_wait),
-        workers: Workers::new(settings.intake_threads()),
+        workers,
         busy_wait: settings.busy_wait,
         body_timeout: settings.body_timeout,
         draining: ops.draining.clone(),
@@ -123,9 +158,16 @@ async fn upload(State(route): State<Route>, client: Client, request: Request) ->
             );
             Json(receipt).into_response()
         }
-        Err(refused) => {
+        Err(Refused {
+            error: refused,
+            agency,
+            recorded,
+        }) => {
             if let Some(metrics) = &route.metrics {
                 metrics.refused(refused.code);
+            }
+            if !recorded {
+                route.attempts.refused(agency, &refused);
             }
             let fault = refused.fault.as_ref();
             tracing::warn!(
@@ -143,66 +185,92 @@ async fn upload(State(route): State<Route>, client: Client, request: Request) ->
     }
 }
 
-async fn take_in(route: &Route, client: Client, request: Request) -> Result<Taken, ApiError> {
+async fn take_in(route: &Route, client: Client, request: Request) -> Result<Taken, Refused> {
     // Counted in flight until its batch is stored or refused (the count travels onto the
     // intake thread), so a drain waits for it.
     let in_flight = route.draining.enter().ok_or_else(|| {
-        ApiError::new(ErrorCode::Busy, draining::REASON).retry_after(draining::RETRY_AFTER)
+        Refused::anonymous(
+            ApiError::new(ErrorCode::Busy, draining::REASON).retry_after(draining::RETRY_AFTER),
+        )
     })?;
     let (parts, body) = request.into_parts();
     let address = Address::of(client.addr);
     route.throttle.admit(address).map_err(|wait| {
-        ApiError::new(
-            ErrorCode::Throttled,
-            "too many failed token tries from this address; wait, then check the upload token",
+        Refused::anonymous(
+            ApiError::new(
+                ErrorCode::Throttled,
+                "too many failed token tries from this address; wait, then check the upload token",
+            )
+            .retry_after(wait),
         )
-        .retry_after(wait)
     })?;
     let token = bearer(&parts.headers);
     let uploader = match token {
-        Some(token) => uploader(&route.intake, token).await?,
+        Some(token) => uploader(&route.intake, token)
+            .await
+            .map_err(Refused::anonymous)?,
         None => None,
     };
     let Some(uploader) = uploader else {
         route.throttle.failed(address);
-        return Err(match token {
+        return Err(Refused::anonymous(match token {
             Some(_) => refusal(UploadError::UnknownToken),
             None => ApiError::new(
                 ErrorCode::Token,
                 "an upload token is required (Authorization: Bearer <token>)",
             ),
-        });
+        }));
     };
-    let declared = declared_length(&parts.headers)?;
+    let agency = uploader.agency().to_owned();
+    let refused = |error: ApiError| Refused::of(&agency, error);
+    let declared = declared_length(&parts.headers).map_err(refused)?;
     let reserved = route
         .budget
         .reserve(declared.unwrap_or(BODY_LIMIT))
         .await
         .map_err(|_| {
-            ApiError::new(
+            refused(ApiError::new(
                 ErrorCode::Busy,
                 "the collector is taking in as much as it can at once; nothing was stored, try again soon",
             )
-            .retry_after(route.busy_wait)
+            .retry_after(route.busy_wait))
         })?;
     let deadline = Instant::now() + route.body_timeout;
-    let bytes = read_body(body, declared, deadline, route.body_timeout).await?;
+    let bytes = read_body(body, declared, deadline, route.body_timeout)
+        .await
+        .map_err(refused)?;
     let intake = route.intake.clone();
-    let agency = uploader.agency().to_owned();
     let result = route
         .workers
         .run(move || {
             // The room is given back, and the upload counted out, when the batch is stored
-            // or refused, even if the answer can no longer be sent.
+            // (the store records the attempt) or refused and its attempt recorded, even if
+            // the answer can no longer be sent.
             let _reserved = reserved;
             let _in_flight = in_flight;
-            intake.take_in_from(&uploader, &bytes)
+            intake.take_in_from(&uploader, &bytes).map_err(|error| {
+                let error = refusal(error);
+                let attempt = Attempt::new(
+                    SourceKind::Upload,
+                    Some(uploader.agency().to_owned()),
+                    &Said::read(&bytes),
+                    Outcome::Refused(error.code),
+                    &error.reason,
+                    accounts::now(),
+                );
+                record_here(&intake, &attempt);
+                error
+            })
         })
         .await
-        .map_err(|error| ApiError::new(ErrorCode::Server, error.to_string()))?;
-    result
-        .map(|receipt| Taken { receipt, agency })
-        .map_err(refusal)
+        .map_err(|error| refused(ApiError::new(ErrorCode::Server, error.to_string())))?;
+    match result {
+        Ok(receipt) => Ok(Taken { receipt, agency }),
+        Err(error) => Err(Refused {
+            recorded: true,
+            ..refused(error)
+        }),
+    }
 }
 
 async fn uploader(intake: &Intake, token: &str) -> Result<Option<Uploader>, ApiError> {

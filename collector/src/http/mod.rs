@@ -3,7 +3,8 @@
 //!
 //! - [`intake`]: `POST` batches, the one route that writes, guarded by [`throttle`]
 //!   (failed token tries per address) and [`budget`] (bytes of intake in flight), its
-//!   batches verified and stored on [`workers`] (one thread per 16 MB of budget).
+//!   batches verified and stored on [`workers`] (one thread per 16 MB of budget), every
+//!   attempt recorded ([`attempts`]).
 //! - [`health`]: whether the collector can take batches in (its database answers).
 //! - [`draining`]: stopping without losing a batch (uploads in flight finish, new ones
 //!   are refused while the server drains).
@@ -21,6 +22,7 @@
 //!   for handshakes and request heads); [`tls`]: the certificate, reloaded when renewed;
 //!   [`redirect`]: `--redirect-http`, plain HTTP sent to HTTPS.
 
+pub mod attempts;
 pub mod budget;
 pub mod charts;
 pub mod client;

@@ -58,6 +58,16 @@ impl Workers {
         self.jobs.send(job).map_err(|_| Failed)?;
         answered.await.map_err(|_| Failed)
     }
+
+    /// Queues `job` for one of the threads and returns at once, without its result (a
+    /// panic ends the job, not the thread). Returns whether it was queued: not once the
+    /// threads are gone.
+    pub fn spawn(&self, job: impl FnOnce() + Send + 'static) -> bool {
+        let job: Job = Box::new(move || {
+            let _ = catch_unwind(AssertUnwindSafe(job));
+        });
+        self.jobs.send(job).is_ok()
+    }
 }
 
 fn work(jobs: &Mutex<Receiver<Job>>) {
@@ -85,6 +95,21 @@ mod tests {
             .await
             .unwrap();
         assert!(name.unwrap().starts_with("intake-"));
+    }
+
+    #[tokio::test]
+    async fn a_spawned_job_runs_on_an_intake_thread_without_being_waited_for() {
+        let workers = Workers::new(1);
+        let (sent, received) = std::sync::mpsc::channel();
+        assert!(workers.spawn(move || {
+            let _ = sent.send(std::thread::current().name().map(str::to_owned));
+        }));
+        assert!(workers.spawn(|| panic!("a broken job")));
+        let name = received
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .unwrap();
+        assert!(name.unwrap().starts_with("intake-"));
+        assert_eq!(workers.run(|| 7).await, Ok(7), "the thread goes on");
     }
 
     #[tokio::test]

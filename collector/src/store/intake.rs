@@ -42,9 +42,10 @@ use survey::{
     ResponseId, WorkerCode,
 };
 
+use super::attempts::{self, Attempt};
 use super::health::Probe;
 use super::tokens::{self, TokenId};
-use super::{now_text, DbError};
+use super::{accounts, now_text, DbError};
 
 /// The database and the questionnaires batches may answer, shared by every upload: what
 /// the upload route holds. Cloning it shares the same connection.
@@ -230,10 +231,43 @@ impl Source {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    /// Which way it came, without the token.
+    pub fn kind(self) -> SourceKind {
         match self {
-            Source::Upload(_) => "upload",
-            Source::Import => "import",
+            Source::Upload(_) => SourceKind::Upload,
+            Source::Import => SourceKind::Import,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        self.kind().as_str()
+    }
+}
+
+/// Which way a batch came, as stored (`batches.source`, `attempts.source`) and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `POST /api/v1/batches`.
+    Upload,
+    /// `collector import FILE`.
+    Import,
+}
+
+impl SourceKind {
+    /// `upload` or `import`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Upload => "upload",
+            SourceKind::Import => "import",
+        }
+    }
+
+    /// The kind stored as `word` (anything but `import` is an upload).
+    pub fn parse(word: &str) -> SourceKind {
+        if word == "import" {
+            SourceKind::Import
+        } else {
+            SourceKind::Upload
         }
     }
 }
@@ -302,6 +336,9 @@ impl ConflictReason {
 /// by the same agency) or `conflicts` (its id stored with other content or by another
 /// agency; kept in `conflicts`). The batch row keeps its first arrival's counts (and, for
 /// an upload, its token); an upload, repeat or not, sets its token's last use.
+///
+/// The attempt is recorded in the attempts log ([`attempts`]) in the same transaction;
+/// if that row cannot be written, the batch is stored all the same.
 pub fn store(
     connection: &mut Connection,
     batch: &Batch,
@@ -309,7 +346,7 @@ pub fn store(
 ) -> Result<Receipt, IngestError> {
     // Immediate: the first statement reads, and a reader that later writes may otherwise
     // be refused outright when an import writes beside the server.
-    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let batch_key = batch.id.uuid();
     let batch_key = &batch_key.as_bytes()[..];
     let stored_checksum: Option<String> = transaction
@@ -461,6 +498,10 @@ pub fn store(
             Timestamp::from(std::time::SystemTime::now()),
         )?;
     }
+    attempts::record_within(
+        &mut transaction,
+        &Attempt::stored(batch, source.kind(), &receipt, accounts::now()),
+    );
     transaction.commit()?;
     if !conflicts.is_empty() {
         log_conflicts(batch.id, source, &conflicts);

@@ -30,14 +30,19 @@
 //! - [`health`]: whether the database file still answers, and its size.
 //! - [`results`]: the console's results, tallied per ward, agency and day and kept up to
 //!   date as rows arrive; [`results_csv`]: those results, suppressed, as CSV.
+//! - [`attempts`]: every upload and import attempt, refused ones included, and why.
+//! - [`overview`]: responses and doors knocked per day, agency, ward and worker, and the
+//!   contact rate, counted once and kept up to date as rows arrive.
 
 pub mod accounts;
+pub mod attempts;
 pub mod backup;
 pub mod conflicts;
 pub mod console_schema;
 pub mod export;
 pub mod health;
 pub mod intake;
+pub mod overview;
 pub mod results;
 pub mod results_csv;
 pub mod review;

@@ -9,6 +9,7 @@ use std::process::Output;
 
 use tempfile::TempDir;
 
+pub mod console;
 pub mod https;
 pub mod served;
 

@@ -195,6 +195,26 @@ pub fn encode(value: &str) -> String {
         .collect()
 }
 
+/// The address of page `page` of a list at `path` with the filters `pairs` (empty ones
+/// left out).
+pub fn page_link(path: &str, page: u32, pairs: &[(&str, &str)]) -> String {
+    let mut link = format!("{path}?page={page}");
+    for (name, value) in pairs {
+        if !value.trim().is_empty() {
+            link.push_str(&format!("&{name}={}", encode(value.trim())));
+        }
+    }
+    link
+}
+
+/// A moment as a wide table shows it (`table.wide`): its day and its time each kept on
+/// one line.
+pub fn moment(time: Timestamp) -> Markup {
+    let text = when(time);
+    let (day, hour) = text.split_once(' ').unwrap_or((&text, ""));
+    html! { time datetime=(time.to_rfc3339()) { span { (day) } " " span { (hour) } } }
+}
+
 /// A moment as pages show it: `2024-05-31 14:03 UTC`.
 pub fn when(time: Timestamp) -> String {
     let (year, month, day, hour, minute, _) = time.to_civil();

@@ -3,6 +3,10 @@
 //!
 //! - [`auth`]: the session cookie, [`auth::Viewer`] (who is asking) and the CSRF check.
 //! - [`log_in`]: logging in and out, setting a password from a link.
+//! - [`overview`]: responses and doors knocked per day, ward, agency and worker, the
+//!   contact rate; every agency's totals suppressed for a coordinator.
+//! - [`batches`]: every upload and import attempt, refused ones included, and why; one
+//!   attempt on its own page.
 //! - [`downloads`]: responses (record level, per the role) and codebook as CSV, results
 //!   tables as CSV with the same suppression.
 //! - [`results`]: every question's answers and the headline figures by ward, small
@@ -11,16 +15,19 @@
 //! - [`tokens`]: upload tokens made (shown once, with a set-up link and its QR code,
 //!   [`qr`]), listed with their use, revoked.
 //! - [`users`]: admins add, disable and re-role users.
-//! - [`page`]: the frame of every page; [`error`]: what a page answers when it cannot.
+//! - [`page`]: the frame of every page; [`error`]: what a page answers when it cannot;
+//!   [`filters`]: what filter forms send, read.
 //!
 //! Every database call runs on a blocking thread ([`Console::db`]) through the intake's
 //! connection, so a console page and a batch being stored never write at once.
 
 pub mod auth;
+pub mod batches;
 pub mod downloads;
 pub mod error;
 pub mod filters;
 pub mod log_in;
+pub mod overview;
 pub mod page;
 pub mod qr;
 pub mod results;
@@ -42,15 +49,18 @@ use self::page::{Section, HOME_PATH, LOG_IN_PATH, LOG_OUT_PATH, SCRIPT_PATH, STY
 use super::settings::Settings;
 use super::throttle::Throttle;
 use crate::store::intake::Intake;
+use crate::store::overview::OverviewCache;
 use crate::store::results::ResultsCache;
 use survey::results::Threshold;
 
 /// What every console page shares: the database (through the intake), the failed
-/// log-in throttle, the results cache and the small-numbers threshold.
+/// log-in throttle, the results cache, the overview's counts and the small-numbers
+/// threshold.
 #[derive(Clone)]
 pub struct Console {
     intake: Intake,
     log_ins: Arc<Throttle>,
+    overview: OverviewCache,
     /// The shipped questionnaires' results cache, or why they do not load.
     results: Result<ResultsCache, String>,
     threshold: Threshold,
@@ -69,6 +79,7 @@ impl Console {
                 .map(ResultsCache::new)
                 .map_err(|error| error.to_string()),
             threshold: settings.small_count,
+            overview: OverviewCache::new(),
         }
     }
 
@@ -82,6 +93,11 @@ impl Console {
     /// The small-numbers threshold of every aggregate shown or downloaded.
     pub fn threshold(&self) -> Threshold {
         self.threshold
+    }
+
+    /// The overview's counts, kept up to date as batches arrive.
+    pub fn overview(&self) -> &OverviewCache {
+        &self.overview
     }
 
     /// The questionnaires batches answer, the current one first.
@@ -161,6 +177,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
             log_in::SET_PASSWORD_PATH,
             get(log_in::set_password_page).post(log_in::set_password),
         )
+        .merge(overview::routes())
+        .merge(batches::routes())
         .merge(downloads::routes())
         .merge(results::routes())
         .merge(review::routes())

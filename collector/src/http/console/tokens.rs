@@ -15,12 +15,11 @@ use axum::routing::{get, post};
 use axum::Router;
 use maud::{html, Markup};
 use serde::Deserialize;
-use survey::record::Timestamp;
 use survey::wire::SetupLink;
 
 use super::auth::Viewer;
 use super::error::ConsoleError;
-use super::filters::when;
+use super::filters::moment;
 use super::page::{csrf_field, document, done, Section};
 use super::{origin, qr, Console};
 use crate::http::client::Client;
@@ -173,13 +172,6 @@ fn row(viewer: &Viewer, token: &TokenInfo) -> Markup {
             }
         }
     }
-}
-
-/// A moment as the list shows it: its day and its time each kept on one line.
-fn moment(time: Timestamp) -> Markup {
-    let text = when(time);
-    let (day, hour) = text.split_once(' ').unwrap_or((&text, ""));
-    html! { time datetime=(time.to_rfc3339()) { span { (day) } " " span { (hour) } } }
 }
 
 async fn make(
