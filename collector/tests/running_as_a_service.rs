@@ -339,15 +339,32 @@ async fn metrics_count_exactly_and_name_no_one() {
     ] {
         assert!(text.lines().any(|l| l == line), "{line:?} not in\n{text}");
     }
-    let database: u64 = ["collector.sqlite3", "collector.sqlite3-wal"]
-        .iter()
-        .map(|name| std::fs::metadata(served.data.join(name)).map_or(0, |m| m.len()))
-        .sum();
+    // The database's size as the metric says, once no write lands between two looks
+    // (a refused upload's attempt is written just after its answer goes).
+    let size = || -> u64 {
+        ["collector.sqlite3", "collector.sqlite3-wal"]
+            .iter()
+            .map(|name| std::fs::metadata(served.data.join(name)).map_or(0, |m| m.len()))
+            .sum()
+    };
+    let mut settled = None;
+    for _ in 0..50 {
+        let before = size();
+        let scrape = get(metrics, "/metrics").await;
+        let again = String::from_utf8(scrape.body.clone()).unwrap();
+        if size() == before {
+            settled = Some((before, again));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (database, sized) = settled.expect("the database file kept changing size");
     assert!(database > 0);
     assert!(
-        text.lines()
+        sized
+            .lines()
             .any(|l| l == format!("doorstep_database_bytes {database}")),
-        "database size {database} not in\n{text}"
+        "database size {database} not in\n{sized}"
     );
     assert_eq!(
         text.lines()
