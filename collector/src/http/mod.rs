@@ -103,11 +103,10 @@ pub fn app_with(dist: Dist, intake: Option<Intake>, settings: &Settings, ops: &O
         intake.as_ref().map(|intake| intake.probe().clone()),
     ));
     if let Some(intake) = intake {
+        let console = console::Console::new(intake.clone(), settings);
+        console.warm_up();
         api = api
-            .merge(console::routes(console::Console::new(
-                intake.clone(),
-                settings,
-            )))
+            .merge(console::routes(console))
             .merge(intake::routes(intake, settings, ops));
     }
     // Any other path under the prefix, and the prefix itself with or without its slash.
