@@ -136,6 +136,10 @@ pub fn run(args: &BenchConsoleArgs) -> Result<(), CollectorError> {
     );
     let pages = [
         ("overview".to_owned(), "/console/overview".to_owned()),
+        (
+            "overview, ward, week".to_owned(),
+            format!("/console/overview?area={ward}&from=2024-05-10&to=2024-05-16"),
+        ),
         ("results".to_owned(), "/console/results".to_owned()),
         (
             "results, one ward".to_owned(),
@@ -147,6 +151,10 @@ pub fn run(args: &BenchConsoleArgs) -> Result<(), CollectorError> {
             format!("/console/review/{response_id}"),
         ),
         ("batches".to_owned(), "/console/batches".to_owned()),
+        (
+            "batches, page 20".to_owned(),
+            "/console/batches?page=20".to_owned(),
+        ),
         ("tokens".to_owned(), "/console/tokens".to_owned()),
         ("downloads".to_owned(), "/console/downloads".to_owned()),
     ];
