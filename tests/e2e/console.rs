@@ -5,27 +5,8 @@
 //! coordinator cannot open an admin's page. Every page passes axe-core at 1280, 800 and
 //! 360 px, fits the screen, and is kept as a screenshot in `target/e2e/screenshots/`.
 
-use doorstep_e2e::console::{add_user, import_sample, PASSWORD};
+use doorstep_e2e::console::{add_user, check_page, import_sample, PASSWORD};
 use doorstep_e2e::{collector_command, dist, Collector, Result, Scratch, Worker};
-
-/// The widths every console page is checked at.
-const WIDTHS: [(u32, u32); 3] = [(1280, 900), (800, 1000), (360, 740)];
-
-/// Checks the page as it is at the three widths and keeps a screenshot of each.
-async fn check_page(worker: &Worker, name: &str) -> Result<()> {
-    for (width, height) in WIDTHS {
-        worker.use_screen(width, height).await?;
-        let axe = worker.accessibility_problems().await?;
-        assert!(axe.is_empty(), "{name} at {width}px: {axe:#?}");
-        let layout = worker.layout_problems().await?;
-        assert!(layout.is_empty(), "{name} at {width}px: {layout:#?}");
-        worker
-            .screenshot(&format!("console-{name}-{width}"))
-            .await?;
-    }
-    worker.use_screen(1280, 900).await?;
-    Ok(())
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_admin_sets_a_password_logs_in_and_out_and_an_old_session_opens_nothing() -> Result<()> {

@@ -5,28 +5,9 @@
 //! agency's attempt (and one without an agency) by its address. Every page passes
 //! axe-core at 1280, 800 and 360 px, fits the screen, and is kept as a screenshot.
 
-use doorstep_e2e::console::add_user;
+use doorstep_e2e::console::{add_user, check_page};
 use doorstep_e2e::{add_token, dist, Collector, Result, Scratch, Worker};
 use serde_json::Value;
-
-/// The widths every console page is checked at.
-const WIDTHS: [(u32, u32); 3] = [(1280, 900), (800, 1000), (360, 740)];
-
-/// Checks the page as it is at the three widths and keeps a screenshot of each.
-async fn check_page(worker: &Worker, name: &str) -> Result<()> {
-    for (width, height) in WIDTHS {
-        worker.use_screen(width, height).await?;
-        let axe = worker.accessibility_problems().await?;
-        assert!(axe.is_empty(), "{name} at {width}px: {axe:#?}");
-        let layout = worker.layout_problems().await?;
-        assert!(layout.is_empty(), "{name} at {width}px: {layout:#?}");
-        worker
-            .screenshot(&format!("console-{name}-{width}"))
-            .await?;
-    }
-    worker.use_screen(1280, 900).await?;
-    Ok(())
-}
 
 /// Sample responses `range` as one batch (id from `seed`) of sample worker W012 of
 /// Hackney CVS, as JSON.

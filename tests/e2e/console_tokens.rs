@@ -7,32 +7,13 @@
 //! list and the token-made page pass axe-core at 1280, 800 and 360 px, fit the screen,
 //! and are kept as screenshots in `target/e2e/screenshots/`.
 
-use doorstep_e2e::console::add_user;
+use doorstep_e2e::console::{add_user, check_page};
 use doorstep_e2e::journey::{complete_interview, upload_the_one_waiting};
 use doorstep_e2e::{
     add_token, collector_command, dist, stored_in_collector, Collector, Result, Scratch, Worker,
 };
 use serde_json::{json, Value};
 use survey::wire::SetupLink;
-
-/// The widths every console page is checked at.
-const WIDTHS: [(u32, u32); 3] = [(1280, 900), (800, 1000), (360, 740)];
-
-/// Checks the page as it is at the three widths and keeps a screenshot of each.
-async fn check_page(worker: &Worker, name: &str) -> Result<()> {
-    for (width, height) in WIDTHS {
-        worker.use_screen(width, height).await?;
-        let axe = worker.accessibility_problems().await?;
-        assert!(axe.is_empty(), "{name} at {width}px: {axe:#?}");
-        let layout = worker.layout_problems().await?;
-        assert!(layout.is_empty(), "{name} at {width}px: {layout:#?}");
-        worker
-            .screenshot(&format!("console-{name}-{width}"))
-            .await?;
-    }
-    worker.use_screen(1280, 900).await?;
-    Ok(())
-}
 
 /// The cells of the token list's row for the token starting `prefix`, by column
 /// heading (`null` if it is not listed).

@@ -76,6 +76,26 @@ pub fn import_sample(
     Ok(ids)
 }
 
+/// The widths every console page is checked at.
+const WIDTHS: [(u32, u32); 3] = [(1280, 900), (800, 1000), (360, 740)];
+
+/// Checks a console page as it is at the three widths (axe-core, nothing wider than
+/// the screen) and keeps a screenshot of each, `console-<name>-<width>.png`.
+pub async fn check_page(worker: &Worker, name: &str) -> Result<()> {
+    for (width, height) in WIDTHS {
+        worker.use_screen(width, height).await?;
+        let axe = worker.accessibility_problems().await?;
+        assert!(axe.is_empty(), "{name} at {width}px: {axe:#?}");
+        let layout = worker.layout_problems().await?;
+        assert!(layout.is_empty(), "{name} at {width}px: {layout:#?}");
+        worker
+            .screenshot(&format!("console-{name}-{width}"))
+            .await?;
+    }
+    worker.use_screen(1280, 900).await?;
+    Ok(())
+}
+
 impl Worker {
     /// Types `text` into the field labelled `label` (its whole text), emptied first.
     pub async fn fill(&self, label: &str, text: &str) -> Result<()> {
