@@ -23,9 +23,6 @@ use super::Console;
 use crate::store::attempts::{self, AttemptError, AttemptFilter, AttemptRow, Outcome, Showing};
 use crate::store::scope::Scope;
 
-/// Attempts on one page of the list.
-const PAGE_SIZE: u32 = 50;
-
 pub(super) fn routes() -> Router<Console> {
     Router::new()
         .route(BATCHES_PATH, get(list))
@@ -50,8 +47,9 @@ pub struct ListQuery {
     agency: String,
     #[serde(default)]
     showing: String,
+    /// The page, from 1.
     #[serde(default)]
-    page: Option<u32>,
+    page: String,
 }
 
 async fn list(
@@ -65,7 +63,7 @@ async fn list(
         agency: filters::one_of(&query.agency, &codes, "Agency")?,
         showing: Showing::parse(query.showing.trim())?,
     };
-    let page = query.page.unwrap_or(1).max(1);
+    let page = filters::page_number(&query.page)?;
     let scope = Scope::of(&viewer.user);
     let admin = scope == Scope::All;
     let (rows, total) = {
@@ -76,13 +74,13 @@ async fn list(
                     connection,
                     &scope,
                     &filter,
-                    PAGE_SIZE,
-                    (page - 1).saturating_mul(PAGE_SIZE),
+                    filters::PAGE_SIZE,
+                    filters::page_offset(page),
                 )?)
             })
             .await?
     };
-    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    let pages = filters::page_count(total);
     let body = html! {
         h1 { "Batches" }
         p class="hint" {
@@ -129,12 +127,7 @@ async fn list(
                 }
             }
         }
-        @if pages > 1 {
-            nav aria-label="Pages" class="inline" {
-                @if page > 1 { a href=(page_link(&query, page - 1)) { "Previous page" } }
-                @if u64::from(page) < pages { a href=(page_link(&query, page + 1)) { "Next page" } }
-            }
-        }
+        (filters::pager(page, pages, |page| page_link(&query, page)))
     };
     Ok(document("Batches", Some(&viewer.user), Some(Section::Batches), body).into_response())
 }

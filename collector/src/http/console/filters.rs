@@ -123,19 +123,24 @@ impl WhereQuery {
         Ok(filter)
     }
 
-    /// The non-empty fields as `name=value` pairs for an address, `&`-joined.
-    pub fn to_query(&self) -> String {
+    /// The fields by name, as an address carries them.
+    pub fn pairs(&self) -> [(&'static str, &str); 4] {
         [
             ("area", &self.area),
             ("agency", &self.agency),
             ("from", &self.from),
             ("to", &self.to),
         ]
-        .into_iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(name, value)| format!("{name}={}", encode(value.trim())))
-        .collect::<Vec<_>>()
-        .join("&")
+    }
+
+    /// The non-empty fields as `name=value` pairs for an address, `&`-joined.
+    pub fn to_query(&self) -> String {
+        self.pairs()
+            .into_iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .map(|(name, value)| format!("{name}={}", encode(value.trim())))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 }
 
@@ -213,6 +218,43 @@ pub fn moment(time: Timestamp) -> Markup {
     let text = when(time);
     let (day, hour) = text.split_once(' ').unwrap_or((&text, ""));
     html! { time datetime=(time.to_rfc3339()) { span { (day) } " " span { (hour) } } }
+}
+
+/// Rows on one page of a console list.
+pub const PAGE_SIZE: u32 = 50;
+
+/// A list's page from the address (`?page=`, from 1; empty is the first).
+pub fn page_number(text: &str) -> Result<u32, ConsoleError> {
+    match text.trim() {
+        "" => Ok(1),
+        text => text
+            .parse::<u32>()
+            .map(|page| page.max(1))
+            .map_err(|_| ConsoleError::BadInput(format!("page {text:?} is not a page number"))),
+    }
+}
+
+/// The rows before `page`.
+pub fn page_offset(page: u32) -> u32 {
+    (page - 1).saturating_mul(PAGE_SIZE)
+}
+
+/// How many pages `total` rows fill (at least one).
+pub fn page_count(total: u64) -> u64 {
+    total.div_ceil(u64::from(PAGE_SIZE)).max(1)
+}
+
+/// The previous and next page links of a list at `page` of `pages`, `link` making a
+/// page's address; nothing when there is one page.
+pub fn pager(page: u32, pages: u64, link: impl Fn(u32) -> String) -> Markup {
+    html! {
+        @if pages > 1 {
+            nav aria-label="Pages" class="inline" {
+                @if page > 1 { a href=(link(page - 1)) { "Previous page" } }
+                @if u64::from(page) < pages { a href=(link(page + 1)) { "Next page" } }
+            }
+        }
+    }
 }
 
 /// A moment as pages show it: `2024-05-31 14:03 UTC`.

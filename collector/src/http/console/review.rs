@@ -14,7 +14,7 @@ use survey::{Response as SurveyResponse, ResponseId};
 
 use super::auth::Viewer;
 use super::error::ConsoleError;
-use super::filters::{encode, when, where_fields, WhereQuery};
+use super::filters::{self, when, where_fields, WhereQuery};
 use super::page::{csrf_field, document, done, problem, Section};
 use super::Console;
 use crate::store::accounts;
@@ -23,8 +23,6 @@ use crate::store::scope::Scope;
 
 /// The review list.
 pub const PATH: &str = "/console/review";
-/// Responses on one page of the list.
-const PAGE_SIZE: u32 = 50;
 
 pub(super) fn routes() -> Router<Console> {
     Router::new()
@@ -74,13 +72,7 @@ async fn list(
         from: place.from,
         to: place.to,
     };
-    let page: u32 = match query.page.trim() {
-        "" => 1,
-        text => text
-            .parse::<u32>()
-            .map_err(|_| ConsoleError::BadInput(format!("page {text:?} is not a page number")))?,
-    }
-    .max(1);
+    let page = filters::page_number(&query.page)?;
     let scope = Scope::of(&viewer.user);
     let (rows, total) = {
         let filter = filter.clone();
@@ -90,13 +82,13 @@ async fn list(
                     connection,
                     &scope,
                     &filter,
-                    PAGE_SIZE,
-                    (page - 1).saturating_mul(PAGE_SIZE),
+                    filters::PAGE_SIZE,
+                    filters::page_offset(page),
                 )?)
             })
             .await?
     };
-    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    let pages = filters::page_count(total);
     let area_name = |code: &str| {
         q.areas
             .iter()
@@ -146,27 +138,15 @@ async fn list(
                 }
             }
         }
-        @if pages > 1 {
-            nav aria-label="Pages" class="inline" {
-                @if page > 1 { a href=(page_link(&query, page - 1)) { "Previous page" } }
-                @if u64::from(page) < pages { a href=(page_link(&query, page + 1)) { "Next page" } }
-            }
-        }
+        (filters::pager(page, pages, |page| page_link(&query, page)))
     };
     Ok(document("Review", Some(&viewer.user), Some(Section::Review), body).into_response())
 }
 
 fn page_link(query: &ListQuery, page: u32) -> String {
-    let mut link = format!("{PATH}?page={page}");
-    if !query.state.trim().is_empty() {
-        link.push_str(&format!("&state={}", encode(query.state.trim())));
-    }
-    let place = query.place.to_query();
-    if !place.is_empty() {
-        link.push('&');
-        link.push_str(&place);
-    }
-    link
+    let mut pairs = vec![("state", query.state.as_str())];
+    pairs.extend(query.place.pairs());
+    filters::page_link(PATH, page, &pairs)
 }
 
 /// The first eight characters of an id, as the list shows it.
