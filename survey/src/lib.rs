@@ -21,6 +21,7 @@ pub mod store;
 pub mod summary;
 pub mod validate;
 pub mod wire;
+pub mod worker_words;
 
 pub use answer::{check, Answer, AnswerProblem};
 pub use batch::{parse_and_verify, Batch, BatchError, QuestionnaireSource, ResponseProblem};
