@@ -16,6 +16,7 @@ step() {
 
 step "format" cargo fmt --all --check
 step "clippy (native and wasm)" make --no-print-directory lint
+step "the Bengali font is the pinned npm package's" node scripts/fonts.mjs --check
 step "native unit and integration tests" cargo test --workspace --exclude doorstep-e2e --locked
 step "bytes per complete response (shared questionnaire)" \
   cargo test -q -p survey --locked --test shipped_questionnaire three_thousand -- --nocapture
