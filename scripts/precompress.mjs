@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync, statSync } from "node:fs";
 import { join, extname } from "node:path";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
-const COMPRESSIBLE = new Set([".wasm", ".js", ".css", ".html", ".webmanifest", ".svg", ".json"]);
+const COMPRESSIBLE = new Set([".wasm", ".js", ".css", ".html", ".webmanifest", ".svg", ".json", ".txt"]);
 const dir = process.argv[2];
 if (!dir) {
   console.error("usage: node scripts/precompress.mjs DIR");

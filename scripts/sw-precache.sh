@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# trunk post_build hook: writes this build's file list and id into sw.js and index.html,
-# then brotli and gzip copies of the compressible files for the collector to send.
+# trunk post_build hook: writes the words files of the worker's languages (all but the
+# built-in first), then this build's file list and id into sw.js and index.html, then
+# brotli and gzip copies of the compressible files for the collector to send.
 #
 # The build id is a hash of every file trunk produced (before this script touches them),
 # so it changes exactly when the build does; it names the service worker's cache and is
@@ -8,7 +9,11 @@
 set -euo pipefail
 
 dir="${TRUNK_STAGING_DIR:?this script is run by trunk as a post_build hook}"
+source_dir="${TRUNK_SOURCE_DIR:-$PWD}"
 cd "$dir"
+
+# First, so they are precached and part of the build id like every other file.
+node "$source_dir/scripts/worker-words.mjs" words
 
 for placeholder in sw.js:__DOORSTEP_PRECACHE__ sw.js:__DOORSTEP_BUILD__ index.html:doorstep-build; do
   file=${placeholder%%:*} text=${placeholder#*:}
@@ -33,4 +38,4 @@ grep -q "content=\"${build}\"" index.html || { echo "sw-precache: could not stam
 echo "sw-precache: build ${build}, ${#files[@]} files precached"
 
 # Last, so the precache list and build id above never include the compressed copies.
-node "${TRUNK_SOURCE_DIR:-$OLDPWD}/scripts/precompress.mjs" .
+node "$source_dir/scripts/precompress.mjs" .

@@ -10,6 +10,7 @@ use survey::{BatchId, Questionnaire, Response, ResponseId, Store, Visit, VisitId
 use crate::device::LocalStore;
 use crate::platform::local_storage::StorageError;
 use crate::setup::{self, SetUp};
+use crate::words::{Msg, WorkerLanguage};
 
 /// Shared state, provided by the app as context (`expect_context::<AppState>()`).
 #[derive(Clone, Copy)]
@@ -23,32 +24,53 @@ pub struct AppState {
     /// A response whose last change could not be written: kept here, in memory, until a
     /// write succeeds.
     pub unsaved: RwSignal<Option<Response>>,
-    /// Why the last write failed, in words for the worker (`None` once saved).
+    /// Why the last write failed (`None` once saved); the banner says it in words.
     pub save_problem: RwSignal<Option<SaveProblem>>,
+}
+
+/// What a failed write was saving.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unsaved {
+    /// The latest answer (the whole response is kept in memory).
+    Answer,
+    /// A door visit.
+    Visit,
 }
 
 /// A write that failed, for the banner.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SaveProblem {
-    /// What went wrong.
-    pub what: String,
-    /// What to do about it.
-    pub advice: &'static str,
+    /// Why.
+    pub error: StorageError,
+    /// What was not saved.
+    pub unsaved: Unsaved,
 }
 
 impl SaveProblem {
-    fn of(error: &StorageError, thing: &str) -> Self {
-        let what = match error {
-            StorageError::Full { .. } => format!(
-                "The tablet's storage is full: {thing} is not saved yet. It is kept on screen \
-                 while Doorstep stays open."
-            ),
-            other => format!("{thing} could not be saved ({other})."),
-        };
+    fn of(error: &StorageError, unsaved: Unsaved) -> Self {
         SaveProblem {
-            what,
-            advice: error.advice(),
+            error: error.clone(),
+            unsaved,
         }
+    }
+
+    /// What went wrong, in `language`.
+    pub fn what(&self, language: WorkerLanguage) -> String {
+        match (&self.error, self.unsaved) {
+            (StorageError::Full { .. }, Unsaved::Answer) => {
+                language.t(Msg::SaveAnswerFull).to_owned()
+            }
+            (StorageError::Full { .. }, Unsaved::Visit) => {
+                language.t(Msg::SaveVisitFull).to_owned()
+            }
+            (other, Unsaved::Answer) => language.save_answer_failed(language.storage_error(other)),
+            (other, Unsaved::Visit) => language.save_visit_failed(language.storage_error(other)),
+        }
+    }
+
+    /// What to do about it, in `language`.
+    pub fn advice(&self, language: WorkerLanguage) -> &'static str {
+        language.storage_advice(&self.error)
     }
 }
 
@@ -105,7 +127,7 @@ impl AppState {
             Err(error) => {
                 self.unsaved.set(Some(response.clone()));
                 self.save_problem
-                    .set(Some(SaveProblem::of(&error, "the latest answer")));
+                    .set(Some(SaveProblem::of(&error, Unsaved::Answer)));
                 Err(error)
             }
         }
@@ -148,7 +170,7 @@ impl AppState {
             }
             Err(error) => {
                 self.save_problem
-                    .set(Some(SaveProblem::of(&error, "the visit")));
+                    .set(Some(SaveProblem::of(&error, Unsaved::Visit)));
                 Err(error)
             }
         }

@@ -1,11 +1,13 @@
 //! Doorstep: the app a worker uses at residents' doors, built with Leptos (CSR) into
-//! WebAssembly. `main.rs` only mounts [`App`].
+//! WebAssembly. `main.rs` only loads the worker's language ([`words::Start`]) and mounts
+//! [`App`].
 //!
 //! Folders follow a worker's day, each holding its screen beside its logic: [`setup`],
 //! [`today`] (the door log), [`interview`], [`interviews`] (the list), [`hand_in`],
 //! [`settings`]. Beneath them, [`device`] is what is kept on the tablet and [`platform`]
 //! is the browser; [`ui`] holds what every screen shares, [`routes`] the screens'
-//! addresses and [`app_state`] the state they share.
+//! addresses and [`app_state`] the state they share; [`words`] is what the screens say,
+//! in the worker's own language.
 
 pub mod app_state;
 pub mod device;
@@ -18,6 +20,7 @@ pub mod settings;
 pub mod setup;
 pub mod today;
 pub mod ui;
+pub mod words;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,12 +35,18 @@ use settings::SettingsPage;
 use setup::SetUpPage;
 use today::TodayPage;
 use ui::{AppHeader, NotFoundPage, SaveBanner, UpdateBanner};
+use words::{Msg, Start, Words};
 
 /// The whole app: shared state as context, the header, the banners and the screens.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// The language of the worker's screens it opens in, its words loaded.
+    start: Start,
+) -> impl IntoView {
     let navigator = routes::start();
     provide_context(navigator);
+    let words = Words::start(start);
+    provide_context(words);
     let online = connection::follow();
     provide_context(online);
     provide_context(pwa::start());
@@ -50,7 +59,7 @@ pub fn App() -> impl IntoView {
     let questionnaire = match survey::shipped::shared_questionnaire() {
         // Loaded once and kept for the app's life, so screens can borrow it freely.
         Ok(questionnaire) => &*Box::leak(Box::new(questionnaire)),
-        Err(error) => return broken_questionnaire(&error.to_string()).into_any(),
+        Err(error) => return broken_questionnaire(words, &error.to_string()).into_any(),
     };
     let app = AppState::new(questionnaire);
     provide_context(app);
@@ -64,7 +73,7 @@ pub fn App() -> impl IntoView {
     );
 
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{words.text(Msg::AppSkipToContent)}</a>
         <AppHeader/>
         <UpdateBanner/>
         <SaveBanner/>
@@ -91,14 +100,15 @@ pub fn App() -> impl IntoView {
 }
 
 /// The questionnaire shipped with this build does not load: nothing can be asked, but
-/// nothing stored is touched either.
-fn broken_questionnaire(problem: &str) -> impl IntoView {
+/// nothing stored is touched either. (The problem itself is for the coordinator, in the
+/// file's own terms.)
+fn broken_questionnaire(words: Words, problem: &str) -> impl IntoView {
     view! {
         <main id="main" class="app-main">
             <section class="page" data-testid="questionnaire-broken">
-                <h1>"The questionnaire in this version cannot be used"</h1>
-                <p>"Interviews already saved on this tablet are safe. Tell your coordinator, and update the app when a new version is offered."</p>
-                <pre class="problem">{problem.to_owned()}</pre>
+                <h1>{words.text(Msg::AppBrokenTitle)}</h1>
+                <p>{words.text(Msg::AppBrokenBody)}</p>
+                <pre class="problem" lang="en">{problem.to_owned()}</pre>
             </section>
         </main>
     }

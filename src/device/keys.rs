@@ -8,6 +8,7 @@
 //! | `setup` | the worker's set-up |
 //! | `device` | when Doorstep first ran here, whether it asked for persistent storage |
 //! | `retention-days` | how long handed-in interviews stay after their receipt |
+//! | `worker-language` | the language of the app's screens (`"tr"`), chosen in settings |
 //! | `response/<id>` | one response, whole |
 //! | `summary/<id>` | what the interviews list shows of it |
 //! | `visit/<id>` | one door visit, door note included |
@@ -82,6 +83,11 @@ pub fn device() -> Key {
 /// Days handed-in interviews stay.
 pub fn retention_days() -> Key {
     Key::named("retention-days")
+}
+
+/// The language of the worker's screens.
+pub fn worker_language() -> Key {
+    Key::named("worker-language")
 }
 
 /// One response.

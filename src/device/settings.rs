@@ -1,11 +1,12 @@
 //! What the tablet remembers about itself: how long handed-in interviews stay after their
-//! receipt, and the device record of its first run.
+//! receipt, the language of the worker's screens, and the device record of its first run.
 
 use serde::{Deserialize, Serialize};
 
 use super::{entries, keys};
 use crate::platform::local_storage::StorageError;
 use crate::platform::persistence::{self, Persistence};
+use crate::words::WorkerLanguage;
 
 /// Days handed-in interviews stay on the tablet unless set in settings.
 pub const DEFAULT_RETENTION_DAYS: u16 = 7;
@@ -25,6 +26,20 @@ pub fn retention_days() -> u16 {
 /// Sets the retention, 1 to [`MAX_RETENTION_DAYS`] days.
 pub fn set_retention_days(days: u16) -> Result<(), StorageError> {
     entries::save(&keys::retention_days(), &days.clamp(1, MAX_RETENTION_DAYS))
+}
+
+/// The language chosen for the worker's screens, if one was. A damaged entry is set
+/// aside; a language this version does not have reads as none.
+pub fn worker_language() -> Option<WorkerLanguage> {
+    entries::load_or_quarantine::<String>(&keys::worker_language())
+        .ok()
+        .flatten()
+        .and_then(|code| WorkerLanguage::from_code(&code))
+}
+
+/// Keeps `language` as the language of the worker's screens.
+pub fn set_worker_language(language: WorkerLanguage) -> Result<(), StorageError> {
+    entries::save(&keys::worker_language(), language.code())
 }
 
 /// Facts about this device's install, kept under `doorstep/v1/device`.

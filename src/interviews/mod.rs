@@ -10,7 +10,8 @@ use survey::StatusCounts;
 use crate::app_state::AppState;
 use crate::platform::clock;
 use crate::routes::{Link, Page, Step};
-use crate::ui::ReadProblem;
+use crate::ui::{ReadProblem, Unreadable};
+use crate::words::{use_words, Msg};
 
 /// Rows drawn at first and added per "show more": a long list stays quick to draw.
 const PAGE: usize = 50;
@@ -29,12 +30,12 @@ impl Filter {
         }
     }
 
-    fn label(self) -> &'static str {
+    fn label(self) -> Msg {
         match self {
-            Filter::All => "All",
-            Filter::Only(ResponseStatus::Draft) => "In progress",
-            Filter::Only(ResponseStatus::Complete) => "Completed",
-            Filter::Only(ResponseStatus::Uploaded) => "Handed in",
+            Filter::All => Msg::InterviewsFilterAll,
+            Filter::Only(ResponseStatus::Draft) => Msg::StatusDraft,
+            Filter::Only(ResponseStatus::Complete) => Msg::StatusComplete,
+            Filter::Only(ResponseStatus::Uploaded) => Msg::StatusUploaded,
         }
     }
 
@@ -54,7 +55,7 @@ impl Filter {
     }
 }
 
-fn status_label(status: ResponseStatus) -> &'static str {
+fn status_label(status: ResponseStatus) -> Msg {
     Filter::Only(status).label()
 }
 
@@ -62,6 +63,7 @@ fn status_label(status: ResponseStatus) -> &'static str {
 #[component]
 pub fn InterviewsPage() -> impl IntoView {
     let app = expect_context::<AppState>();
+    let words = use_words();
     let filter = RwSignal::new(Filter::All);
     let shown = RwSignal::new(PAGE);
     let stored = Memo::new(move |_| app.summaries());
@@ -88,12 +90,16 @@ pub fn InterviewsPage() -> impl IntoView {
                 class:button--primary=move || filter.get() == f
                 aria-pressed=move || (filter.get() == f).to_string()
                 on:click=move |_| { filter.set(f); shown.set(PAGE); }>
-                {move || format!("{} ({})", f.label(), count(f))}
+                {move || {
+                    let language = words.language();
+                    language.interviews_filter(language.t(f.label()), count(f))
+                }}
             </button>
         }
     })
     .collect_view();
     let rows = move || {
+        let language = words.language();
         let f = filter.get();
         let limit = shown.get();
         all.with(|all| {
@@ -105,16 +111,20 @@ pub fn InterviewsPage() -> impl IntoView {
                         s.id,
                         if s.status == ResponseStatus::Draft { Step::Resume } else { Step::Review },
                     );
-                    let action = if s.status == ResponseStatus::Draft { "Continue" } else { "Read" };
-                    let when = clock::local_date_time(s.started);
+                    let action = if s.status == ResponseStatus::Draft {
+                        Msg::InterviewsContinue
+                    } else {
+                        Msg::InterviewsRead
+                    };
+                    let when = language.date_time(clock::local(s.started));
                     view! {
                         <li class="interview-row" data-testid="interview-row" data-status=s.status.as_str()>
-                            <span class=format!("status status--{}", s.status.as_str())>{status_label(s.status)}</span>
+                            <span class=format!("status status--{}", s.status.as_str())>{language.t(status_label(s.status))}</span>
                             <span class="interview-row__what">
-                                {format!("{when} · {} · {} answers", area_name(s.area.as_str()), s.answered)}
+                                {language.interviews_row(s.answered, when.as_str(), area_name(s.area.as_str()))}
                             </span>
                             <Link page={page} {..} class="button">
-                                {action} <span class="visually-hidden">{format!(" the interview started {when}")}</span>
+                                {language.t(action)} " " <span class="visually-hidden">{language.interviews_which(when.as_str())}</span>
                             </Link>
                         </li>
                     }
@@ -125,20 +135,20 @@ pub fn InterviewsPage() -> impl IntoView {
     let more = move || count(filter.get()).saturating_sub(shown.get());
     view! {
         <section class="page" data-testid="page-interviews" aria-labelledby="interviews-title">
-            <h1 id="interviews-title" tabindex="-1">"Interviews on this tablet"</h1>
+            <h1 id="interviews-title" tabindex="-1">{words.text(Msg::InterviewsTitle)}</h1>
             {move || stored.get().err().map(|error| view! {
-                <ReadProblem what="the interviews" error=error/>
+                <ReadProblem what=Unreadable::Interviews error=error/>
             })}
-            <div class="filters" role="group" aria-label="Show">{filters}</div>
-            <p role="status" class="visually-hidden">{move || format!("{} interviews shown", count(filter.get()).min(shown.get()))}</p>
+            <div class="filters" role="group" aria-label=words.text(Msg::InterviewsFilters)>{filters}</div>
+            <p role="status" class="visually-hidden">{move || words.language().interviews_shown(count(filter.get()).min(shown.get()))}</p>
             {move || (count(filter.get()) == 0).then(|| view! {
-                <p data-testid="interviews-empty">"No interviews here yet."</p>
+                <p data-testid="interviews-empty">{words.text(Msg::InterviewsEmpty)}</p>
             })}
             <ul class="plain-list interviews">{rows}</ul>
             <Show when=move || { more() > 0 }>
                 <button type="button" class="button" data-testid="interviews-more"
                     on:click=move |_| shown.update(|n| *n += PAGE)>
-                    {move || format!("Show {} more (of {} not shown)", more().min(PAGE), more())}
+                    {move || words.language().interviews_more(more().min(PAGE), more())}
                 </button>
             </Show>
         </section>

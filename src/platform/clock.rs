@@ -24,7 +24,36 @@ pub fn local_time(time: Timestamp) -> String {
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
-/// `time` as a short local date and time, `"23 Nov 14:05"`.
+/// A moment on the tablet's own clock and calendar, as the worker reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LocalDateTime {
+    /// The year (`2026`).
+    pub year: u32,
+    /// The month, 1 to 12.
+    pub month: u32,
+    /// The day of the month, 1 to 31.
+    pub day: u32,
+    /// The hour, 0 to 23.
+    pub hour: u32,
+    /// The minute, 0 to 59.
+    pub minute: u32,
+}
+
+/// `time` in the tablet's own time zone, for [`crate::words::WorkerLanguage::date_time`].
+pub fn local(time: Timestamp) -> LocalDateTime {
+    #[allow(clippy::cast_precision_loss)]
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(time.0 as f64));
+    LocalDateTime {
+        year: date.get_full_year(),
+        month: date.get_month() + 1,
+        day: date.get_date(),
+        hour: date.get_hours(),
+        minute: date.get_minutes(),
+    }
+}
+
+/// `time` as a short local date and time in English, `"23 Nov 14:05"` (the hand-in
+/// screens' until they use [`crate::words::WorkerLanguage::date_time`]).
 pub fn local_date_time(time: Timestamp) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -1,11 +1,14 @@
-//! The browser, and nothing of the survey: the address bar, LocalStorage, persistent
-//! storage, HTTP, the clock and fresh ids, the connection, file downloads, focus, the
-//! service worker and the build's identity. Everything above this folder reaches the browser through here.
+//! The browser, and nothing of the survey: the address bar, the build's own files,
+//! LocalStorage, persistent storage, HTTP, the clock and fresh ids, the connection, the
+//! page's language, file downloads, focus, the service worker and the build's identity.
+//! Everything above this folder reaches the browser through here.
 
 pub mod address;
+pub mod app_file;
 pub mod build_info;
 pub mod clock;
 pub mod connection;
+pub mod document;
 pub mod download;
 pub mod focus;
 pub mod http;

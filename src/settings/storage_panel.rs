@@ -8,7 +8,7 @@ use crate::device::entries;
 use crate::platform::build_info;
 use crate::platform::local_storage::{StorageError, Usage};
 use crate::platform::persistence::{self, Estimate, Persistence};
-use crate::ui::format::{count_of, human_bytes};
+use crate::words::{use_words, Msg, WorkerLanguage};
 
 /// Everything the storage panel shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +39,7 @@ impl StorageReport {
 /// storage is used, and which version of the app runs.
 #[component]
 pub fn StoragePanel() -> impl IntoView {
+    let words = use_words();
     let (report, set_report) = signal(None::<StorageReport>);
     let refresh = move || {
         spawn_local(async move {
@@ -66,16 +67,18 @@ pub fn StoragePanel() -> impl IntoView {
             )
         })
     };
-    let build = build_info::build_id()
-        .map(|id| format!(" (build {id})"))
-        .unwrap_or_default();
+    let build = move || {
+        build_info::build_id()
+            .map(|id| format!(" {}", words.language().storage_build(id)))
+            .unwrap_or_default()
+    };
 
     view! {
         <section class="card" aria-labelledby="storage-title" data-testid="storage-panel">
-            <h2 id="storage-title" class="card__title">"Storage on this device"</h2>
+            <h2 id="storage-title" class="card__title">{words.text(Msg::StorageTitle)}</h2>
             {move || match report.get() {
-                Some(report) => view! { <StorageFacts report=report/> }.into_any(),
-                None => view! { <p>"Checking storage…"</p> }.into_any(),
+                Some(report) => view! { <StorageFacts report=report language=words.language()/> }.into_any(),
+                None => view! { <p>{words.text(Msg::StorageChecking)}</p> }.into_any(),
             }}
             <Show when=not_granted>
                 <button
@@ -85,70 +88,59 @@ pub fn StoragePanel() -> impl IntoView {
                     disabled=move || asking.get()
                     on:click=ask_again
                 >
-                    "Ask the browser to keep data"
+                    {words.text(Msg::StorageAsk)}
                 </button>
             </Show>
             <dl class="facts">
-                <dt>"App version"</dt>
+                <dt>{words.text(Msg::StorageVersion)}</dt>
                 <dd data-testid="app-version">{build_info::version()}{build}</dd>
             </dl>
         </section>
     }
 }
 
-/// The figures of one [`StorageReport`].
+/// The figures of one [`StorageReport`], in `language` (drawn again when it changes).
 #[component]
 fn StorageFacts(
     /// What the browser reported.
     report: StorageReport,
+    /// The language of the screens.
+    language: WorkerLanguage,
 ) -> impl IntoView {
-    let persisted = match report.persistence {
-        Persistence::Granted => "Yes: the browser will not clear Doorstep's data on its own.",
-        Persistence::NotGranted => {
-            "Not yet: the browser may clear data if the device runs out of space. \
-             Installing Doorstep on the home screen helps."
-        }
-        Persistence::Unsupported => "This browser cannot promise to keep data.",
-    };
+    let t = |msg| language.t(msg);
+    let persisted = t(match report.persistence {
+        Persistence::Granted => Msg::StoragePersistedYes,
+        Persistence::NotGranted => Msg::StoragePersistedNotYet,
+        Persistence::Unsupported => Msg::StoragePersistedUnsupported,
+    });
     let estimate = match report.estimate {
-        Some(estimate) => format!(
-            "{} used, of about {} the browser allows",
-            human_bytes(estimate.usage),
-            human_bytes(estimate.quota)
+        Some(estimate) => language.storage_used(
+            language.bytes(estimate.usage),
+            language.bytes(estimate.quota),
         ),
-        None => "The browser gives no estimate.".to_owned(),
+        None => t(Msg::StorageUsedUnknown).to_owned(),
     };
     let saved = match report.saved {
-        Ok(usage) => format!(
-            "{} in {}",
-            human_bytes(usage.bytes as f64),
-            count_of(usage.entries as usize, "entry", "entries")
-        ),
-        Err(error) => format!("{error}. {}", error.advice()),
+        Ok(usage) => language.storage_saved(usage.entries, language.bytes(usage.bytes as f64)),
+        Err(error) => language.storage_problem(&error),
     };
     let quarantined = match &report.quarantined {
-        Ok(names) if names.is_empty() => "None.".to_owned(),
-        Ok(names) => format!(
-            "{} could not be read and {} set aside, unchanged: {}. Nothing was \
-             deleted. Tell your coordinator.",
-            count_of(names.len(), "damaged entry", "damaged entries"),
-            if names.len() == 1 { "was" } else { "were" },
-            names.join(", ")
-        ),
-        Err(error) => format!("{error}. {}", error.advice()),
+        Ok(names) if names.is_empty() => t(Msg::StorageDamagedNone).to_owned(),
+        Ok(names) => language.storage_damaged(names.len(), names.join(", ")),
+        Err(error) => language.storage_problem(error),
     };
     let has_quarantined = matches!(&report.quarantined, Ok(names) if !names.is_empty());
     view! {
         <dl class="facts">
-            <dt>"Kept persistently"</dt>
+            <dt>{t(Msg::StoragePersistedLabel)}</dt>
             <dd data-testid="storage-persisted" data-state=report.persistence.as_str()>
                 {persisted}
             </dd>
-            <dt>"Storage used"</dt>
+            <dt>{t(Msg::StorageUsedLabel)}</dt>
             <dd data-testid="storage-used">{estimate}</dd>
-            <dt>"Saved by Doorstep"</dt>
+            <dt>{t(Msg::StorageSavedLabel)}</dt>
             <dd data-testid="storage-saved">{saved}</dd>
-            <dt>"Damaged entries"</dt>
+            <dt>{t(Msg::StorageDamagedLabel)}</dt>
             <dd
                 data-testid="storage-quarantined"
                 class:facts__warning=has_quarantined

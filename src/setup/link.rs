@@ -1,10 +1,13 @@
 //! Set-up from a coordinator's link ([`survey::wire::SetupLink`]): what it fills in, and
 //! what the screen then says.
 
-use survey::wire::SetupLink;
+use survey::wire::{
+    SetupLink, SetupLinkError, SetupLinkPart, MAX_LINK_AGENCY, MAX_LINK_COLLECTOR, MAX_LINK_TOKEN,
+};
 use survey::Questionnaire;
 
 use super::{Field, SetUp};
+use crate::words::{Msg, WorkerLanguage};
 
 /// How many of the token's first characters the screen shows, so the worker can tell it
 /// came through without the whole token showing.
@@ -22,8 +25,50 @@ pub enum LinkNotice {
         /// The upload token's first characters, then `…`.
         token_start: String,
     },
-    /// The link cannot be used: why, in words for the worker. Nothing was filled in.
-    Problem(String),
+    /// The link cannot be used. Nothing was filled in.
+    Problem(LinkProblem),
+}
+
+/// Why a set-up link cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// It is not a set-up link Doorstep can read.
+    Unreadable(SetupLinkError),
+    /// It is for an agency the questionnaire does not list (its code).
+    UnknownAgency(String),
+}
+
+impl LinkProblem {
+    /// What is wrong and what to do, in `language`.
+    pub fn message(&self, language: WorkerLanguage) -> String {
+        let part = |part: SetupLinkPart| match part {
+            SetupLinkPart::Collector => Msg::SetupLinkPartCollector,
+            SetupLinkPart::Agency => Msg::SetupLinkPartAgency,
+            SetupLinkPart::Token => Msg::SetupLinkPartToken,
+        };
+        let longest = |part: SetupLinkPart| match part {
+            SetupLinkPart::Collector => MAX_LINK_COLLECTOR,
+            SetupLinkPart::Agency => MAX_LINK_AGENCY,
+            SetupLinkPart::Token => MAX_LINK_TOKEN,
+        };
+        let problem = match self {
+            LinkProblem::UnknownAgency(code) => {
+                language.setup_link_error_unknown_agency(code.as_str())
+            }
+            LinkProblem::Unreadable(error) => match error {
+                SetupLinkError::NoFragment => language.t(Msg::SetupLinkErrorCutShort).to_owned(),
+                SetupLinkError::Missing(p) => language.setup_link_error_missing(part(*p)),
+                SetupLinkError::Repeated(p) => language.setup_link_error_repeated(part(*p)),
+                SetupLinkError::Garbled(p) => language.setup_link_error_garbled(part(*p)),
+                SetupLinkError::TooLong(p) => {
+                    language.setup_link_error_too_long(part(*p), longest(*p))
+                }
+                SetupLinkError::Blanks(p) => language.setup_link_error_blanks(part(*p)),
+                SetupLinkError::NotAWebAddress => language.t(Msg::SetupLinkErrorNotWeb).to_owned(),
+            },
+        };
+        language.setup_link_problem(problem)
+    }
 }
 
 /// Reads the link's `fragment` and fills its collector address, agency and upload token
@@ -35,22 +80,14 @@ pub fn fill_from_link(
 ) -> LinkNotice {
     let link = match SetupLink::from_fragment(fragment) {
         Ok(link) => link,
-        Err(error) => {
-            return LinkNotice::Problem(format!(
-                "{error}; ask your coordinator for a new one. You can fill in set-up by hand below."
-            ))
-        }
+        Err(error) => return LinkNotice::Problem(LinkProblem::Unreadable(error)),
     };
     let Some(agency) = questionnaire
         .agencies
         .iter()
         .find(|a| a.code == link.agency.as_str())
     else {
-        return LinkNotice::Problem(format!(
-            "This set-up link is for an agency this app does not know ({}); ask your \
-             coordinator for a new one. You can fill in set-up by hand below.",
-            link.agency
-        ));
+        return LinkNotice::Problem(LinkProblem::UnknownAgency(link.agency.to_string()));
     };
     form.collector = link.collector.trim_end_matches('/').to_owned();
     form.agency = agency.code.clone();
@@ -160,9 +197,10 @@ mod tests {
             &mut form,
             &q,
         );
-        let LinkNotice::Problem(message) = notice else {
+        let LinkNotice::Problem(problem) = notice else {
             panic!("{notice:?}");
         };
+        let message = problem.message(WorkerLanguage::En);
         assert!(
             message.starts_with(
                 "This set-up link is missing the upload token; ask your coordinator for a new one."
@@ -177,6 +215,36 @@ mod tests {
     }
 
     #[test]
+    fn every_link_problem_reads_as_the_survey_crate_says_it_in_english() {
+        // The survey crate's words are the collector's too; the app's English must agree.
+        let errors = [
+            SetupLinkError::NoFragment,
+            SetupLinkError::Missing(SetupLinkPart::Token),
+            SetupLinkError::Repeated(SetupLinkPart::Agency),
+            SetupLinkError::Garbled(SetupLinkPart::Collector),
+            SetupLinkError::TooLong(SetupLinkPart::Token),
+            SetupLinkError::Blanks(SetupLinkPart::Agency),
+            SetupLinkError::NotAWebAddress,
+        ];
+        for error in errors {
+            assert_eq!(
+                LinkProblem::Unreadable(error.clone()).message(WorkerLanguage::En),
+                format!(
+                    "{error}; ask your coordinator for a new one. You can fill in set-up by hand below."
+                )
+            );
+        }
+        let turkish = LinkProblem::Unreadable(SetupLinkError::TooLong(SetupLinkPart::Token))
+            .message(WorkerLanguage::Tr);
+        assert!(
+            turkish.starts_with(
+                "Bu kurulum bağlantısındaki yükleme anahtarı çok uzun (200 karakterden fazla)"
+            ),
+            "{turkish}"
+        );
+    }
+
+    #[test]
     fn a_link_for_an_agency_the_questionnaire_lacks_is_refused() {
         let q = questionnaire();
         let mut form = SetUp::default();
@@ -186,7 +254,7 @@ mod tests {
         };
         let notice = fill_from_link(&other.fragment(), &mut form, &q);
         assert!(
-            matches!(&notice, LinkNotice::Problem(m) if m.contains("someone-else")),
+            matches!(&notice, LinkNotice::Problem(p) if p.message(WorkerLanguage::En).contains("someone-else")),
             "{notice:?}"
         );
         assert_eq!(form, SetUp::default());

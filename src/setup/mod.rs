@@ -10,8 +10,9 @@ use survey::{Assignment, Questionnaire};
 
 use crate::device::{entries, keys};
 use crate::platform::local_storage::StorageError;
+use crate::words::{Msg, WorkerLanguage};
 
-pub use link::{fill_from_link, LinkNotice};
+pub use link::{fill_from_link, LinkNotice, LinkProblem};
 pub use screen::SetUpPage;
 
 /// What the worker enters once, on the set-up screen.
@@ -62,25 +63,63 @@ impl Field {
     }
 
     /// The field's label on the set-up screen.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> Msg {
         match self {
-            Field::Worker => "Your worker code",
-            Field::Agency => "Your agency",
-            Field::Device => "This tablet's name",
-            Field::Area => "Ward you are working in",
-            Field::Collector => "Collector address",
-            Field::Token => "Upload token",
+            Field::Worker => Msg::SetupFieldWorker,
+            Field::Agency => Msg::SetupFieldAgency,
+            Field::Device => Msg::SetupFieldDevice,
+            Field::Area => Msg::SetupFieldArea,
+            Field::Collector => Msg::SetupFieldCollector,
+            Field::Token => Msg::SetupFieldToken,
         }
     }
 }
 
-/// A problem with one field, in words for the worker.
+/// What is wrong with a field of the set-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wrong {
+    /// The worker code is empty.
+    NoWorkerCode,
+    /// The worker code is not up to [`MAX_WORKER`] letters, digits and hyphens.
+    NotAWorkerCode,
+    /// No agency of the questionnaire is chosen.
+    NoAgency,
+    /// The tablet has no name.
+    NoDeviceName,
+    /// The tablet's name is over [`MAX_DEVICE`] characters.
+    DeviceNameTooLong,
+    /// No ward of the questionnaire is chosen.
+    NoArea,
+    /// The collector address is not a web address.
+    NotAWebAddress,
+    /// The token has blanks (or is far too long to be one).
+    NotAToken,
+}
+
+impl Wrong {
+    /// What to do about it, in `language`.
+    pub fn message(self, language: WorkerLanguage) -> String {
+        let t = |msg| language.t(msg).to_owned();
+        match self {
+            Wrong::NoWorkerCode => t(Msg::SetupProblemWorkerMissing),
+            Wrong::NotAWorkerCode => language.setup_problem_worker_bad(MAX_WORKER),
+            Wrong::NoAgency => t(Msg::SetupProblemAgency),
+            Wrong::NoDeviceName => t(Msg::SetupProblemDeviceMissing),
+            Wrong::DeviceNameTooLong => language.setup_problem_device_long(MAX_DEVICE),
+            Wrong::NoArea => t(Msg::SetupProblemArea),
+            Wrong::NotAWebAddress => t(Msg::SetupProblemCollector),
+            Wrong::NotAToken => t(Msg::SetupProblemToken),
+        }
+    }
+}
+
+/// A problem with one field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldProblem {
     /// The field.
     pub field: Field,
-    /// What to do about it.
-    pub message: &'static str,
+    /// What is wrong with it.
+    pub wrong: Wrong,
 }
 
 const MAX_WORKER: usize = 16;
@@ -93,7 +132,9 @@ impl SetUp {
     /// trailing `/`), as it is saved.
     pub fn tidied(&self) -> SetUp {
         SetUp {
-            worker: self.worker.trim().to_uppercase(),
+            // A code, not a word: only ASCII letters change case (never by the rules of
+            // the worker's language), and anything else is refused by `problems`.
+            worker: self.worker.trim().to_ascii_uppercase(),
             agency: self.agency.trim().to_owned(),
             device: self.device.trim().to_owned(),
             area: self.area.trim().to_owned(),
@@ -107,50 +148,33 @@ impl SetUp {
     /// do not.
     pub fn problems(&self, questionnaire: &Questionnaire) -> Vec<FieldProblem> {
         let mut problems = Vec::new();
-        let mut problem = |field, message| problems.push(FieldProblem { field, message });
+        let mut problem = |field, wrong| problems.push(FieldProblem { field, wrong });
         let worker = &self.worker;
         if worker.is_empty() {
-            problem(Field::Worker, "Enter your worker code, for example W012.");
+            problem(Field::Worker, Wrong::NoWorkerCode);
         } else if worker.chars().count() > MAX_WORKER
             || !worker
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-')
         {
-            problem(
-                Field::Worker,
-                "A worker code is up to 16 letters, digits and hyphens, for example W012. \
-                 Not your name.",
-            );
+            problem(Field::Worker, Wrong::NotAWorkerCode);
         }
         if !questionnaire.agencies.iter().any(|a| a.code == self.agency) {
-            problem(Field::Agency, "Choose your agency from the list.");
+            problem(Field::Agency, Wrong::NoAgency);
         }
         if self.device.is_empty() {
-            problem(
-                Field::Device,
-                "Give this tablet a name, for example Tablet 07.",
-            );
+            problem(Field::Device, Wrong::NoDeviceName);
         } else if self.device.chars().count() > MAX_DEVICE {
-            problem(
-                Field::Device,
-                "Keep the tablet's name to 40 characters or fewer.",
-            );
+            problem(Field::Device, Wrong::DeviceNameTooLong);
         }
         if !questionnaire.areas.iter().any(|a| a.code == self.area) {
-            problem(Field::Area, "Choose the ward you are working in.");
+            problem(Field::Area, Wrong::NoArea);
         }
         if !self.collector.is_empty() && !is_web_address(&self.collector) {
-            problem(
-                Field::Collector,
-                "The collector's address starts with https:// or http://, for example \
-                 https://collector.example.org. Leave it empty if you do not have it yet.",
-            );
+            problem(Field::Collector, Wrong::NotAWebAddress);
         }
         if self.token.chars().count() > MAX_TOKEN || self.token.chars().any(char::is_whitespace) {
-            problem(
-                Field::Token,
-                "An upload token has no spaces. Copy it exactly as the coordinator gave it.",
-            );
+            problem(Field::Token, Wrong::NotAToken);
         }
         problems
     }
@@ -283,6 +307,38 @@ mod tests {
         for good_address in ["http://127.0.0.1:8080", "https://c.example.org/doorstep"] {
             assert!(is_web_address(good_address), "{good_address}");
         }
+    }
+
+    #[test]
+    fn problems_are_said_with_the_limits_in_each_language() {
+        assert_eq!(
+            Wrong::NotAWorkerCode.message(WorkerLanguage::En),
+            "A worker code is up to 16 letters, digits and hyphens, for example W012. Not your name."
+        );
+        assert_eq!(
+            Wrong::DeviceNameTooLong.message(WorkerLanguage::En),
+            "Keep the tablet's name to 40 characters or fewer."
+        );
+        assert!(Wrong::DeviceNameTooLong
+            .message(WorkerLanguage::Bn)
+            .contains("৪০"));
+    }
+
+    #[test]
+    fn a_worker_code_is_upper_cased_as_a_code_not_as_a_word() {
+        // Not as Turkish would (i → İ), nor a dotless ı made into an ASCII I: refused instead.
+        let tidied = SetUp {
+            worker: "wi12".into(),
+            ..good()
+        }
+        .tidied();
+        assert_eq!(tidied.worker, "WI12");
+        let dotless = SetUp {
+            worker: "wı12".into(),
+            ..good()
+        }
+        .tidied();
+        assert_eq!(problems(&dotless), vec![Field::Worker]);
     }
 
     #[test]

@@ -2,15 +2,19 @@
 
 use leptos::prelude::*;
 
-use super::{Field, FieldProblem, LinkNotice, SetUp};
+use super::{Field, FieldProblem, LinkNotice, SetUp, Wrong};
 use crate::app_state::AppState;
+use crate::platform::local_storage::StorageError;
 use crate::platform::{address, focus};
 use crate::routes::{Navigator, Page};
+use crate::words::{use_words, Msg};
 
 #[component]
 pub fn SetUpPage() -> impl IntoView {
     let app = expect_context::<AppState>();
     let navigator = expect_context::<Navigator>();
+    let words = use_words();
+    let t = move |msg| words.text(msg);
     let q = app.questionnaire;
     let first_time = app.setup.get_untracked().is_none();
     let mut start = app.setup.get_untracked().unwrap_or_default();
@@ -34,16 +38,13 @@ pub fn SetUpPage() -> impl IntoView {
     });
     on_cleanup(move || relinked.remove());
     let problems = RwSignal::new(Vec::<FieldProblem>::new());
-    let failure = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<StorageError>);
 
-    let problem_of = move |field: Field| {
-        problems.with(|problems| {
-            problems
-                .iter()
-                .find(|p| p.field == field)
-                .map(|p| p.message)
-        })
+    let wrong_with = move |field: Field| -> Option<Wrong> {
+        problems.with(|problems| problems.iter().find(|p| p.field == field).map(|p| p.wrong))
     };
+    let problem_of =
+        move |field: Field| wrong_with(field).map(|wrong| wrong.message(words.language()));
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -64,38 +65,48 @@ pub fn SetUpPage() -> impl IntoView {
                     Page::Settings
                 });
             }
-            Err(error) => failure.set(Some(format!(
-                "The set-up could not be saved: {error}. {}",
-                error.advice()
-            ))),
+            Err(error) => failure.set(Some(error)),
         }
     };
 
     let link_notice = move || {
         notice.get().map(|notice| match notice {
-            LinkNotice::Filled { collector, agency, token_start } => {
+            LinkNotice::Filled {
+                collector,
+                agency,
+                token_start,
+            } => {
                 let still = move || {
+                    let language = words.language();
                     let fields = form.with(|f| f.tidied().still_to_fill(q));
                     if fields.is_empty() {
-                        "Everything is filled in: check it, then save.".to_owned()
+                        language.t(Msg::SetupLinkAllFilled).to_owned()
                     } else {
-                        let labels: Vec<&str> = fields.iter().map(|f| f.label()).collect();
-                        format!("Still to fill in: {}.", labels.join(", "))
+                        let labels: Vec<&str> =
+                            fields.iter().map(|f| language.t(f.label())).collect();
+                        language.setup_link_still(labels.join(", "))
                     }
+                };
+                let parts = move || {
+                    words.language().setup_link_parts(
+                        collector.as_str(),
+                        agency.as_str(),
+                        token_start.as_str(),
+                    )
                 };
                 view! {
                     <div class="card card--ok" role="status" data-testid="setup-link-notice">
-                        <p class="notice-text">"Filled in from your coordinator's link:"</p>
-                        <p>"collector " {collector} ", agency " {agency} ", upload token " {token_start} ". You can change them below."</p>
+                        <p class="notice-text">{t(Msg::SetupLinkFilled)}</p>
+                        <p>{parts}</p>
                         <p data-testid="setup-link-still">{still}</p>
-                        {(!first_time).then(|| view! { <p>"Nothing on this tablet changes until you save."</p> })}
+                        {(!first_time).then(|| view! { <p>{t(Msg::SetupLinkNothingChanges)}</p> })}
                     </div>
                 }
                 .into_any()
             }
-            LinkNotice::Problem(message) => view! {
+            LinkNotice::Problem(problem) => view! {
                 <div class="card card--warn" role="alert" data-testid="setup-link-problem">
-                    <p class="notice-text">{message}</p>
+                    <p class="notice-text">{move || problem.message(words.language())}</p>
                 </div>
             }
             .into_any(),
@@ -103,7 +114,7 @@ pub fn SetUpPage() -> impl IntoView {
     };
 
     let text_field = move |field: Field,
-                           hint: &'static str,
+                           hint: Msg,
                            kind: &'static str,
                            get: fn(&SetUp) -> String,
                            put: fn(&mut SetUp, String)| {
@@ -111,15 +122,15 @@ pub fn SetUpPage() -> impl IntoView {
         let hint_id = format!("{id}-hint");
         let problem_id = format!("{id}-problem");
         view! {
-            <div class="field" class:has-problem=move || problem_of(field).is_some()>
-                <label for=id>{field.label()}</label>
-                <p class="help" id=hint_id.clone()>{hint}</p>
+            <div class="field" class:has-problem=move || wrong_with(field).is_some()>
+                <label for=id>{t(field.label())}</label>
+                <p class="help" id=hint_id.clone()>{t(hint)}</p>
                 <input id=id name=id data-testid=id type=kind autocomplete="off"
                     aria-describedby=format!("{hint_id} {problem_id}")
-                    aria-invalid=move || problem_of(field).is_some().then_some("true")
+                    aria-invalid=move || wrong_with(field).is_some().then_some("true")
                     prop:value=move || form.with(get)
                     on:input=move |event| { let value = event_target_value(&event); form.update(|f| put(f, value)); }/>
-                <p class="problem" id=problem_id.clone() data-testid=problem_id hidden=move || problem_of(field).is_none()>
+                <p class="problem" id=problem_id.clone() data-testid=problem_id hidden=move || wrong_with(field).is_none()>
                     {move || problem_of(field)}
                 </p>
             </div>
@@ -143,15 +154,15 @@ pub fn SetUpPage() -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="field" class:has-problem=move || problem_of(field).is_some()>
-                <label for=id>{field.label()}</label>
+            <div class="field" class:has-problem=move || wrong_with(field).is_some()>
+                <label for=id>{t(field.label())}</label>
                 <select id=id name=id data-testid=id aria-describedby=problem_id.clone()
-                    aria-invalid=move || problem_of(field).is_some().then_some("true")
+                    aria-invalid=move || wrong_with(field).is_some().then_some("true")
                     on:change=move |event| { let value = event_target_value(&event); form.update(|f| put(f, value)); }>
-                    <option value="" prop:selected=move || form.with(get).is_empty()>"Choose…"</option>
+                    <option value="" prop:selected=move || form.with(get).is_empty()>{t(Msg::SetupChoose)}</option>
                     {options}
                 </select>
-                <p class="problem" id=problem_id.clone() data-testid=problem_id hidden=move || problem_of(field).is_none()>
+                <p class="problem" id=problem_id.clone() data-testid=problem_id hidden=move || wrong_with(field).is_none()>
                     {move || problem_of(field)}
                 </p>
             </div>
@@ -171,22 +182,25 @@ pub fn SetUpPage() -> impl IntoView {
 
     view! {
         <section class="page" data-testid="page-setup" aria-labelledby="setup-title">
-            <h1 id="setup-title" tabindex="-1">"Set up this tablet"</h1>
-            <p class="lead">
-                "Every interview is stamped with these. No names: your worker code is enough."
-            </p>
+            <h1 id="setup-title" tabindex="-1">{t(Msg::SetupTitle)}</h1>
+            <p class="lead">{t(Msg::SetupLead)}</p>
             {link_notice}
             <form class="form" novalidate on:submit=submit>
-                {text_field(Field::Worker, "Letters and digits, for example W012.", "text", |s| s.worker.clone(), |s, v| s.worker = v)}
+                {text_field(Field::Worker, Msg::SetupHintWorker, "text", |s| s.worker.clone(), |s, v| s.worker = v)}
                 {select_field(Field::Agency, agencies, |s| s.agency.clone(), |s, v| s.agency = v)}
-                {text_field(Field::Device, "As written on its label, for example Tablet 07.", "text", |s| s.device.clone(), |s, v| s.device = v)}
+                {text_field(Field::Device, Msg::SetupHintDevice, "text", |s| s.device.clone(), |s, v| s.device = v)}
                 {select_field(Field::Area, areas, |s| s.area.clone(), |s, v| s.area = v)}
-                <h2>"Handing in"</h2>
-                <p class="help">"From your coordinator. You can add these later in Settings; interviews do not need them."</p>
-                {text_field(Field::Collector, "For example https://collector.example.org", "url", |s| s.collector.clone(), |s, v| s.collector = v)}
-                {text_field(Field::Token, "A long code for your agency. Keep it on this tablet only.", "password", |s| s.token.clone(), |s, v| s.token = v)}
-                <p class="problem" role="alert" data-testid="setup-failure">{move || failure.get()}</p>
-                <button type="submit" class="button button--primary" data-testid="setup-save">"Save set-up"</button>
+                <h2>{t(Msg::SetupHandInTitle)}</h2>
+                <p class="help">{t(Msg::SetupHandInHelp)}</p>
+                {text_field(Field::Collector, Msg::SetupHintCollector, "url", |s| s.collector.clone(), |s, v| s.collector = v)}
+                {text_field(Field::Token, Msg::SetupHintToken, "password", |s| s.token.clone(), |s, v| s.token = v)}
+                <p class="problem" role="alert" data-testid="setup-failure">
+                    {move || failure.with(|error| error.as_ref().map(|error| {
+                        let language = words.language();
+                        language.setup_not_saved(language.storage_error(error), language.storage_advice(error))
+                    }))}
+                </p>
+                <button type="submit" class="button button--primary" data-testid="setup-save">{t(Msg::SetupSave)}</button>
             </form>
         </section>
     }

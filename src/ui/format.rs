@@ -1,31 +1,16 @@
-//! Figures as a worker reads them at a glance.
+//! Figures in English, for the hand-in screens until they use the catalog: the worker's
+//! language writes them with [`crate::words::WorkerLanguage::bytes`] and the catalog's
+//! plural messages.
 
-/// Bytes in words: "0 bytes", "812 KB", "4.6 MB", "1.2 GB".
-///
-/// Integer arithmetic only: float formatting would add about 10 KB to the download.
+use crate::words::WorkerLanguage;
+
+/// Bytes in English words: "0 bytes", "812 KB", "4.6 MB", "1.2 GB".
 pub fn human_bytes(bytes: f64) -> String {
-    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
-    let bytes = if bytes.is_finite() && bytes > 0.0 {
-        bytes as u64
-    } else {
-        0
-    };
-    let mut unit = 0;
-    let mut scale = 1_u64;
-    while bytes / scale >= 1000 && unit < UNITS.len() - 1 {
-        scale *= 1000;
-        unit += 1;
-    }
-    // Tenths, rounded half up, then one decimal below 10 and none above.
-    let tenths = (bytes * 10 + scale / 2) / scale;
-    match unit {
-        0 => format!("{bytes} bytes"),
-        _ if tenths < 100 => format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit]),
-        _ => format!("{} {}", (tenths + 5) / 10, UNITS[unit]),
-    }
+    WorkerLanguage::En.bytes(bytes)
 }
 
-/// "1 completed interview", "2 completed interviews": `count` and the noun that fits it.
+/// "1 completed interview", "2 completed interviews": `count` and the English noun that
+/// fits it.
 pub fn count_of(count: usize, one: &str, many: &str) -> String {
     if count == 1 {
         format!("1 {one}")

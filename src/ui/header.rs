@@ -2,6 +2,7 @@ use crate::routes::{Link, Page};
 use leptos::prelude::*;
 
 use crate::platform::connection::Online;
+use crate::words::{use_words, Msg};
 
 /// The bar on every screen: the app's name, the live connection state and the navigation.
 ///
@@ -10,6 +11,7 @@ use crate::platform::connection::Online;
 pub fn AppHeader() -> impl IntoView {
     let online = use_context::<Online>().map(|Online(online)| online);
     let is_online = move || online.map(|online| online.get()).unwrap_or(true);
+    let words = use_words();
     view! {
         <header class="app-header">
             <div class="app-header__bar">
@@ -25,18 +27,18 @@ pub fn AppHeader() -> impl IntoView {
                     {move || if is_online() { "Online" } else { "Offline" }}
                 </p>
             </div>
-            <nav class="app-nav" aria-label="Main">
+            <nav class="app-nav" aria-label=words.text(Msg::NavLabel)>
                 <Link page={Page::Today} {..} class="app-nav__link" data-testid="nav-today">
-                    "Today"
+                    {words.text(Msg::NavToday)}
                 </Link>
                 <Link page={Page::Interviews} {..} class="app-nav__link" data-testid="nav-interviews">
-                    "Interviews"
+                    {words.text(Msg::NavInterviews)}
                 </Link>
                 <Link page={Page::HandIn} {..} class="app-nav__link" data-testid="nav-hand-in">
-                    "Hand in"
+                    {words.text(Msg::NavHandIn)}
                 </Link>
                 <Link page={Page::Settings} {..} class="app-nav__link" data-testid="nav-settings">
-                    "Settings"
+                    {words.text(Msg::NavSettings)}
                 </Link>
             </nav>
         </header>

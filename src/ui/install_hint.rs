@@ -1,12 +1,14 @@
 use leptos::prelude::*;
 
 use crate::platform::pwa;
+use crate::words::{use_words, Msg};
 
 /// When the app runs in a browser tab: a hint to add it to the home screen, because
 /// browsers keep an installed app's data more reliably. Offers the browser's own install
 /// dialog when it has one.
 #[component]
 pub fn InstallHint() -> impl IntoView {
+    let words = use_words();
     let (installed, set_installed) = signal(pwa::is_installed());
     let (can_prompt, set_can_prompt) = signal(pwa::install_prompt_available());
     let installable = window_event_listener_untyped("doorstep-installable", move |_| {
@@ -26,22 +28,16 @@ pub fn InstallHint() -> impl IntoView {
     view! {
         <Show when=move || !installed.get()>
             <section class="card card--hint" data-testid="install-hint" aria-labelledby="install-hint-title">
-                <h2 id="install-hint-title" class="card__title">"Add Doorstep to your home screen"</h2>
-                <p>
-                    "You are using Doorstep in a browser tab. Installed, it opens from its own \
-                     icon without signal, and the browser keeps your saved interviews more reliably."
-                </p>
+                <h2 id="install-hint-title" class="card__title">{words.text(Msg::InstallTitle)}</h2>
+                <p>{words.text(Msg::InstallBody)}</p>
                 <Show
                     when=move || can_prompt.get()
-                    fallback=|| view! {
-                        <p class="card__help">
-                            "In Chrome, open the menu (⋮) and choose "
-                            <strong>"Install app"</strong>" or "<strong>"Add to home screen"</strong>"."
-                        </p>
+                    fallback=move || view! {
+                        <p class="card__help">{words.text(Msg::InstallChrome)}</p>
                     }
                 >
                     <button type="button" class="button button--primary" data-testid="install-button" on:click=install>
-                        "Install Doorstep"
+                        {words.text(Msg::InstallButton)}
                     </button>
                 </Show>
             </section>

@@ -1,6 +1,6 @@
 //! What every screen shares: the header, the banners (save problem, new version), the
-//! offline-readiness card and install hint, the not-found screen, a read problem, and
-//! figures as a worker reads them ([`format`]).
+//! offline-readiness card and install hint, the not-found screen and a read problem (and,
+//! in [`format`], figures in English for the screens not yet in the worker's language).
 
 pub mod format;
 mod header;
@@ -13,6 +13,7 @@ mod update_banner;
 use leptos::prelude::*;
 
 use crate::platform::local_storage::StorageError;
+use crate::words::{use_words, WorkerLanguage};
 
 pub use header::AppHeader;
 pub use install_hint::InstallHint;
@@ -21,18 +22,57 @@ pub use offline_readiness::OfflineReadinessCard;
 pub use save_banner::SaveBanner;
 pub use update_banner::UpdateBanner;
 
+/// Saved records that could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Every interview (the list, the counts).
+    Interviews,
+    /// Today's door visits.
+    Visits,
+    /// The interviews in progress.
+    Drafts,
+    /// Said in English, as the end of "Doorstep could not read …" ("the batches made on
+    /// this tablet"): the hand-in screens' until they use the catalog.
+    English(&'static str),
+}
+
+impl From<&'static str> for Unreadable {
+    fn from(what: &'static str) -> Self {
+        Unreadable::English(what)
+    }
+}
+
+impl Unreadable {
+    /// "Doorstep could not read … saved on this tablet: why. What to do." in `language`.
+    pub fn problem(self, language: WorkerLanguage, error: &StorageError) -> String {
+        let why = language.storage_error(error);
+        let advice = language.storage_advice(error);
+        match self {
+            Unreadable::Interviews => language.read_interviews(why, advice),
+            Unreadable::Visits => language.read_visits(why, advice),
+            Unreadable::Drafts => language.read_drafts(why, advice),
+            Unreadable::English(what) => format!(
+                "Doorstep could not read {what} saved on this tablet: {error}. {}",
+                error.advice()
+            ),
+        }
+    }
+}
+
 /// Saved records that could not be read, said plainly where the list would be (never an
 /// empty list that looks like nothing was saved).
 #[component]
 pub fn ReadProblem(
-    /// What could not be read, as the end of "Doorstep could not read …": "the interviews".
-    what: &'static str,
+    /// What could not be read.
+    #[prop(into)]
+    what: Unreadable,
     /// Why.
     error: StorageError,
 ) -> impl IntoView {
+    let words = use_words();
     view! {
         <p class="problem" role="alert" data-testid="read-problem">
-            {format!("Doorstep could not read {what} saved on this tablet: {error}. {}", error.advice())}
+            {move || what.problem(words.language(), &error)}
         </p>
     }
 }

@@ -1,14 +1,17 @@
 use crate::routes::{Link, Page};
 use leptos::prelude::*;
 
+use crate::words::{use_words, Msg};
+
 /// Shown for an address the app does not know (an old bookmark, a typo).
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
+    let words = use_words();
     view! {
         <section class="page" data-testid="page-not-found" aria-labelledby="not-found-title">
-            <h1 id="not-found-title" tabindex="-1">"There is no such screen"</h1>
-            <p>"Nothing is lost: your saved work is still on this device."</p>
-            <Link page={Page::Today} {..} class="button button--primary">"Go to the home screen"</Link>
+            <h1 id="not-found-title" tabindex="-1">{words.text(Msg::NotFoundTitle)}</h1>
+            <p>{words.text(Msg::NotFoundBody)}</p>
+            <Link page={Page::Today} {..} class="button button--primary">{words.text(Msg::NotFoundHome)}</Link>
         </section>
     }
 }
