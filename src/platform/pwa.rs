@@ -13,6 +13,11 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
 
+/// The service worker's script, at the root whatever screen the app was opened at.
+const WORKER_SCRIPT: &str = "/sw.js";
+/// Every screen of the app is under the root.
+const SCOPE: &str = "/";
+
 /// How often an open app looks for a new version (also on regaining a connection).
 const UPDATE_CHECK_MS: u32 = 30 * 60 * 1000;
 
@@ -131,7 +136,11 @@ pub fn start() -> Pwa {
 
     let options = web_sys::RegistrationOptions::new();
     options.set_update_via_cache(web_sys::ServiceWorkerUpdateViaCache::None);
-    let registering = container.register_with_options("./sw.js", &options);
+    // An absolute address: the app can be opened (or reloaded) at any screen's address,
+    // such as `/interview/<id>/section/2`, and "./sw.js" would then be looked for at
+    // `/interview/<id>/section/sw.js` (a 404, and a false "could not save itself").
+    options.set_scope(SCOPE);
+    let registering = container.register_with_options(WORKER_SCRIPT, &options);
     let ready = container.ready();
     spawn_local(async move {
         let registered = JsFuture::from(registering)

@@ -10,6 +10,7 @@ use super::{counts_of, open_call_backs, outcome_label};
 use crate::app_state::AppState;
 use crate::platform::{clock, focus};
 use crate::routes::{Link, Navigator, Page, Step};
+use crate::ui::format::count_of;
 use crate::ui::{InstallHint, OfflineReadinessCard, ReadProblem};
 
 /// A return to a call-back door, chosen before the outcome.
@@ -100,12 +101,20 @@ fn DoorLog() -> impl IntoView {
         }
     };
 
-    let outcome_buttons = VisitOutcome::ALL
-        .into_iter()
+    // Starting an interview is the main action: its button comes first, full width and
+    // filled; the other outcomes follow, filled only once chosen.
+    let outcome_buttons = std::iter::once(VisitOutcome::Interviewed)
+        .chain(
+            VisitOutcome::ALL
+                .into_iter()
+                .filter(|o| *o != VisitOutcome::Interviewed),
+        )
         .map(|outcome| {
+            let main = outcome == VisitOutcome::Interviewed;
             view! {
                 <button type="button" class="button outcome"
-                    class:button--primary=move || chosen.get() == Some(outcome)
+                    class:outcome--main=main
+                    class:button--primary=move || main || chosen.get() == Some(outcome)
                     data-testid=format!("visit-outcome-{}", outcome.as_str())
                     aria-pressed=move || (chosen.get() == Some(outcome)).to_string()
                     on:click=move |_| {
@@ -161,6 +170,32 @@ fn DoorLog() -> impl IntoView {
     let drafts = Memo::new(move |_| app.summaries_with_status(ResponseStatus::Draft));
 
     view! {
+        // An interview left by a reload, crash or restart comes first: it is the door the
+        // worker is standing at.
+        {move || drafts.get().err().map(|error| view! {
+            <ReadProblem what="the interviews in progress" error=error/>
+        })}
+        {move || {
+            let drafts = drafts.get().unwrap_or_default();
+            (!drafts.is_empty()).then(|| view! {
+                <div class="card card--warn" data-testid="drafts">
+                    <h2 class="card__title">"Interviews in progress"</h2>
+                    <ul class="plain-list">
+                        {drafts.into_iter().map(|draft| view! {
+                            <li>
+                                <Link page={Page::Interview(draft.id, Step::Resume)} {..}
+                                    class="button button--primary" data-testid="continue-draft">
+                                    {format!("Continue interview started {} ({})",
+                                        clock::local_date_time(draft.started),
+                                        count_of(draft.answered as usize, "answer", "answers"))}
+                                </Link>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })
+        }}
+
         <div class="card" aria-labelledby="log-title">
             <h2 class="card__title" id="log-title" data-testid="log-title" tabindex="-1">
                 {move || match returning.get() {
@@ -195,6 +230,13 @@ fn DoorLog() -> impl IntoView {
             <p class="saved" role="status" data-testid="visit-saved" tabindex="-1">{move || saved.get()}</p>
         </div>
 
+        <Show when=has_call_backs>
+            <div class="card" data-testid="call-backs">
+                <h2 class="card__title">"Call-backs"</h2>
+                <ul class="plain-list">{call_backs}</ul>
+            </div>
+        </Show>
+
         <div class="card" data-testid="today-counts">
             <h2 class="card__title">"Today so far"</h2>
             <dl class="counts">
@@ -210,34 +252,5 @@ fn DoorLog() -> impl IntoView {
             <ReadProblem what="today's visits" error=error/>
         })}
 
-        {move || drafts.get().err().map(|error| view! {
-            <ReadProblem what="the interviews in progress" error=error/>
-        })}
-        {move || {
-            let drafts = drafts.get().unwrap_or_default();
-            (!drafts.is_empty()).then(|| view! {
-                <div class="card card--warn" data-testid="drafts">
-                    <h2 class="card__title">"Interviews in progress"</h2>
-                    <ul class="plain-list">
-                        {drafts.into_iter().map(|draft| view! {
-                            <li>
-                                <Link page={Page::Interview(draft.id, Step::Resume)} {..} class="button"
-                                    data-testid="continue-draft">
-                                    {format!("Continue interview started {} ({} answers)",
-                                        clock::local_date_time(draft.started), draft.answered)}
-                                </Link>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </div>
-            })
-        }}
-
-        <Show when=has_call_backs>
-            <div class="card" data-testid="call-backs">
-                <h2 class="card__title">"Call-backs"</h2>
-                <ul class="plain-list">{call_backs}</ul>
-            </div>
-        </Show>
     }
 }

@@ -206,6 +206,20 @@ impl Worker {
         Ok(())
     }
 
+    /// Follows the (first visible) link whose words begin with `words`, for links that go
+    /// on with a date or a count.
+    pub async fn follow_starting(&self, words: &str) -> Result<()> {
+        let link = self
+            .client
+            .find(Locator::XPath(&format!(
+                "//a[starts-with(normalize-space(), {})]",
+                xpath_literal(words)
+            )))
+            .await?;
+        link.click().await?;
+        Ok(())
+    }
+
     /// Waits until the page's heading (`h1`) reads `heading`.
     pub async fn see_heading(&self, heading: &str) -> Result<()> {
         self.wait_until(

@@ -832,14 +832,44 @@ impl Worker {
         Ok(())
     }
 
-    /// What makes the screen hard to use at its size: sideways scrolling, and links or
-    /// buttons smaller than a 48px touch target (each as `text: width x height`).
+    /// What makes the screen hard to use at its size: sideways scrolling; anything drawn
+    /// past the screen's edges or cut off inside a box that scrolls or clips sideways (a
+    /// navigation bar that scrolls hides its last link without making the page wider);
+    /// navigation links broken over two lines; and links or buttons smaller than a 48px
+    /// touch target (each as `text: width x height`).
     pub async fn layout_problems(&self) -> Result<Vec<String>> {
         let value = self
             .run(
                 "const problems = [];
                  const overflow = document.documentElement.scrollWidth - window.innerWidth;
                  if (overflow > 0) problems.push(`scrolls sideways by ${overflow}px`);
+                 const name = (e) => (e.getAttribute('aria-label') || e.textContent.trim().slice(0, 40) || e.tagName);
+                 const hidden = (e) => e.closest('.visually-hidden, .skip-link, [hidden]') !== null;
+                 // A wide table may scroll in a labelled, focusable region of its own.
+                 const region = (e) => e.closest('[role=region][tabindex]');
+                 const scrolled = (e) => { const r = region(e); return r !== null && r !== e; };
+                 const width = document.documentElement.clientWidth;
+                 for (const e of document.body.querySelectorAll('*')) {
+                   if (e.offsetParent === null || hidden(e) || scrolled(e)) continue;
+                   const r = e.getBoundingClientRect();
+                   if (r.width > 0 && (r.right > width + 1 || r.left < -1)) {
+                     problems.push(`${name(e)}: drawn from ${Math.round(r.left)}px to ${Math.round(r.right)}px on a ${width}px screen`);
+                     continue;
+                   }
+                   const style = getComputedStyle(e);
+                   const clips = ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX);
+                   const field = ['INPUT', 'TEXTAREA', 'SELECT', 'PRE', 'svg'].includes(e.tagName);
+                   if (clips && !field && region(e) !== e && e.scrollWidth > e.clientWidth + 1) {
+                     problems.push(`${name(e)}: ${e.scrollWidth - e.clientWidth}px of it cut off or scrolled sideways`);
+                   }
+                 }
+                 for (const link of document.querySelectorAll('nav a')) {
+                   if (link.offsetParent === null || hidden(link)) continue;
+                   const range = document.createRange();
+                   range.selectNodeContents(link);
+                   const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+                   if (lines.size > 1) problems.push(`${name(link)}: navigation link on ${lines.size} lines`);
+                 }
                  for (const e of document.querySelectorAll('a, button, label.choice, label.rating-point, select, input[type=text], textarea')) {
                    if (e.offsetParent === null || e.classList.contains('skip-link')) continue;
                    const r = e.getBoundingClientRect();

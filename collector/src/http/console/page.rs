@@ -174,7 +174,7 @@ pub fn document(
                 script src=(SCRIPT_PATH) defer {}
             }
             body {
-                a class="skip" href="#main" { "Skip to the page" }
+                a class="skip-link" href="#main" { "Skip to the page" }
                 header class="top" {
                     a class="brand" href=(HOME_PATH) { "Doorstep console" }
                     @if let Some(viewer) = viewer {
