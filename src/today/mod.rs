@@ -11,6 +11,8 @@ use survey::{Visit, VisitCounts, VisitId};
 
 pub use screen::TodayPage;
 
+use crate::words::Msg;
+
 /// Today's figures: the counts of the visits for which `is_today` holds.
 pub fn counts_of(visits: &[Visit], is_today: impl Fn(Timestamp) -> bool) -> VisitCounts {
     VisitCounts::of(
@@ -32,14 +34,14 @@ pub fn open_call_backs(visits: &[Visit]) -> Vec<&Visit> {
 }
 
 /// The worker's words for an outcome, as on the buttons.
-pub fn outcome_label(outcome: VisitOutcome) -> &'static str {
+pub fn outcome_label(outcome: VisitOutcome) -> Msg {
     match outcome {
-        VisitOutcome::NoAnswer => "No answer",
-        VisitOutcome::Refused => "Refused",
-        VisitOutcome::CallBack => "Call back",
-        VisitOutcome::NotEligible => "Not eligible",
-        VisitOutcome::LanguageBarrier => "Language barrier",
-        VisitOutcome::Interviewed => "Interview",
+        VisitOutcome::NoAnswer => Msg::OutcomeNoAnswer,
+        VisitOutcome::Refused => Msg::OutcomeRefused,
+        VisitOutcome::CallBack => Msg::OutcomeCallBack,
+        VisitOutcome::NotEligible => Msg::OutcomeNotEligible,
+        VisitOutcome::LanguageBarrier => Msg::OutcomeLanguageBarrier,
+        VisitOutcome::Interviewed => Msg::OutcomeInterviewed,
     }
 }
 

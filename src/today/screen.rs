@@ -10,8 +10,8 @@ use super::{counts_of, open_call_backs, outcome_label};
 use crate::app_state::AppState;
 use crate::platform::{clock, focus};
 use crate::routes::{Link, Navigator, Page, Step};
-use crate::ui::format::count_of;
-use crate::ui::{InstallHint, OfflineReadinessCard, ReadProblem};
+use crate::ui::{InstallHint, OfflineReadinessCard, ReadProblem, Unreadable};
+use crate::words::{use_words, Msg};
 
 /// A return to a call-back door, chosen before the outcome.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,15 +23,17 @@ struct ReturnVisit {
 #[component]
 pub fn TodayPage() -> impl IntoView {
     let app = expect_context::<AppState>();
+    let words = use_words();
+    let t = move |msg| words.text(msg);
     view! {
         <section class="page" data-testid="page-today" aria-labelledby="today-title">
-            <h1 id="today-title" tabindex="-1">"Today"</h1>
+            <h1 id="today-title" tabindex="-1">{t(Msg::TodayTitle)}</h1>
             {move || match app.setup.get() {
                 None => view! {
                     <div class="card card--hint" data-testid="setup-needed">
-                        <h2 class="card__title">"Set up this tablet first"</h2>
-                        <p>"Enter your worker code, agency and ward before the first door. It takes a minute, and only once."</p>
-                        <Link page={Page::SetUp} {..} class="button button--primary" data-testid="go-setup">"Set up"</Link>
+                        <h2 class="card__title">{t(Msg::TodaySetupNeededTitle)}</h2>
+                        <p>{t(Msg::TodaySetupNeededBody)}</p>
+                        <Link page={Page::SetUp} {..} class="button button--primary" data-testid="go-setup">{t(Msg::TodaySetupNeededGo)}</Link>
                     </div>
                 }.into_any(),
                 Some(_) => view! { <DoorLog/> }.into_any(),
@@ -46,10 +48,13 @@ pub fn TodayPage() -> impl IntoView {
 fn DoorLog() -> impl IntoView {
     let app = expect_context::<AppState>();
     let navigator = expect_context::<Navigator>();
+    let words = use_words();
+    let t = move |msg| words.text(msg);
     let chosen = RwSignal::new(None::<VisitOutcome>);
     let returning = RwSignal::new(None::<ReturnVisit>);
     let note = RwSignal::new(String::new());
-    let saved = RwSignal::new(None::<String>);
+    // The outcome of the visit just saved (other than an interview, which opens).
+    let saved = RwSignal::new(None::<VisitOutcome>);
     let stored_visits = Memo::new(move |_| app.visits());
     // Counts and call-backs show what could be read; the problem is said above them.
     let visits = Memo::new(move |_| stored_visits.get().unwrap_or_default());
@@ -96,7 +101,7 @@ fn DoorLog() -> impl IntoView {
             let _ = app.save_response(&response);
             navigator.go(Page::Interview(response.id, Step::Section(0)));
         } else {
-            saved.set(Some(format!("Saved: {}.", outcome_label(outcome))));
+            saved.set(Some(outcome));
             focus::focus_later("[data-testid=visit-saved]".to_owned());
         }
     };
@@ -122,7 +127,7 @@ fn DoorLog() -> impl IntoView {
                         chosen.set(Some(outcome));
                         focus::focus_later("[data-testid=visit-save]".to_owned());
                     }>
-                    {outcome_label(outcome)}
+                    {t(outcome_label(outcome))}
                 </button>
             }
         })
@@ -142,13 +147,14 @@ fn DoorLog() -> impl IntoView {
                     let attempt = visit.attempt;
                     let note_text = visit.door_note.as_ref().map(|n| n.as_str().to_owned());
                     let prefill = note_text.clone().unwrap_or_default();
-                    let when = clock::local_date_time(visit.time);
+                    let language = words.language();
+                    let when = language.date_time(clock::local(visit.time));
                     view! {
                         <li class="call-back" data-testid="call-back">
                             <p class="call-back__note">
-                                {note_text.unwrap_or_else(|| "No door note".to_owned())}
+                                {note_text.unwrap_or_else(|| language.t(Msg::TodayCallBackNoNote).to_owned())}
                             </p>
-                            <p class="call-back__meta">{format!("Call back · attempt {attempt} was {when}")}</p>
+                            <p class="call-back__meta">{language.today_call_back_when(attempt, when)}</p>
                             <button type="button" class="button" data-testid=format!("call-back-{id}")
                                 on:click=move |_| {
                                     returning.set(Some(ReturnVisit { follows: id, attempt: attempt.saturating_add(1) }));
@@ -157,7 +163,7 @@ fn DoorLog() -> impl IntoView {
                                     saved.set(None);
                                     focus::focus_later("#log-title".to_owned());
                                 }>
-                                {format!("Back at this door (attempt {})", attempt.saturating_add(1))}
+                                {language.today_call_back_back(attempt.saturating_add(1))}
                             </button>
                         </li>
                     }
@@ -173,21 +179,23 @@ fn DoorLog() -> impl IntoView {
         // An interview left by a reload, crash or restart comes first: it is the door the
         // worker is standing at.
         {move || drafts.get().err().map(|error| view! {
-            <ReadProblem what="the interviews in progress" error=error/>
+            <ReadProblem what=Unreadable::Drafts error=error/>
         })}
         {move || {
             let drafts = drafts.get().unwrap_or_default();
+            let language = words.language();
             (!drafts.is_empty()).then(|| view! {
                 <div class="card card--warn" data-testid="drafts">
-                    <h2 class="card__title">"Interviews in progress"</h2>
+                    <h2 class="card__title">{t(Msg::TodayDraftsTitle)}</h2>
                     <ul class="plain-list">
                         {drafts.into_iter().map(|draft| view! {
                             <li>
                                 <Link page={Page::Interview(draft.id, Step::Resume)} {..}
                                     class="button button--primary" data-testid="continue-draft">
-                                    {format!("Continue interview started {} ({})",
-                                        clock::local_date_time(draft.started),
-                                        count_of(draft.answered as usize, "answer", "answers"))}
+                                    {language.today_drafts_continue(
+                                        draft.answered,
+                                        language.date_time(clock::local(draft.started)),
+                                    )}
                                 </Link>
                             </li>
                         }).collect_view()}
@@ -199,57 +207,62 @@ fn DoorLog() -> impl IntoView {
         <div class="card" aria-labelledby="log-title">
             <h2 class="card__title" id="log-title" data-testid="log-title" tabindex="-1">
                 {move || match returning.get() {
-                    Some(r) => format!("Back at a call-back door: attempt {}", r.attempt),
-                    None => "Log a door".to_owned(),
+                    Some(r) => words.language().today_log_returning(r.attempt),
+                    None => words.language().t(Msg::TodayLogTitle).to_owned(),
                 }}
             </h2>
-            <p class="card__help" id="outcome-help">"What happened at the door?"</p>
+            <p class="card__help" id="outcome-help">{t(Msg::TodayLogHelp)}</p>
             <div class="outcomes" role="group" aria-labelledby="log-title outcome-help">{outcome_buttons}</div>
             <Show when=move || chosen.get().is_some()>
                 <div class="visit-confirm">
-                    <label for="visit-note">"Door note (optional, stays on this tablet)"</label>
+                    <label for="visit-note">{t(Msg::TodayNoteLabel)}</label>
                     <textarea id="visit-note" data-testid="visit-note" rows="2" maxlength="200"
-                        placeholder="For example: blue door, dog, use side gate"
+                        placeholder=t(Msg::TodayNotePlaceholder)
                         prop:value=move || note.get()
                         on:input=move |event| note.set(event_target_value(&event))></textarea>
                     <div class="actions">
                         <button type="button" class="button button--primary" data-testid="visit-save" on:click=save>
-                            {move || match chosen.get() {
-                                Some(VisitOutcome::Interviewed) => "Start interview".to_owned(),
-                                Some(outcome) => format!("Save: {}", outcome_label(outcome)),
-                                None => String::new(),
+                            {move || {
+                                let language = words.language();
+                                match chosen.get() {
+                                    Some(VisitOutcome::Interviewed) => language.t(Msg::TodayStart).to_owned(),
+                                    Some(outcome) => language.today_save(outcome_label(outcome)),
+                                    None => String::new(),
+                                }
                             }}
                         </button>
                         <button type="button" class="button" data-testid="visit-cancel"
                             on:click=move |_| { chosen.set(None); returning.set(None); note.set(String::new()); }>
-                            "Cancel"
+                            {t(Msg::TodayCancel)}
                         </button>
                     </div>
                 </div>
             </Show>
-            <p class="saved" role="status" data-testid="visit-saved" tabindex="-1">{move || saved.get()}</p>
+            <p class="saved" role="status" data-testid="visit-saved" tabindex="-1">
+                {move || saved.get().map(|outcome| words.language().today_saved(outcome_label(outcome)))}
+            </p>
         </div>
 
         <Show when=has_call_backs>
             <div class="card" data-testid="call-backs">
-                <h2 class="card__title">"Call-backs"</h2>
+                <h2 class="card__title">{t(Msg::TodayCallBacksTitle)}</h2>
                 <ul class="plain-list">{call_backs}</ul>
             </div>
         </Show>
 
         <div class="card" data-testid="today-counts">
-            <h2 class="card__title">"Today so far"</h2>
+            <h2 class="card__title">{t(Msg::TodayCountsTitle)}</h2>
             <dl class="counts">
-                <div><dt>"Doors"</dt><dd data-testid="count-doors">{move || counts().doors}</dd></div>
-                <div><dt>"Interviews"</dt><dd data-testid="count-interviews">{move || counts().interviews}</dd></div>
-                <div><dt>"Contact rate"</dt><dd data-testid="count-contact-rate">
-                    {move || counts().contact_rate().map_or_else(|| "–".to_owned(), |rate| format!("{rate}%"))}
+                <div><dt>{t(Msg::TodayCountsDoors)}</dt><dd data-testid="count-doors">{move || words.language().number(counts().doors)}</dd></div>
+                <div><dt>{t(Msg::TodayCountsInterviews)}</dt><dd data-testid="count-interviews">{move || words.language().number(counts().interviews)}</dd></div>
+                <div><dt>{t(Msg::TodayCountsContactRate)}</dt><dd data-testid="count-contact-rate">
+                    {move || counts().contact_rate().map_or_else(|| "–".to_owned(), |rate| words.language().today_counts_percent(rate))}
                 </dd></div>
             </dl>
         </div>
 
         {move || stored_visits.get().err().map(|error| view! {
-            <ReadProblem what="today's visits" error=error/>
+            <ReadProblem what=Unreadable::Visits error=error/>
         })}
 
     }
