@@ -237,7 +237,7 @@ async fn exported_offline_then_imported_then_uploaded_online_stores_each_intervi
     worker.type_text("retention-days", "1").await?;
     worker.tap("retention-save").await?;
     worker
-        .see_text("retention-message", "cleared 1 days after")
+        .see_text("retention-message", "cleared 1 day after")
         .await?;
     age_interviews(&worker, 2).await?;
     worker.reload().await?;

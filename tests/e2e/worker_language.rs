@@ -1,0 +1,241 @@
+//! The worker's own language (issue 13 item 11): chosen in Settings by its name, every
+//! screen follows at once and after a reload, counts and numbers read as the language
+//! writes them, and Bengali renders with the app's own font, fetched only for Bengali.
+//! Found as a person finds them: by the words on screen, links, buttons and labels.
+
+use doorstep_e2e::journey::open_and_set_up;
+use doorstep_e2e::{dist, Collector, Result, Scratch, Worker};
+use serde_json::{json, Value};
+
+/// The shipped Bengali font, as the build serves it.
+const FONT: &str = "/fonts/noto-sans-bengali-bengali-400-normal.woff2";
+
+fn serve(label: &str) -> Result<(Collector, Scratch)> {
+    let data = Scratch::new(label)?;
+    let collector = Collector::start(&dist(), data.path())?;
+    Ok((collector, data))
+}
+
+/// The addresses of everything the page fetched so far whose path holds `part`.
+async fn fetched(worker: &Worker, part: &str) -> Result<Vec<String>> {
+    let value = worker
+        .run(&format!(
+            "return performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)
+               .filter((p) => p.includes({}));",
+            json!(part)
+        ))
+        .await?;
+    Ok(serde_json::from_value(value)?)
+}
+
+/// The page's language (`<html lang>`).
+async fn page_language(worker: &Worker) -> Result<String> {
+    let value = worker.run("return document.documentElement.lang;").await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+/// Text on screen drawn upper-case by CSS that is not the upper case of its own words in
+/// its own language (Turkish i is İ, English i is I): each as `shown (lang)`.
+async fn wrongly_upper_cased(worker: &Worker) -> Result<Vec<String>> {
+    let value = worker
+        .run(
+            "return [...document.body.querySelectorAll('*')]
+               .filter((e) => e.offsetParent !== null && getComputedStyle(e).textTransform === 'uppercase')
+               .filter((e) => { const lang = e.closest('[lang]')?.lang || 'en';
+                                return e.innerText.trim() !== e.textContent.trim().toLocaleUpperCase(lang); })
+               .map((e) => `${e.innerText.trim()} (${e.closest('[lang]')?.lang})`);",
+        )
+        .await?;
+    Ok(serde_json::from_value(value)?)
+}
+
+/// Checks the screen at 1280, 800, 360 and 320 px (axe-core, nothing wider than the
+/// screen, every navigation link on one line) and keeps a screenshot of each,
+/// `worker-language-<name>-<width>.png`.
+async fn check_screen(worker: &Worker, name: &str) -> Result<()> {
+    for (width, height) in [(1280, 900), (800, 1000), (360, 740), (320, 640)] {
+        worker.use_screen(width, height).await?;
+        worker.run("window.scrollTo(0, 0); return true;").await?;
+        let axe = worker.accessibility_problems().await?;
+        assert!(axe.is_empty(), "{name} at {width}px: {axe:#?}");
+        let layout = worker.layout_problems().await?;
+        assert!(layout.is_empty(), "{name} at {width}px: {layout:#?}");
+        let upper = wrongly_upper_cased(worker).await?;
+        assert!(upper.is_empty(), "{name} at {width}px: {upper:?}");
+        worker
+            .screenshot(&format!("worker-language-{name}-{width}"))
+            .await?;
+    }
+    worker.use_screen(1280, 900).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_worker_chooses_turkish_in_settings_and_every_screen_follows() -> Result<()> {
+    let (collector, _data) = serve("language-tr")?;
+    let mut worker = Worker::launch("language-tr").await?;
+    open_and_set_up(&mut worker, &collector).await?;
+    worker.wait_until_ready_offline().await?;
+
+    // In English (the default) no screen without Bengali text fetches the Bengali font,
+    // and no words file is fetched: English is built in.
+    for (link, heading) in [
+        ("Interviews", "Interviews on this tablet"),
+        ("Hand in", "Hand in"),
+        ("Today", "Today"),
+    ] {
+        worker.follow(link).await?;
+        worker.see_heading(heading).await?;
+    }
+    worker.follow("Settings").await?;
+    worker.see_heading("Settings").await?;
+    worker
+        .fill(
+            "Days to keep them on this tablet after the collector's receipt",
+            "1",
+        )
+        .await?;
+    worker.press("Save").await?;
+    worker.see_words("cleared 1 day after").await?;
+    assert_eq!(page_language(&worker).await?, "en");
+    assert_eq!(fetched(&worker, "/words/").await?, Vec::<String>::new());
+
+    worker.tick("Türkçe (draft)").await?;
+
+    // Every word of the screen changes at once, without a reload, and the page says so.
+    worker.see_heading("Ayarlar").await?;
+    assert_eq!(page_language(&worker).await?, "tr");
+    let text = worker
+        .see_words("Görüşülen kişinin dili her görüşmede ayrıca seçilir.")
+        .await?;
+    for words in [
+        "Uygulama ekranlarının dili",
+        "Türkçe (taslak)",
+        "বাংলা (taslak)",
+        "Bugün",
+        "Görüşmeler",
+        "Teslim",
+        "Bu cihazdaki depolama",
+    ] {
+        assert!(text.contains(words), "{words:?} not in {text}");
+    }
+    assert!(!text.contains("Language of the app's screens"), "{text}");
+    assert_eq!(fetched(&worker, "/words/").await?, ["/words/tr.txt"]);
+    // A count in Turkish: the number and the noun that follows it, as Turkish says it.
+    worker
+        .fill(
+            "Toplama sunucusunun alındısından sonra bu tablette kalacakları gün sayısı",
+            "3",
+        )
+        .await?;
+    worker.press("Kaydet").await?;
+    worker
+        .see_words("toplama sunucusunun alındısından 3 gün sonra silinir.")
+        .await?;
+    check_screen(&worker, "settings-tr").await?;
+
+    worker.follow("Bugün").await?;
+    worker.see_heading("Bugün").await?;
+    worker.press("Kapı açılmadı").await?;
+    worker.press("Kaydet: Kapı açılmadı").await?;
+    let today = worker.see_words("Kaydedildi: Kapı açılmadı.").await?;
+    // One door, nobody answered: a contact rate of 0, with the sign first in Turkish.
+    assert!(today.contains("Ulaşma oranı\n%0"), "{today}");
+    check_screen(&worker, "today-tr").await?;
+
+    worker.follow("Görüşmeler").await?;
+    worker.see_heading("Bu tabletteki görüşmeler").await?;
+    worker.see_words("Burada henüz görüşme yok.").await?;
+    worker.press("Tümü (0)").await?;
+
+    worker.follow("Teslim").await?;
+    check_screen(&worker, "hand-in-tr").await?;
+
+    // The choice is kept: a reload opens in Turkish.
+    worker.follow("Görüşmeler").await?;
+    worker.reload().await?;
+    worker.see_heading("Bu tabletteki görüşmeler").await?;
+    assert_eq!(page_language(&worker).await?, "tr");
+    worker.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bengali_screens_write_bengali_digits_with_the_apps_own_font() -> Result<()> {
+    let (collector, _data) = serve("language-bn")?;
+    let mut worker = Worker::launch("language-bn").await?;
+    open_and_set_up(&mut worker, &collector).await?;
+    worker.wait_until_ready_offline().await?;
+    // This browser has no Bengali font of its own: Today in English draws no Bengali
+    // and fetches no font.
+    assert_eq!(fetched(&worker, "/fonts/").await?, Vec::<String>::new());
+
+    worker.follow("Settings").await?;
+    worker.see_heading("Settings").await?;
+    worker.tick("বাংলা (draft)").await?;
+    worker.see_heading("সেটিংস").await?;
+    assert_eq!(page_language(&worker).await?, "bn");
+
+    // The shipped font is fetched and used for Bengali: it is loaded, and Bengali drawn
+    // with it is not as wide as drawn without it (boxes for missing letters).
+    let font = worker
+        .wait_until(
+            "the Bengali font to load",
+            "(() => { const face = [...document.fonts].find((f) => f.family.replace(/[\"']/g, '') === 'Noto Sans Bengali');
+               return face && face.status === 'loaded' ? face.status : null; })()",
+        )
+        .await?;
+    assert_eq!(font, json!("loaded"));
+    assert_eq!(fetched(&worker, FONT).await?, [FONT]);
+    let widths: Value = worker
+        .run(
+            "const c = document.createElement('canvas').getContext('2d');
+             const width = (font) => { c.font = font; return c.measureText('বাংলা সেটিংস').width; };
+             return [width('32px \"Noto Sans Bengali\"'), width('32px monospace')];",
+        )
+        .await?;
+    assert_ne!(widths[0], widths[1], "{widths}");
+    assert!(
+        worker
+            .run("return document.fonts.check('16px \"Noto Sans Bengali\"', 'বাংলা');")
+            .await?
+            == json!(true)
+    );
+
+    // Numbers in Bengali digits: the days kept, typed as a Bengali keyboard types them.
+    let days = "সংগ্রহ সার্ভারের রসিদের পর এগুলো এই ট্যাবলেটে কত দিন থাকবে";
+    worker.fill(days, "১৪").await?;
+    worker.press("সংরক্ষণ করুন").await?;
+    worker
+        .see_words("সংগ্রহ সার্ভারের রসিদের ১৪ দিন পর মুছে ফেলা হবে।")
+        .await?;
+    let saved = worker.see_words("টি এন্ট্রিতে").await?;
+    let entries = saved
+        .lines()
+        .find(|line| line.contains("টি এন্ট্রিতে"))
+        .unwrap_or_default();
+    assert!(
+        entries.chars().any(|c| ('০'..='৯').contains(&c))
+            && !entries.chars().any(|c| c.is_ascii_digit()),
+        "{entries}"
+    );
+    check_screen(&worker, "settings-bn").await?;
+
+    worker.follow("আজ").await?;
+    worker.see_heading("আজ").await?;
+    worker.press("কেউ সাড়া দেননি").await?;
+    worker.press("সংরক্ষণ করুন: কেউ সাড়া দেননি").await?;
+    let today = worker.see_words("সংরক্ষিত: কেউ সাড়া দেননি।").await?;
+    assert!(today.contains("দরজা\n১\n"), "{today}");
+    assert!(today.contains("যোগাযোগের হার\n০%"), "{today}");
+    check_screen(&worker, "today-bn").await?;
+
+    worker.follow("জমা").await?;
+    check_screen(&worker, "hand-in-bn").await?;
+
+    // The choice is kept: a reload opens in Bengali, its words loaded before the screen.
+    worker.follow("আজ").await?;
+    worker.reload().await?;
+    worker.see_heading("আজ").await?;
+    assert_eq!(page_language(&worker).await?, "bn");
+    worker.close().await
+}
