@@ -96,6 +96,7 @@ pub struct Navigator {
     current: ReadSignal<Option<Page>>,
     set_current: WriteSignal<Option<Page>>,
     focus: StoredValue<Option<Vec<String>>>,
+    back_to: StoredValue<Option<Page>>,
 }
 
 impl Navigator {
@@ -112,14 +113,40 @@ impl Navigator {
         if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
             let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&page.path()));
         }
-        self.set_current.set(Some(page));
+        self.show(Some(page));
     }
 
-    /// Shows `page` like [`Navigator::go`], then moves focus to the first control inside
-    /// the element with id `element` instead of the screen's heading.
+    /// Shows `page` like [`Navigator::go_and_focus`], to come back to `back_to` once done
+    /// there: "Change" on an interview's review opens the question's section, which then
+    /// offers "Back to review" ([`Navigator::back_to`]).
+    pub fn go_and_come_back(&self, page: Page, element: String, back_to: Page) {
+        self.back_to.set_value(Some(back_to));
+        self.go_and_focus(page, element);
+    }
+
+    /// The screen to come back to, while the worker stays on the other screens of the
+    /// same interview since [`Navigator::go_and_come_back`] (not after a reload).
+    pub fn back_to(&self) -> Option<Page> {
+        self.back_to.get_value()
+    }
+
+    fn show(&self, page: Option<Page>) {
+        let kept = self
+            .back_to
+            .get_value()
+            .filter(|back_to| still_on_the_way_back(*back_to, page));
+        self.back_to.set_value(kept);
+        self.set_current.set(page);
+    }
+
+    /// Shows `page` like [`Navigator::go`], then moves focus to the control inside the
+    /// element with id `element` instead of the screen's heading: the one chosen, or else
+    /// the first.
     pub fn go_and_focus(&self, page: Page, element: String) {
-        self.focus
-            .set_value(Some(vec![format!("#{element} input, #{element} textarea")]));
+        self.focus.set_value(Some(vec![
+            format!("#{element} input:checked"),
+            format!("#{element} input, #{element} textarea"),
+        ]));
         self.go(page);
     }
 
@@ -142,7 +169,18 @@ impl Navigator {
         if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&page.path()));
         }
-        self.set_current.set(Some(page));
+        self.show(Some(page));
+    }
+}
+
+/// Whether showing `page` keeps the way back to `back_to`: only on another screen of the
+/// same interview. Reaching `back_to`, or leaving the interview, ends it.
+fn still_on_the_way_back(back_to: Page, page: Option<Page>) -> bool {
+    match (back_to, page) {
+        (Page::Interview(id, _), Some(shown @ Page::Interview(shown_id, _))) => {
+            id == shown_id && shown != back_to
+        }
+        _ => false,
     }
 }
 
@@ -169,14 +207,16 @@ pub fn start() -> Navigator {
         }
     }
     let (current, set_current) = signal(opened);
-    let _ = window_event_listener(ev::popstate, move |_| {
-        set_current.set(Page::from_path(&current_path()));
-    });
-    Navigator {
+    let navigator = Navigator {
         current,
         set_current,
         focus: StoredValue::new(None),
-    }
+        back_to: StoredValue::new(None),
+    };
+    let _ = window_event_listener(ev::popstate, move |_| {
+        navigator.show(Page::from_path(&current_path()));
+    });
+    navigator
 }
 
 /// A link to a screen: a real `<a href>` (so it can be opened in a new tab), marked
@@ -255,6 +295,19 @@ mod tests {
         assert!(super::is_own_path(Page::HandIn, "/hand-in"));
         assert!(super::is_own_path(Page::Settings, "/settings/"));
         assert!(super::is_own_path(Page::Today, "/index.html"));
+    }
+
+    #[test]
+    fn the_way_back_to_the_review_lasts_while_the_worker_stays_in_the_interview() {
+        let review = Page::Interview(id(), Step::Review);
+        let other = ResponseId::from_random_bytes([8; 16]);
+        let keeps = |page| super::still_on_the_way_back(review, page);
+        assert!(keeps(Some(Page::Interview(id(), Step::Section(4)))));
+        assert!(keeps(Some(Page::Interview(id(), Step::Resume))));
+        assert!(!keeps(Some(review)), "back at the review");
+        assert!(!keeps(Some(Page::Interview(other, Step::Section(4)))));
+        assert!(!keeps(Some(Page::Today)));
+        assert!(!keeps(None));
     }
 
     #[test]

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use survey::engine;
 use survey::questionnaire::TranslationStatus;
 
-use super::Interview;
+use super::{words, Interview};
+use crate::platform::focus;
 use crate::routes::{Link, Navigator, Page};
 
 /// The resident's language: one button per language of the questionnaire, each named in
@@ -75,6 +76,33 @@ pub fn ProgressBar(interview: Interview, section: usize) -> impl IntoView {
     }
 }
 
+/// The interview's sections, this one marked: beside the questions on a wide screen.
+#[component]
+pub fn SectionList(interview: Interview, section: usize) -> impl IntoView {
+    let q = interview.questionnaire();
+    let items = move || {
+        let language = interview.language.get();
+        interview.response.with(|r| {
+            engine::visible_sections(q, &r.answers)
+                .into_iter()
+                .map(|index| {
+                    let title = words::text(q, &q.sections[index].title, &language).to_owned();
+                    let current = index == section;
+                    view! {
+                        <li class:current=current class:done=index < section
+                            aria-current=current.then_some("step")>
+                            <span lang=language.0.clone()>{title}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <ol class="section-list" aria-label="Sections of the interview">{items}</ol>
+    }
+}
+
 /// The bar above every screen of a draft: language, leave, discard.
 pub(super) fn interview_bar(interview: Interview) -> impl IntoView {
     let navigator = expect_context::<Navigator>();
@@ -91,6 +119,10 @@ pub(super) fn interview_bar(interview: Interview) -> impl IntoView {
         }
     };
     let answered = move || interview.response.with(|r| r.answers.len());
+    let keep = move || {
+        confirming.set(false);
+        focus::focus_later("#discard-open".to_owned());
+    };
     view! {
         <div class="interview-bar">
             <LanguageSwitcher interview=interview/>
@@ -100,25 +132,38 @@ pub(super) fn interview_bar(interview: Interview) -> impl IntoView {
                         "Leave for now"
                     </Link>
                     <button type="button" class="button button--danger" data-testid="interview-discard"
+                        id="discard-open"
                         aria-expanded=move || confirming.get().to_string()
-                        on:click=move |_| confirming.set(true)>
+                        on:click=move |_| {
+                            confirming.set(true);
+                            // The safe answer first: "keep it".
+                            focus::focus_later("#discard-keep".to_owned());
+                        }>
                         "Discard…"
                     </button>
                 </div>
                 <Show when=move || confirming.get()>
                     <div class="confirm" role="alertdialog" aria-labelledby="discard-title"
-                        aria-describedby="discard-body" data-testid="discard-confirm">
+                        aria-describedby="discard-body" data-testid="discard-confirm"
+                        on:keydown=move |event| {
+                            if event.key() == "Escape" {
+                                keep();
+                            }
+                        }>
                         <h2 id="discard-title">"Discard this interview?"</h2>
                         <p id="discard-body">
-                            {move || format!("Its {} answers will be deleted from this tablet. This cannot be undone.", answered())}
+                            {move || match answered() {
+                                1 => "Its 1 answer will be deleted from this tablet. This cannot be undone.".to_owned(),
+                                n => format!("Its {n} answers will be deleted from this tablet. This cannot be undone."),
+                            }}
                         </p>
                         <div class="actions">
-                            <button type="button" class="button button--danger-solid" data-testid="discard-yes" on:click=discard>
-                                "Yes, discard it"
-                            </button>
-                            <button type="button" class="button" data-testid="discard-no"
-                                on:click=move |_| confirming.set(false)>
+                            <button type="button" class="button button--primary" id="discard-keep" data-testid="discard-no"
+                                on:click=move |_| keep()>
                                 "Keep it"
+                            </button>
+                            <button type="button" class="button button--danger" data-testid="discard-yes" on:click=discard>
+                                "Yes, discard it"
                             </button>
                         </div>
                         <p class="problem" role="alert">{move || not_discarded.get()}</p>

@@ -1,9 +1,12 @@
 //! An interview: the one open on screen ([`Interview`]: its response as a signal, what the
 //! engine says about it, and the actions the screens take, each answer saved at once
-//! through [`AppState`]), its screens ([`screen`], [`review`]), the question controls
-//! ([`question_field`], [`bars`]) and what they say in words ([`words`]).
+//! through [`AppState`]), its screens ([`screen`], [`review`], which also turns towards
+//! the resident, and [`done`] once completed), the question controls
+//! ([`question_field`], [`bars`], [`problems`]) and what they say in words ([`words`]).
 
 mod bars;
+mod done;
+mod problems;
 mod question_field;
 mod review;
 mod screen;

@@ -42,14 +42,15 @@ pub fn QuestionField(interview: Interview, question: &'static Question) -> impl 
         if let Some(message) = typing_problem.get() {
             return Some(message.to_owned());
         }
-        // Range and length are told while typing, not only on "next".
+        // Range and length are told while typing, and too many ticks at the tick that is
+        // one too many, not only on "next".
         let answer = interview.answer(&question.code)?;
         match question.kind {
-            QuestionKind::Number { .. } | QuestionKind::Text { .. } => {
-                survey::check(q, question, Some(&answer))
-                    .err()
-                    .map(|p| words::problem_message(q, question, &p))
-            }
+            QuestionKind::Number { .. }
+            | QuestionKind::Text { .. }
+            | QuestionKind::MultipleChoice { .. } => survey::check(q, question, Some(&answer))
+                .err()
+                .map(|p| words::problem_message(q, question, &p)),
             _ => None,
         }
     };
@@ -90,14 +91,20 @@ pub fn QuestionField(interview: Interview, question: &'static Question) -> impl 
         _ => one(interview, question).into_any(),
     };
 
+    // The consent tells the resident any question can be skipped, and most required
+    // questions take "prefer not to say", which is on screen: only a question with no
+    // such answer is marked as needing one (in the worker's words, not the resident's).
+    let needs_answer = question.required && question.allow.is_empty();
     view! {
-        <div class="question" id=id.clone() data-testid=id
+        <div class="question" id=id.clone() data-testid=id data-focus-frame=""
             class:has-problem=has_problem
             class:answered=move || interview.answer(&question.code).is_some()>
             <fieldset aria-describedby=described_by aria-invalid=move || has_problem().then_some("true")>
-                <legend id=legend_id lang=move || interview.language.get().0>
-                    <span class="question-text">{move || interview.text(&question.text)}</span>
-                    {question.required.then(|| view! { <span class="required">" Required"</span> })}
+                <legend id=legend_id>
+                    <span class="question-text" lang=move || interview.language.get().0>
+                        {move || interview.text(&question.text)}
+                    </span>
+                    {needs_answer.then(|| view! { <span class="needs-answer" lang="en">" Needs an answer"</span> })}
                 </legend>
                 {question.help.as_ref().map(|help| view! {
                     <p class="help" id=help_id.clone() lang=move || interview.language.get().0>

@@ -1,67 +1,37 @@
-//! The review: every shown section and answer with a way to change it, completion, and
-//! the completed (or handed-in) interview read back.
+//! The review: every shown section and answer with a way to change it, and completion.
+//! The worker can turn it towards the resident: their answers large, in their language,
+//! without the worker's buttons (discard, leave, change, complete) or the app's
+//! navigation, and one button back. Once completed or handed in, [`super::done`] shows
+//! instead, without the answers.
 
 use leptos::prelude::*;
 use survey::engine;
+use survey::questionnaire::QuestionCode;
 use survey::record::ResponseStatus;
 use survey::{EndReason, Incomplete};
 
 use super::bars::interview_bar;
+use super::done::done_screen;
+use super::problems::problem_summary;
 use super::{words, Interview};
 use crate::platform::{clock, focus};
-use crate::routes::{Link, Navigator, Page, Step};
+use crate::routes::{Navigator, Page, Step};
 
+/// `/interview/<id>/review`: the review of a draft, or the completed (handed-in)
+/// interview.
 pub(super) fn review_screen(interview: Interview) -> impl IntoView {
+    let status = Memo::new(move |_| interview.response.with(|r| r.status));
+    move || match status.get() {
+        ResponseStatus::Draft => draft_review(interview).into_any(),
+        status => done_screen(interview, status).into_any(),
+    }
+}
+
+fn draft_review(interview: Interview) -> impl IntoView {
     let navigator = expect_context::<Navigator>();
     let q = interview.questionnaire();
     let id = interview.response.with_untracked(|r| r.id);
     let incomplete = RwSignal::new(None::<Incomplete>);
-    let sections = move || {
-        let language = interview.language.get();
-        interview.response.with(|r| {
-            engine::visible_sections(q, &r.answers)
-                .into_iter()
-                .map(|index| {
-                    let section = &q.sections[index];
-                    let rows = engine::section_questions(q, &r.answers, index)
-                        .into_iter()
-                        .filter(|question| !matches!(question.kind, survey::QuestionKind::Notice))
-                        .map(|question| {
-                            let answer = r.answers.get(&question.code).map_or_else(
-                                || "Not answered".to_owned(),
-                                |a| words::answer_text(q, question, a, &language),
-                            );
-                            let answered = r.answers.contains_key(&question.code);
-                            let code = question.code.clone();
-                            let editable = r.status == ResponseStatus::Draft;
-                            let row_id = format!("review-{code}");
-                            view! {
-                                <div class="review-row" data-testid=row_id>
-                                    <dt lang=language.0.clone()>{words::text(q, &question.text, &language).to_owned()}</dt>
-                                    <dd class:unanswered=!answered lang=language.0.clone()>{answer}</dd>
-                                    {editable.then(|| view! {
-                                        <dd class="change">
-                                            <button type="button" class="link-button" data-testid=format!("change-{code}")
-                                                on:click=move |_| navigator.go_and_focus(
-                                                    Page::Interview(id, Step::Section(index)),
-                                                    format!("q-{code}"),
-                                                )>
-                                                "Change" <span class="visually-hidden">{format!(" answer to question {code}")}</span>
-                                            </button>
-                                        </dd>
-                                    })}
-                                </div>
-                            }
-                        })
-                        .collect_view();
-                    view! {
-                        <h2 lang=language.0.clone()>{words::text(q, &section.title, &language).to_owned()}</h2>
-                        <dl class="review-list">{rows}</dl>
-                    }
-                })
-                .collect_view()
-        })
-    };
     let complete = move |_| {
         let outcome = interview
             .response
@@ -85,18 +55,6 @@ pub(super) fn review_screen(interview: Interview) -> impl IntoView {
             Err(other) => incomplete.set(Some(other)),
         }
     };
-    let reopen = move |_| {
-        let now = clock::now();
-        let reopened = interview
-            .response
-            .try_update(|r| r.reopen(now).is_ok())
-            .unwrap_or(false);
-        if reopened {
-            // As above: a failure is told by the banner.
-            let _ = interview.save();
-        }
-    };
-    let status = move || interview.response.with(|r| r.status);
     let back = move |_| {
         let last = interview
             .response
@@ -105,82 +63,144 @@ pub(super) fn review_screen(interview: Interview) -> impl IntoView {
             navigator.go(Page::Interview(id, Step::Section(last)));
         }
     };
+    let complete_label = move || {
+        let ends = interview
+            .response
+            .with(|r| engine::ends_early(q, &r.answers).is_some());
+        if ends {
+            "End interview"
+        } else {
+            "Complete interview"
+        }
+    };
     let incomplete_view = move || {
-        incomplete.get().map(|incomplete| {
-            let items = match incomplete {
-                Incomplete::Problems { problems } => problems
-                    .into_iter()
-                    .filter_map(|problem| {
-                        let question = q.question(&problem.question)?;
-                        let section = q.questions().find(|(_, qq)| qq.code == question.code)?.0;
-                        let message = words::problem_message(q, question, &problem.problem);
-                        let code = problem.question.clone();
-                        Some(view! {
-                            <li>
-                                <button type="button" class="link-button"
-                                    on:click=move |_| navigator.go_and_focus(
-                                        Page::Interview(id, Step::Section(section)),
-                                        format!("q-{code}"),
-                                    )>
-                                    {format!("{}: {message}", words::text(q, &question.text, &interview.language.get_untracked()))}
-                                </button>
-                            </li>
-                        })
-                    })
-                    .collect_view()
-                    .into_any(),
-                other => view! { <li>{other.to_string()}</li> }.into_any(),
-            };
-            view! {
-                <div class="problem-summary" data-testid="review-problems">
-                    <p>"Some answers are still needed:"</p>
-                    <ul>{items}</ul>
-                </div>
-            }
+        incomplete.get().map(|incomplete| match incomplete {
+            Incomplete::Problems { problems } => problem_summary(
+                interview,
+                problems,
+                "before the interview can be completed",
+                Callback::new(move |code: QuestionCode| {
+                    let section = q.questions().find(|(_, question)| question.code == code);
+                    if let Some((section, _)) = section {
+                        navigator.go_and_come_back(
+                            Page::Interview(id, Step::Section(section)),
+                            format!("q-{code}"),
+                            Page::Interview(id, Step::Review),
+                        );
+                    }
+                }),
+            )
+            .into_any(),
+            other => view! { <p>{format!("The interview cannot be completed yet: {other}.")}</p> }
+                .into_any(),
         })
     };
+    // Turned towards the resident (CSS hides the worker's parts).
+    let resident = RwSignal::new(false);
+    let turn = move |_| {
+        resident.update(|resident| *resident = !*resident);
+        focus::focus_later(
+            if resident.get_untracked() {
+                "main h1"
+            } else {
+                "#turn"
+            }
+            .to_owned(),
+        );
+    };
     view! {
-        <section class="page interview" data-testid="page-review" aria-labelledby="review-title">
+        <section class="page interview review" class:resident-view=move || resident.get()
+            data-testid="page-review" aria-labelledby="review-title">
             {interview_bar(interview)}
-            <h1 id="review-title" tabindex="-1">
-                {move || match status() {
-                    ResponseStatus::Draft => "Check the answers",
-                    ResponseStatus::Complete => "Interview complete",
-                    ResponseStatus::Uploaded => "Interview handed in",
+            <h1 id="review-title" tabindex="-1" lang=move || resident.get().then(|| interview.language.get().0)>
+                {move || if resident.get() {
+                    interview.text(&q.title)
+                } else {
+                    "Check the answers".to_owned()
                 }}
             </h1>
-            {move || match status() {
-                ResponseStatus::Draft => view! {
-                    <p class="lead">"Go through the answers with the resident. Change any that are wrong, then complete the interview."</p>
-                }.into_any(),
-                ResponseStatus::Complete => view! {
-                    <div class="card done" data-testid="interview-completed" role="status">
-                        <p>"Saved on this tablet and waiting to be handed in. Thank the resident for their time."</p>
-                        <p class="actions">
-                            <Link page={Page::Today} {..} class="button button--primary" data-testid="completed-today">"Next door"</Link>
-                            {move || interview.response.with(|r| r.batch.is_none()).then(|| view! {
-                                <button type="button" class="button" data-testid="interview-reopen" on:click=reopen>
-                                    "Correct an answer"
-                                </button>
-                            })}
-                        </p>
-                    </div>
-                }.into_any(),
-                ResponseStatus::Uploaded => view! {
-                    <p class="lead" data-testid="interview-uploaded">"The collector has this interview. It can no longer be changed."</p>
-                }.into_any(),
-            }}
-            <div role="alert">{incomplete_view}</div>
-            {sections}
-            <Show when=move || status() == ResponseStatus::Draft>
-                <div class="step-buttons">
-                    <button type="button" class="button" data-testid="interview-back" on:click=back>"Back"</button>
-                    <button type="button" class="button button--primary" data-testid="interview-complete" on:click=complete>
-                        "Complete interview"
-                    </button>
-                </div>
-            </Show>
+            <p class="lead worker-only">"Go through the answers with the resident. Change any that are wrong, then complete the interview."</p>
+            <p class="actions review-turn">
+                <button type="button" class="button" id="turn" on:click=turn>
+                    {move || if resident.get() { "Back to the worker's screen" } else { "Show the resident" }}
+                </button>
+            </p>
+            <div class="problem-summary worker-only" role="alert" data-testid="review-problems">{incomplete_view}</div>
+            {answer_sections(interview, true)}
+            <div class="step-buttons worker-only">
+                <button type="button" class="button" data-testid="interview-back" on:click=back>"Back"</button>
+                <button type="button" class="button button--primary" data-testid="interview-complete" on:click=complete>
+                    {complete_label}
+                </button>
+            </div>
         </section>
+    }
+}
+
+/// Every shown section with its questions and answers in the interview's language, with
+/// "Change" beside each answer when `change` (a draft's review).
+pub(super) fn answer_sections(interview: Interview, change: bool) -> impl IntoView {
+    let navigator = expect_context::<Navigator>();
+    let q = interview.questionnaire();
+    let id = interview.response.with_untracked(|r| r.id);
+    move || {
+        let language = interview.language.get();
+        interview.response.with(|r| {
+            engine::visible_sections(q, &r.answers)
+                .into_iter()
+                .map(|index| {
+                    let section = &q.sections[index];
+                    let rows = engine::section_questions(q, &r.answers, index)
+                        .into_iter()
+                        .filter(|question| !matches!(question.kind, survey::QuestionKind::Notice))
+                        .map(|question| {
+                            let text = words::text(q, &question.text, &language).to_owned();
+                            let answer = r
+                                .answers
+                                .get(&question.code)
+                                .map(|a| words::answer_text(q, question, a, &language));
+                            let answered = answer.is_some();
+                            // "Not answered" is the worker's words, not the resident's.
+                            let answer_lang = if answered { language.0.clone() } else { "en".to_owned() };
+                            let answer = answer.unwrap_or_else(|| "Not answered".to_owned());
+                            let code = question.code.clone();
+                            let row_id = format!("review-{code}");
+                            let change_button = change.then(|| {
+                                let go = move |_| {
+                                    navigator.go_and_come_back(
+                                        Page::Interview(id, Step::Section(index)),
+                                        format!("q-{code}"),
+                                        Page::Interview(id, Step::Review),
+                                    );
+                                };
+                                view! {
+                                    <dd class="review-row__change">
+                                        <button type="button" class="link-button" data-testid=format!("change-{}", question.code)
+                                            on:click=go>
+                                            "Change"
+                                            <span class="visually-hidden">": " <span lang=language.0.clone()>{text.clone()}</span></span>
+                                        </button>
+                                    </dd>
+                                }
+                            });
+                            view! {
+                                <div class="review-row" data-testid=row_id>
+                                    <dt lang=language.0.clone()>{text}</dt>
+                                    <dd class="review-row__answer" class:unanswered=!answered lang=answer_lang>{answer}</dd>
+                                    {change_button}
+                                </div>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="review-section">
+                            <h2 lang=language.0.clone()>{words::text(q, &section.title, &language).to_owned()}</h2>
+                            <dl class="review-list">{rows}</dl>
+                        </div>
+                    }
+                })
+                .collect_view()
+        })
     }
 }
 

@@ -7,7 +7,8 @@ use survey::engine::{self, Next};
 use survey::record::ResponseStatus;
 use survey::{EndReason, ResponseId};
 
-use super::bars::{interview_bar, ProgressBar};
+use super::bars::{interview_bar, ProgressBar, SectionList};
+use super::problems::{problem_summary, question_control};
 use super::question_field::QuestionField;
 use super::review::review_screen;
 use super::{resume_step, Interview};
@@ -110,6 +111,9 @@ fn section_screen(interview: Interview, section: usize) -> impl IntoView {
         return missing().into_any();
     };
     let id = interview.response.with_untracked(|r| r.id);
+    let review = Page::Interview(id, Step::Review);
+    // Came here with "Change" from the review: one tap goes back to it.
+    let returning = navigator.back_to() == Some(review);
     let heading_id = format!("section-{}", definition.id);
     let questions = definition
         .questions
@@ -122,10 +126,28 @@ fn section_screen(interview: Interview, section: usize) -> impl IntoView {
             }
         })
         .collect_view();
+    // Where this section's answers lead, as "next" would take them (problems aside).
+    let leads_to = move || {
+        interview.response.with(|r| {
+            if engine::ends_early(q, &r.answers).is_some() {
+                Leads::End
+            } else if engine::last_section(q, &r.answers) == Some(section) {
+                Leads::Review
+            } else {
+                Leads::Section
+            }
+        })
+    };
     let next = move |_| match interview.next(section) {
         Some(Next::Section(next)) => navigator.go(Page::Interview(id, Step::Section(next))),
-        Some(Next::Review) => navigator.go(Page::Interview(id, Step::Review)),
+        Some(Next::Review) => navigator.go(review),
         Some(Next::Ended(reason)) => interview.end(reason),
+        None => focus_first_problem(),
+    };
+    // As "next" does, this section's answers are checked first.
+    let back_to_review = move |_| match interview.next(section) {
+        Some(Next::Ended(reason)) => interview.end(reason),
+        Some(_) => navigator.go(review),
         None => focus_first_problem(),
     };
     let back = move |_| {
@@ -137,54 +159,83 @@ fn section_screen(interview: Interview, section: usize) -> impl IntoView {
         }
     };
     let has_previous = move || {
-        interview
-            .response
-            .with(|r| engine::previous_section(q, &r.answers, section).is_some())
+        !returning
+            && interview
+                .response
+                .with(|r| engine::previous_section(q, &r.answers, section).is_some())
     };
-    let next_label = move || {
-        let last = interview
-            .response
-            .with(|r| engine::last_section(q, &r.answers) == Some(section));
-        if last {
-            "Review answers"
-        } else {
-            "Next"
-        }
+    let next_label = move || match (leads_to(), returning) {
+        (Leads::End, _) => "End interview",
+        (Leads::Review, false) => "Review answers",
+        (Leads::Review, true) => "Back to review",
+        (Leads::Section, _) => "Next",
     };
-    let problem_count = move || interview.problems.with(Vec::len);
+    // On the way back to the review, "next" steps aside for "back to review" unless they
+    // are the same step.
+    let offers_back_to_review = move || returning && leads_to() == Leads::Section;
+    let summary = move || {
+        let problems = interview.problems.get();
+        (!problems.is_empty()).then(|| {
+            problem_summary(
+                interview,
+                problems,
+                "before you go on",
+                Callback::new(|code| focus::focus_first_later(question_control(&code))),
+            )
+        })
+    };
     view! {
         <section class="page interview" data-testid="page-interview" data-section=definition.id.clone()
             aria-labelledby=heading_id.clone()>
             {interview_bar(interview)}
-            <ProgressBar interview=interview section=section/>
-            <h1 id=heading_id.clone() tabindex="-1" lang=move || interview.language.get().0>
-                {move || interview.text(&definition.title)}
-            </h1>
-            {definition.intro.as_ref().map(|intro| view! {
-                <p class="lead" lang=move || interview.language.get().0>{move || interview.text(intro)}</p>
-            })}
-            <div class="problem-summary" role="alert" data-testid="problem-summary">
-                {move || (problem_count() > 0).then(|| view! {
-                    <p>{move || match problem_count() {
-                        1 => "One question needs an answer before you go on.".to_owned(),
-                        n => format!("{n} questions need an answer before you go on."),
-                    }}</p>
-                })}
-            </div>
-            <div class="questions">{questions}</div>
-            <div class="step-buttons">
-                <Show when=has_previous>
-                    <button type="button" class="button" data-testid="interview-back" on:click=back>
-                        "Back"
-                    </button>
-                </Show>
-                <button type="button" class="button button--primary" data-testid="interview-next" on:click=next>
-                    {next_label}
-                </button>
+            <div class="interview-layout">
+                <div class="interview-side">
+                    <ProgressBar interview=interview section=section/>
+                    <SectionList interview=interview section=section/>
+                </div>
+                <div class="interview-body">
+                    <h1 id=heading_id.clone() tabindex="-1" lang=move || interview.language.get().0>
+                        {move || interview.text(&definition.title)}
+                    </h1>
+                    {definition.intro.as_ref().map(|intro| view! {
+                        <p class="lead" lang=move || interview.language.get().0>{move || interview.text(intro)}</p>
+                    })}
+                    <div class="problem-summary" role="alert" data-testid="problem-summary">{summary}</div>
+                    <div class="questions">{questions}</div>
+                    <div class="step-buttons" class:step-buttons--returning=returning>
+                        <Show when=has_previous>
+                            <button type="button" class="button" data-testid="interview-back" on:click=back>
+                                "Back"
+                            </button>
+                        </Show>
+                        <button type="button" class="button" data-testid="interview-next"
+                            class:button--primary=move || !offers_back_to_review()
+                            on:click=next>
+                            {next_label}
+                        </button>
+                        <Show when=offers_back_to_review>
+                            <button type="button" class="button button--primary" data-testid="interview-back-to-review"
+                                on:click=back_to_review>
+                                "Back to review"
+                            </button>
+                        </Show>
+                    </div>
+                </div>
             </div>
         </section>
     }
     .into_any()
+}
+
+/// Where a section's "next" leads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Leads {
+    /// Another section.
+    Section,
+    /// The review (the last section).
+    Review,
+    /// The end of the interview (consent refused, not eligible).
+    End,
 }
 
 /// Moves focus to the first control of the first question with a problem.

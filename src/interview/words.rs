@@ -2,7 +2,7 @@
 //! typed problems in plain words for the worker.
 
 use survey::questionnaire::{LanguageCode, NonSubstantive, Question, QuestionKind};
-use survey::{Answer, AnswerProblem, Questionnaire};
+use survey::{Answer, AnswerProblem, QuestionProblem, Questionnaire};
 
 /// A text of the questionnaire in `language`, falling back to the source language.
 pub fn text<'q>(
@@ -123,6 +123,41 @@ pub fn problem_message(
     }
 }
 
+/// What stops the worker, counted by kind as each question's own message says it: "2
+/// questions need an answer and 1 answer needs correcting before you go on." `before`
+/// ends the sentence ("before you go on").
+pub fn problems_summary(problems: &[QuestionProblem], before: &str) -> String {
+    let unanswered = problems
+        .iter()
+        .filter(|p| p.problem == AnswerProblem::Required)
+        .count();
+    let to_correct = problems.len() - unanswered;
+    let unanswered = counted(
+        unanswered,
+        "question needs an answer",
+        "questions need an answer",
+    );
+    let to_correct = counted(
+        to_correct,
+        "answer needs correcting",
+        "answers need correcting",
+    );
+    let what = match (unanswered, to_correct) {
+        (Some(unanswered), Some(to_correct)) => format!("{unanswered} and {to_correct}"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => return String::new(),
+    };
+    format!("{what} {before}.")
+}
+
+fn counted(n: usize, one: &str, many: &str) -> Option<String> {
+    match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -163,6 +198,41 @@ mod tests {
             .unwrap();
         let message = problem_message(&q, with_dont_know, &AnswerProblem::Required);
         assert!(message.contains("\u{201c}Don't know\u{201d}"), "{message}");
+    }
+
+    fn problem(code: &str, problem: AnswerProblem) -> QuestionProblem {
+        QuestionProblem {
+            question: QuestionCode(code.into()),
+            problem,
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_problems_by_what_is_wrong() {
+        let before = "before you go on";
+        let range = problem("BEDROOMS", AnswerProblem::OutOfRange { min: 0, max: 15 });
+        let too_many = problem(
+            "TRAINING_TYPE",
+            AnswerProblem::TooMany { chosen: 4, max: 3 },
+        );
+        let missing = problem("TENURE", AnswerProblem::Required);
+        assert_eq!(
+            problems_summary(std::slice::from_ref(&range), before),
+            "1 answer needs correcting before you go on."
+        );
+        assert_eq!(
+            problems_summary(&[too_many.clone(), range.clone()], before),
+            "2 answers need correcting before you go on."
+        );
+        assert_eq!(
+            problems_summary(&[missing.clone(), too_many], before),
+            "1 question needs an answer and 1 answer needs correcting before you go on."
+        );
+        assert_eq!(
+            problems_summary(&[missing.clone(), missing], before),
+            "2 questions need an answer before you go on."
+        );
+        assert_eq!(problems_summary(&[], before), "");
     }
 
     #[test]

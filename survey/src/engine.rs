@@ -317,6 +317,19 @@ fn problem(
         })
 }
 
+/// Whether the answers so far end the interview without a response, and why: the
+/// resident refused consent, or a notice found them not eligible. The screens use it to
+/// say what the next step does ("end the interview") before the worker takes it.
+pub fn ends_early(questionnaire: &Questionnaire, answers: &Answers) -> Option<EndReason> {
+    if consent(questionnaire, answers) == ConsentState::Refused {
+        Some(EndReason::ConsentRefused)
+    } else if not_eligible(questionnaire, answers) {
+        Some(EndReason::NotEligible)
+    } else {
+        None
+    }
+}
+
 /// What comes after section `from`, if its answers allow moving on: the next shown
 /// section, the review, or the end of the interview when consent was refused or a
 /// notice found the resident not eligible.
@@ -331,11 +344,8 @@ pub fn next_section(
     if !problems.is_empty() {
         return Err(problems);
     }
-    if consent(questionnaire, answers) == ConsentState::Refused {
-        return Ok(Next::Ended(EndReason::ConsentRefused));
-    }
-    if not_eligible(questionnaire, answers) {
-        return Ok(Next::Ended(EndReason::NotEligible));
+    if let Some(reason) = ends_early(questionnaire, answers) {
+        return Ok(Next::Ended(reason));
     }
     Ok(visible_sections(questionnaire, answers)
         .into_iter()
@@ -748,6 +758,15 @@ mod tests {
             completed_answers(&q, &given),
             Err(Incomplete::ConsentRefused)
         );
+    }
+
+    #[test]
+    fn the_interview_ends_early_after_consent_no() {
+        let q = fixture();
+        assert_eq!(ends_early(&q, &owner()), None);
+        assert_eq!(ends_early(&q, &Answers::new()), None);
+        let no = answers(&[("CONSENT", Answer::Choice(NO))]);
+        assert_eq!(ends_early(&q, &no), Some(EndReason::ConsentRefused));
     }
 
     #[test]

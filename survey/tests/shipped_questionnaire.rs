@@ -736,6 +736,11 @@ fn a_resident_under_16_ends_the_interview_with_no_response() {
         engine::next_section(&q, &answers, 0),
         Ok(engine::Next::Ended(engine::EndReason::NotEligible))
     );
+    // The screen says so before "next" is pressed.
+    assert_eq!(
+        engine::ends_early(&q, &answers),
+        Some(engine::EndReason::NotEligible)
+    );
     assert_eq!(
         engine::can_complete(&q, &answers),
         Err(engine::Incomplete::NotEligible)

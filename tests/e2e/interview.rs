@@ -767,11 +767,14 @@ async fn the_list_of_interviews_handles_two_thousand() -> Result<()> {
             "[...document.querySelectorAll('[data-testid=interview-row]')].every((r) => r.dataset.status === 'uploaded')",
         )
         .await?;
-    // Reading one opens its answers, which can no longer change.
+    // Reading one opens it without its answers on screen; asked, they show and can no
+    // longer change.
     worker
         .run("document.querySelector('[data-testid=interview-row] a').click(); return true;")
         .await?;
     worker.see("interview-uploaded").await?;
+    assert!(!worker.is_showing("review-AREA_SATISFACTION").await?);
+    worker.press("Show the answers").await?;
     worker
         .see_text("review-AREA_SATISFACTION", "Very satisfied")
         .await?;

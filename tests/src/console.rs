@@ -339,3 +339,101 @@ fn xpath_literal(text: &str) -> String {
         format!("'{text}'")
     }
 }
+
+/// Answering a question and finding buttons by what a screen reader says.
+impl Worker {
+    /// Chooses the answer labelled `label` of the question whose text contains
+    /// `question` (its radio button or checkbox, by tapping the label).
+    pub async fn tick_for(&self, question: &str, label: &str) -> Result<()> {
+        let found = self
+            .client
+            .find(Locator::XPath(&format!(
+                "//fieldset[legend[contains(normalize-space(), {})]]//label[normalize-space()={}]",
+                xpath_literal(question),
+                xpath_literal(label)
+            )))
+            .await?;
+        found.click().await?;
+        Ok(())
+    }
+
+    /// Types `text` into the field of the question whose text contains `question`, as a
+    /// worker would, emptied first.
+    pub async fn type_answer(&self, question: &str, text: &str) -> Result<()> {
+        let field = self
+            .client
+            .find(Locator::XPath(&format!(
+                "//fieldset[legend[contains(normalize-space(), {})]]//*[self::input[@type='text'] or self::textarea]",
+                xpath_literal(question)
+            )))
+            .await?;
+        field.click().await?;
+        // Ctrl+A then Backspace, so the page sees real input events.
+        field.send_keys("\u{e009}a\u{e009}\u{e003}").await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// The names a screen reader gives the buttons on the page, in the page's order
+    /// (from the browser's accessibility tree: visible words, hidden ones, labels).
+    pub async fn button_names(&self) -> Result<Vec<String>> {
+        Ok(self
+            .accessible_buttons()
+            .await?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect())
+    }
+
+    /// Presses the button a screen reader names `name` (which may differ from the words
+    /// on it, such as "Change: <the question>" for a button reading "Change").
+    pub async fn press_named(&self, name: &str) -> Result<()> {
+        let started = std::time::Instant::now();
+        let node = loop {
+            let buttons = self.accessible_buttons().await?;
+            if let Some((_, node)) = buttons.into_iter().find(|(n, _)| n == name) {
+                break node;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(10) {
+                return Err(format!("no button named {name:?}").into());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        };
+        let resolved = self
+            .devtools("DOM.resolveNode", json!({ "backendNodeId": node }))
+            .await?;
+        let object = resolved["object"]["objectId"].clone();
+        self.devtools(
+            "Runtime.callFunctionOn",
+            json!({
+                "objectId": object,
+                "functionDeclaration": "function () { this.setAttribute('data-e2e-press', ''); }",
+            }),
+        )
+        .await?;
+        // A real tap, on the element found by its name.
+        let button = self.client.find(Locator::Css("[data-e2e-press]")).await?;
+        button.click().await?;
+        self.run("document.querySelector('[data-e2e-press]')?.removeAttribute('data-e2e-press'); return true;")
+            .await?;
+        Ok(())
+    }
+
+    /// Every button in the accessibility tree that is not hidden from it: its name and
+    /// its DOM node.
+    async fn accessible_buttons(&self) -> Result<Vec<(String, u64)>> {
+        let tree = self
+            .devtools("Accessibility.getFullAXTree", json!({}))
+            .await?;
+        let nodes = tree["nodes"].as_array().cloned().unwrap_or_default();
+        Ok(nodes
+            .iter()
+            .filter(|node| node["role"]["value"] == "button" && node["ignored"] != true)
+            .filter_map(|node| {
+                let name = node["name"]["value"].as_str()?.trim().to_owned();
+                let id = node["backendDOMNodeId"].as_u64()?;
+                Some((name, id))
+            })
+            .collect())
+    }
+}
