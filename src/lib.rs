@@ -26,7 +26,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use app_state::AppState;
-use hand_in::{HandInPage, Uploads};
+use hand_in::{HandInPage, Reach, Uploads};
 use interview::InterviewPage;
 use interviews::InterviewsPage;
 use platform::{connection, focus, pwa};
@@ -63,7 +63,9 @@ pub fn App(
     };
     let app = AppState::new(questionnaire);
     provide_context(app);
-    provide_context(Uploads::start(app, Some(online)));
+    let reach = Reach::start(app.setup, Some(online));
+    provide_context(reach);
+    provide_context(Uploads::start(app, Some(online), Some(reach)));
     // Interviews handed in long enough ago leave the tablet (never before their receipt).
     // Not fatal: they are tried again at the next start.
     let _ = hand_in::outbox::clear_expired(

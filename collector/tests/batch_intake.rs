@@ -347,6 +347,55 @@ async fn only_the_origins_configured_may_upload_from_another_origin() {
         .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
 }
 
+/// The app asks the health check whether the collector can be reached: from another
+/// origin only if a coordinator named it, as for uploads.
+#[tokio::test]
+async fn only_the_origins_configured_may_ask_the_health_check_from_another_origin() {
+    let setup = Setup::new();
+    let ask = |origin: &str| {
+        Request::builder()
+            .uri("/api/v1/health")
+            .header(header::ORIGIN, origin)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let response = setup
+        .router()
+        .oneshot(ask("https://tablet.example"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        !response
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        "none by default"
+    );
+
+    let settings = Settings {
+        cors_origins: vec![parse_origin("https://tablet.example").unwrap()],
+        ..Settings::default()
+    };
+    let response = setup
+        .router_with(&settings)
+        .oneshot(ask("https://tablet.example"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://tablet.example"
+    );
+    let response = setup
+        .router_with(&settings)
+        .oneshot(ask("https://elsewhere.example"))
+        .await
+        .unwrap();
+    assert!(!response
+        .headers()
+        .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_overlapping_uploads_end_with_the_right_rows() {
     let setup = Setup::new();

@@ -14,6 +14,8 @@
 //! | `visit/<id>` | one door visit, door note included |
 //! | `batch/<id>` | a batch made on this tablet (ids only) and its receipt |
 //! | `quarantine/<name>` | a damaged entry set aside, text unchanged |
+//! | `export-spreadsheet` | whether Hand in also saves a spreadsheet with the batch |
+//! | `collector-reached` | when the collector last answered this tablet |
 
 use survey::{BatchId, ResponseId, VisitId};
 
@@ -108,6 +110,16 @@ pub fn visit(id: VisitId) -> Key {
 /// One batch record.
 pub fn batch(id: BatchId) -> Key {
     Key::named(&format!("{BATCHES}{id}"))
+}
+
+/// Whether Hand in also saves a spreadsheet (CSV and codebook) with the batch file.
+pub fn export_spreadsheet() -> Key {
+    Key::named("export-spreadsheet")
+}
+
+/// When the collector last answered this tablet.
+pub fn collector_reached() -> Key {
+    Key::named("collector-reached")
 }
 
 /// Where a damaged entry is set aside: `doorstep/v1/quarantine/<its name>`.

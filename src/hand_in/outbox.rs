@@ -53,7 +53,7 @@ pub struct NewBatch {
     pub created: Timestamp,
 }
 
-/// Which waiting interviews a batch may hold. A batch is one worker's for one agency
+/// Which interviews to hand in a batch may hold. A batch is one worker's for one agency
 /// (the collector refuses one that mixes them), so a tablet that several workers share,
 /// or that was set up again for another agency, hands in one batch per worker and agency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,21 +64,22 @@ pub enum Holding<'a> {
     Agency(&'a AgencyCode),
 }
 
-/// Completed interviews not yet confirmed by a receipt, oldest first.
-pub fn waiting<S: Store>(store: &S) -> Result<Vec<Response>, S::Error> {
+/// Completed interviews not yet received by the collector (no receipt), oldest first:
+/// those still to hand in, whatever batch they are in.
+pub fn to_hand_in<S: Store>(store: &S) -> Result<Vec<Response>, S::Error> {
     let mut responses = store.responses_with_status(ResponseStatus::Complete)?;
     responses.reverse();
     Ok(responses)
 }
 
-/// What the next batch holds: the waiting interviews `holding` allows that were made by
+/// What the next batch holds: the interviews to hand in that `holding` allows that were made by
 /// the worker, for the agency, of the oldest of them; oldest first, at most
 /// [`MAX_BATCH_RESPONSES`].
 pub fn next_batch<S: Store>(store: &S, holding: Holding<'_>) -> Result<Vec<Response>, S::Error> {
-    Ok(next_of(waiting(store)?, holding))
+    Ok(next_of(to_hand_in(store)?, holding))
 }
 
-/// [`next_batch`] of the `waiting` interviews given (oldest first).
+/// [`next_batch`] of the interviews to hand in given (oldest first).
 fn next_of(mut responses: Vec<Response>, holding: Holding<'_>) -> Vec<Response> {
     match holding {
         Holding::AnyAgency => {}
@@ -163,7 +164,7 @@ fn prepare_these<S: Store>(
     for mut response in responses {
         if response.batch != Some(record.id) {
             // Only complete responses wait, so marking them cannot fail.
-            if response.mark_exported(record.id).is_ok() {
+            if response.mark_in_batch(record.id).is_ok() {
                 store
                     .put_response(&response)
                     .map_err(HandInError::Storage)?;
@@ -196,14 +197,15 @@ where
     Ok(receipt)
 }
 
-/// Hands every waiting interview in as files, one batch per worker and agency: each is
-/// [`prepare`]d, given to `save` (which offers it as files and says what it saved), and
-/// noted as exported at `now`. The interviews stay waiting until a receipt.
+/// Hands every interview still to hand in in as files, one batch per worker and agency:
+/// each is [`prepare`]d, given to `save` (which offers it as files and says what it
+/// saved), and noted as exported at `now`. The interviews stay on the tablet until a
+/// receipt.
 pub fn save_as_files<S, P, T>(
     store: &mut S,
     questionnaire: &Questionnaire,
     tablet: &Assignment,
-    mut new: impl FnMut() -> NewBatch,
+    new: impl FnMut() -> NewBatch,
     mut save: impl FnMut(&BatchRecord, &Batch) -> Result<T, P>,
     now: Timestamp,
 ) -> Result<Vec<T>, P>
@@ -211,9 +213,26 @@ where
     S: Store,
     P: From<HandInError<S::Error>>,
 {
+    let mut saved = Vec::new();
+    for (record, batch) in prepare_files(store, questionnaire, tablet, new)? {
+        saved.push(save(&record, &batch)?);
+        note_exported(store, record, now)?;
+    }
+    Ok(saved)
+}
+
+/// The batches [`save_as_files`] saves, [`prepare`]d (one per worker and agency) but not
+/// yet noted as exported: for a caller that hands them on later, such as a share sheet
+/// the worker may cancel, and then calls [`note_exported`] for each that went.
+pub fn prepare_files<S: Store>(
+    store: &mut S,
+    questionnaire: &Questionnaire,
+    tablet: &Assignment,
+    mut new: impl FnMut() -> NewBatch,
+) -> Result<Vec<(BatchRecord, Batch)>, HandInError<S::Error>> {
     // Read once, and split by who made them (in the order of each's oldest interview).
     let mut groups: Vec<Vec<Response>> = Vec::new();
-    for response in waiting(store).map_err(|error| P::from(HandInError::Storage(error)))? {
+    for response in to_hand_in(store).map_err(HandInError::Storage)? {
         let same = |group: &&mut Vec<Response>| {
             group.first().is_some_and(|first| {
                 first.worker == response.worker && first.agency == response.agency
@@ -225,19 +244,26 @@ where
         }
     }
     if groups.is_empty() {
-        return Err(P::from(HandInError::NothingWaiting));
+        return Err(HandInError::NothingWaiting);
     }
-    let mut saved = Vec::new();
+    let mut prepared = Vec::new();
     for mut group in groups {
         group.truncate(MAX_BATCH_RESPONSES);
-        let (mut record, batch) = prepare_these(store, questionnaire, tablet, group, new())?;
-        saved.push(save(&record, &batch)?);
-        record.exported = Some(now);
-        store
-            .put_batch_record(&record)
-            .map_err(|error| P::from(HandInError::Storage(error)))?;
+        prepared.push(prepare_these(store, questionnaire, tablet, group, new())?);
     }
-    Ok(saved)
+    Ok(prepared)
+}
+
+/// Notes that `record`'s batch was saved as a file (downloaded or shared) at `now`.
+pub fn note_exported<S: Store>(
+    store: &mut S,
+    mut record: BatchRecord,
+    now: Timestamp,
+) -> Result<(), HandInError<S::Error>> {
+    record.exported = Some(now);
+    store
+        .put_batch_record(&record)
+        .map_err(HandInError::Storage)
 }
 
 /// Builds again the batch `record` names, from what is still on the tablet.
@@ -292,9 +318,11 @@ pub fn apply_receipt<S: Store>(
     store.put_batch_record(record).map_err(HandInError::Storage)
 }
 
-/// Removes interviews handed in (receipt received) more than `days` ago, visits
-/// confirmed as long ago, and receipted batch records none of whose interviews is left.
-/// Never a response without a receipt. Returns how many interviews were removed.
+/// Removes interviews received by the collector (their receipt came) more than `days`
+/// ago, visits confirmed as long ago, and batch records none of whose interviews is left
+/// on the tablet: receipted ones, and exported or prepared ones whose interviews all went
+/// in a later batch. Never a response without a receipt. Returns how many interviews
+/// were removed.
 pub fn clear_expired<S: Store>(
     store: &mut S,
     days: u16,
@@ -302,13 +330,13 @@ pub fn clear_expired<S: Store>(
 ) -> Result<usize, S::Error> {
     let cutoff = Timestamp(now.0 - i64::from(days) * 86_400_000);
     let mut removed = 0;
-    let mut kept = BTreeSet::new();
-    for summary in store.summaries_with_status(ResponseStatus::Uploaded)? {
-        if summary.updated < cutoff {
+    let mut left = BTreeSet::new();
+    for summary in store.responses()? {
+        if summary.status == ResponseStatus::Uploaded && summary.updated < cutoff {
             store.delete_response(summary.id)?;
             removed += 1;
         } else {
-            kept.insert(summary.id);
+            left.insert(summary.id);
         }
     }
     for visit in store.visits()? {
@@ -317,9 +345,9 @@ pub fn clear_expired<S: Store>(
         }
     }
     for record in store.batch_records()? {
-        // A receipted batch's responses are all uploaded: once none is kept, nothing of
-        // the batch is left on the tablet.
-        if record.receipt.is_some() && !record.responses.iter().any(|id| kept.contains(id)) {
+        // Only received interviews are ever removed: once none of a batch's is left,
+        // nothing of it remains to hand in or to show.
+        if !record.responses.iter().any(|id| left.contains(id)) {
             store.delete_batch_record(record.id)?;
         }
     }
@@ -453,7 +481,8 @@ mod tests {
         assert_eq!(batch.count, 3);
         assert_eq!(batch.responses.len(), 3);
         assert_eq!(batch.visits.len(), 2, "both visit outcomes");
-        let oldest_first: Vec<ResponseId> = waiting(&store).unwrap().iter().map(|r| r.id).collect();
+        let oldest_first: Vec<ResponseId> =
+            to_hand_in(&store).unwrap().iter().map(|r| r.id).collect();
         assert_eq!(record.responses, oldest_first);
         for id in &record.responses {
             let stored = store.response(*id).unwrap().unwrap();
@@ -518,7 +547,7 @@ mod tests {
 
     /// Moves the `n`-th stored complete interview to another worker or agency.
     fn made_by(store: &mut MemoryStore, n: usize, worker: &str, agency: &str) {
-        let id = waiting(store).unwrap()[n].id;
+        let id = to_hand_in(store).unwrap()[n].id;
         let mut response = store.response(id).unwrap().unwrap();
         response.worker = worker.into();
         response.agency = agency.into();
@@ -637,7 +666,7 @@ mod tests {
         );
         assert!(store.visits().unwrap().iter().all(|v| v.uploaded.is_some()));
         assert_eq!(store.batch_records().unwrap()[0].receipt, Some(receipt));
-        assert!(waiting(&store).unwrap().is_empty());
+        assert!(to_hand_in(&store).unwrap().is_empty());
     }
 
     #[test]
@@ -664,7 +693,7 @@ mod tests {
             before
         );
         assert_eq!(store.batch_records().unwrap()[0].receipt, None);
-        assert_eq!(waiting(&store).unwrap().len(), 2);
+        assert_eq!(to_hand_in(&store).unwrap().len(), 2);
     }
 
     /// Runs a future that is ready at once (the test senders never wait).
@@ -713,7 +742,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(receipt.accepted, 2);
-        assert!(waiting(&store).unwrap().is_empty());
+        assert!(to_hand_in(&store).unwrap().is_empty());
         assert_eq!(store.batch_records().unwrap()[0].receipt, Some(receipt));
     }
 
@@ -755,7 +784,7 @@ mod tests {
             ),
             "{other:?}"
         );
-        assert_eq!(waiting(&store).unwrap().len(), 2, "both still wait");
+        assert_eq!(to_hand_in(&store).unwrap().len(), 2, "both still wait");
         let records = store.batch_records().unwrap();
         assert_eq!(records.len(), 1, "the retry reused the batch");
         assert_eq!(records[0].receipt, None);
@@ -789,7 +818,7 @@ mod tests {
         assert!(records
             .iter()
             .all(|r| r.exported == Some(Timestamp(NOW + DAY))));
-        assert_eq!(waiting(&store).unwrap().len(), 3);
+        assert_eq!(to_hand_in(&store).unwrap().len(), 3);
         // Exported again with nothing new: the same two batches, no third.
         let again = save_as_files(
             &mut store,
@@ -855,5 +884,71 @@ mod tests {
         assert_eq!(statuses(&store), vec![ResponseStatus::Draft]);
         assert!(store.visits().unwrap().is_empty());
         assert!(store.batch_records().unwrap().is_empty());
+    }
+
+    #[test]
+    fn files_prepared_but_not_handed_on_are_not_noted_as_exported() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 2);
+        let assignment = survey::sample::assignment(&q, 0);
+        let mut ids = (1..).map(new_batch);
+        // A share sheet the worker cancelled: prepared, never noted.
+        let prepared = prepare_files(&mut store, &q, &assignment, || ids.next().unwrap()).unwrap();
+        assert_eq!(prepared.len(), 1);
+        let records = store.batch_records().unwrap();
+        assert_eq!(records[0].exported, None, "not exported until it went");
+        // Shared: the same batch, now noted.
+        let again = prepare_files(&mut store, &q, &assignment, || ids.next().unwrap()).unwrap();
+        assert_eq!(again[0].0.id, prepared[0].0.id, "the same batch id");
+        let (record, _) = again.into_iter().next().unwrap();
+        note_exported(&mut store, record, Timestamp(NOW + DAY)).unwrap();
+        assert_eq!(
+            store.batch_records().unwrap()[0].exported,
+            Some(Timestamp(NOW + DAY))
+        );
+        assert_eq!(to_hand_in(&store).unwrap().len(), 2, "still to hand in");
+    }
+
+    #[test]
+    fn a_file_whose_interviews_went_in_a_later_batch_is_cleared_with_them() {
+        let q = questionnaire();
+        let mut store = tablet(&q, 1);
+        let assignment = survey::sample::assignment(&q, 0);
+        let mut ids = (1..).map(new_batch);
+        let files = save_as_files(
+            &mut store,
+            &q,
+            &assignment,
+            || ids.next().unwrap(),
+            |_: &BatchRecord, batch: &Batch| -> Result<BatchId, Problem> { Ok(batch.id) },
+            Timestamp(NOW),
+        )
+        .unwrap();
+        // One more interview, then an upload of both: a second batch, receipted.
+        let mut later = survey::sample::complete_response(&q, 5).unwrap();
+        later.updated = Timestamp(NOW + DAY / 4);
+        store.put_response(&later).unwrap();
+        let (mut second, _) = prepare(
+            &mut store,
+            &q,
+            &assignment,
+            Holding::AnyAgency,
+            new_batch(9),
+        )
+        .unwrap();
+        assert_ne!(second.id, files[0]);
+        let receipt = receipt_for(&second);
+        let received = Timestamp(NOW + DAY);
+        apply_receipt(&mut store, &mut second, receipt, received).unwrap();
+        // Within the retention period both records stay; after it, both go with the
+        // interviews, though the file's batch never had a receipt of its own.
+        clear_expired(&mut store, 7, Timestamp(received.0 + 6 * DAY)).unwrap();
+        assert_eq!(store.batch_records().unwrap().len(), 2);
+        assert_eq!(
+            clear_expired(&mut store, 7, Timestamp(received.0 + 8 * DAY)).unwrap(),
+            2
+        );
+        assert!(store.batch_records().unwrap().is_empty());
+        assert_eq!(statuses(&store), vec![ResponseStatus::Draft]);
     }
 }

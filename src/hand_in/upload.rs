@@ -15,6 +15,8 @@ use survey::wire::{ErrorBody, ErrorCode, Receipt, BATCHES_PATH};
 use survey::{Batch, Store};
 
 use super::outbox::{self, HandInError, NewBatch};
+use super::progress;
+use super::reach::Reach;
 use crate::app_state::AppState;
 use crate::platform::clock;
 use crate::platform::connection::Online;
@@ -98,7 +100,7 @@ impl UploadProblem {
     pub fn message(&self) -> String {
         match self {
             UploadProblem::NotConfigured => "Add the collector's address and your agency's upload token in Settings → Change set-up, or export a file instead.".to_owned(),
-            UploadProblem::NothingWaiting => "Nothing waits to be handed in.".to_owned(),
+            UploadProblem::NothingWaiting => "Nothing to hand in.".to_owned(),
             UploadProblem::OtherAgencyOnly { waiting } => format!("{} made under another agency's set-up, so this tablet's upload token cannot send {}. Export a file and give it to your coordinator.", crate::ui::format::count_of(*waiting, "completed interview was", "completed interviews were"), if *waiting == 1 { "it" } else { "them" }),
             UploadProblem::NoConnection => "No connection to the collector. The interviews stay on this tablet; Doorstep tries again by itself, and as soon as there is signal.".to_owned(),
             UploadProblem::Unreachable { collector } => format!("No connection to the collector: nothing answered at {collector}. The interviews stay on this tablet; Doorstep tries again by itself. If this tablet has signal and it keeps happening, check the collector address in Settings → Change set-up."),
@@ -113,6 +115,30 @@ impl UploadProblem {
             UploadProblem::ServerError(status) => format!("The collector had a problem (error {status}). Doorstep tries again by itself."),
             UploadProblem::BadReceipt => "The collector's answer was not a receipt for this batch. The interviews stay on this tablet; Doorstep tries again by itself.".to_owned(),
             UploadProblem::Tablet(reason) => format!("This tablet could not prepare the batch: {reason}."),
+        }
+    }
+
+    /// Whether the collector answered: `Some(true)` for an answer from it (a refusal
+    /// too), `Some(false)` when nothing or something else answered at its address,
+    /// `None` when nothing was sent or the tablet had no network.
+    pub fn reached(&self) -> Option<bool> {
+        match self {
+            UploadProblem::TokenRefused(_)
+            | UploadProblem::TooLarge
+            | UploadProblem::Rejected(_)
+            | UploadProblem::Later { .. }
+            | UploadProblem::ServerError(_) => Some(true),
+            UploadProblem::Unreachable { .. }
+            | UploadProblem::NotAllowed { .. }
+            | UploadProblem::Insecure { .. }
+            | UploadProblem::BadAddress { .. }
+            | UploadProblem::TimedOut { .. }
+            | UploadProblem::BadReceipt => Some(false),
+            UploadProblem::NotConfigured
+            | UploadProblem::NothingWaiting
+            | UploadProblem::OtherAgencyOnly { .. }
+            | UploadProblem::NoConnection
+            | UploadProblem::Tablet(_) => None,
         }
     }
 
@@ -232,22 +258,12 @@ impl HandedIn {
 
     /// What the worker is told.
     pub fn message(&self) -> String {
-        let mut message = format!(
-            "Handed in. The collector's receipt: {} new, {} it already had.",
-            self.accepted, self.already_present
-        );
-        if self.conflicts > 0 {
-            message.push_str(&format!(
-                " {} differed from what it already had under the same id and {} kept apart for your coordinator to check.",
-                crate::ui::format::count_of(self.conflicts as usize, "interview", "interviews"),
-                if self.conflicts == 1 { "was" } else { "were" }
-            ));
-        }
+        let mut message =
+            progress::received_words(self.accepted, self.already_present, self.conflicts);
         if self.left_for_a_file > 0 {
             message.push_str(&format!(
-                " {} made under another agency's set-up still {}: export a file for your coordinator.",
+                " {} made under another agency's set-up still to hand in: export a file for your coordinator.",
                 crate::ui::format::count_of(self.left_for_a_file, "completed interview", "completed interviews"),
-                if self.left_for_a_file == 1 { "waits" } else { "wait" }
             ));
         }
         message
@@ -278,6 +294,7 @@ pub struct Uploads {
     /// Where it stands.
     pub state: RwSignal<UploadState>,
     app: AppState,
+    reach: Option<Reach>,
     failures: StoredValue<u32>,
     /// Bumped by every attempt: a planned retry only runs if no attempt came since.
     generation: StoredValue<u32>,
@@ -287,10 +304,12 @@ impl Uploads {
     /// Starts the queue: retries after failures, and when the browser comes back online
     /// sends what waits (unless the last try failed in a way only the worker can fix,
     /// such as a refused token).
-    pub fn start(app: AppState, online: Option<Online>) -> Self {
+    /// Every outcome is told to `reach`.
+    pub fn start(app: AppState, online: Option<Online>, reach: Option<Reach>) -> Self {
         let uploads = Uploads {
             state: RwSignal::new(UploadState::Idle),
             app,
+            reach,
             failures: StoredValue::new(0),
             generation: StoredValue::new(0),
         };
@@ -337,7 +356,14 @@ impl Uploads {
         self.generation.set_value(generation);
         self.state.set(UploadState::Sending);
         spawn_local(async move {
-            match upload_once(&uploads.app).await {
+            let outcome = upload_once(&uploads.app).await;
+            if let Some(reach) = uploads.reach {
+                reach.heard_from_upload(match &outcome {
+                    Ok(_) => Some(true),
+                    Err(problem) => problem.reached(),
+                });
+            }
+            match outcome {
                 Ok(handed_in) => {
                     uploads.failures.set_value(0);
                     uploads.state.set(UploadState::Done(handed_in));

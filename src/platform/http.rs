@@ -1,4 +1,4 @@
-//! Sending JSON to a server with the browser's `fetch`, and telling apart why nothing came
+//! Sending JSON to a server (and asking it how it is) with the browser's `fetch`, and telling apart why nothing came
 //! back: no network, nothing answering at the address, a server that answered but whose
 //! answer the browser withheld (CORS), an `http://` address from an `https://` app
 //! (mixed content), or no answer in time.
@@ -81,12 +81,6 @@ pub async fn post_json(
     let bad_address = || FetchError::BadAddress {
         address: url.to_owned(),
     };
-    if blocked_as_insecure(&page_protocol(), url) {
-        return Err(FetchError::Insecure {
-            address: url.to_owned(),
-        });
-    }
-    let window = web_sys::window().ok_or_else(bad_address)?;
     let headers = web_sys::Headers::new().map_err(|_| bad_address())?;
     headers
         .set("Content-Type", "application/json")
@@ -98,6 +92,33 @@ pub async fn post_json(
     init.set_method("POST");
     init.set_headers(&headers);
     init.set_body(&JsValue::from_str(body));
+    send(url, init, timeout).await
+}
+
+/// GETs `url` (never from a cache) and reads the whole answer, giving up after `timeout`.
+pub async fn get(url: &str, timeout: Duration) -> Result<Reply, FetchError> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_cache(web_sys::RequestCache::NoStore);
+    send(url, init, timeout).await
+}
+
+/// Sends the request `init` describes to `url` and reads the answer; a failure is told
+/// apart as the module says.
+async fn send(
+    url: &str,
+    init: web_sys::RequestInit,
+    timeout: Duration,
+) -> Result<Reply, FetchError> {
+    let bad_address = || FetchError::BadAddress {
+        address: url.to_owned(),
+    };
+    if blocked_as_insecure(&page_protocol(), url) {
+        return Err(FetchError::Insecure {
+            address: url.to_owned(),
+        });
+    }
+    let window = web_sys::window().ok_or_else(bad_address)?;
     let abort = Abort::after(timeout);
     if let Some(abort) = &abort {
         init.set_signal(Some(&abort.controller.signal()));

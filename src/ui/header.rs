@@ -1,31 +1,41 @@
 use crate::routes::{Link, Page};
 use leptos::prelude::*;
 
-use crate::platform::connection::Online;
+use crate::hand_in::reach::{Reach, Tone};
 use crate::words::{use_words, Msg};
 
-/// The bar on every screen: the app's name, the live connection state and the navigation.
+/// The bar on every screen: the app's name, whether the collector can be reached, and
+/// the navigation.
 ///
-/// Reads the [`Online`] context; shows "Online" when none is provided.
+/// Reads the [`Reach`] context; shows no pill when none is provided.
 #[component]
 pub fn AppHeader() -> impl IntoView {
-    let online = use_context::<Online>().map(|Online(online)| online);
-    let is_online = move || online.map(|online| online.get()).unwrap_or(true);
+    let reach = use_context::<Reach>();
     let words = use_words();
     view! {
         <header class="app-header">
             <div class="app-header__bar">
                 <Link page={Page::Today} {..} class="app-header__name">"Doorstep"</Link>
-                // role=status: screen readers announce a change of connection.
-                <p
-                    class="connection"
-                    class:connection--offline=move || !is_online()
-                    role="status"
-                    data-testid="connection-status"
-                >
-                    <span class="connection__dot" aria-hidden="true"></span>
-                    {move || if is_online() { "Online" } else { "Offline" }}
-                </p>
+                // role=status on the state: screen readers hear when it changes, not the
+                // time each time the collector answers again.
+                {reach.map(|reach| {
+                    let tone = move || reach.pill().tone;
+                    view! {
+                        <p
+                            class="connection"
+                            class:connection--warn=move || tone() == Tone::Warn
+                            class:connection--offline=move || tone() == Tone::NoSignal
+                            data-testid="connection-status"
+                            data-state=move || tone().as_str()
+                        >
+                            <span class="connection__dot" aria-hidden="true"></span>
+                            <span class="connection__words">
+                                <span role="status">{move || reach.pill().state}</span>
+                                {move || reach.pill().detail.map(|detail| format!(" {detail}"))}
+                            </span>
+                        </p>
+                    }
+                })}
             </div>
             <nav class="app-nav" aria-label=words.text(Msg::NavLabel)>
                 <Link page={Page::Today} {..} class="app-nav__link" data-testid="nav-today">

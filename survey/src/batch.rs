@@ -656,14 +656,14 @@ impl Batch {
         visits: Vec<VisitOutcomeRecord>,
     ) -> Result<Batch, BatchError> {
         for response in &mut responses {
-            response.mark_exported(id).map_err(|error| match error {
+            response.mark_in_batch(id).map_err(|error| match error {
                 StatusError::NotComplete { status }
                 | StatusError::NotDraft { status }
                 | StatusError::NotAllowed { from: status, .. } => BatchError::NotComplete {
                     response: response.id,
                     status,
                 },
-                StatusError::AlreadyExported => BatchError::NotComplete {
+                StatusError::AlreadyInABatch => BatchError::NotComplete {
                     response: response.id,
                     status: response.status,
                 },

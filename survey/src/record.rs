@@ -291,10 +291,10 @@ pub enum StatusError {
         /// The status it has.
         status: ResponseStatus,
     },
-    /// A response already handed over in a batch cannot be reopened: the collector may
-    /// already hold it as it was.
-    #[error("the response was already exported in a batch and cannot be reopened")]
-    AlreadyExported,
+    /// A response already in a batch (prepared for upload or exported to a file) cannot
+    /// be reopened: the collector may already hold it as it was.
+    #[error("the response is already in a batch for the collector and cannot be reopened")]
+    AlreadyInABatch,
 }
 
 /// Who collects, with what, where: the worker's set-up, stamped on each response.
@@ -428,7 +428,7 @@ impl Response {
     /// in a batch.
     pub fn reopen(&mut self, at: Timestamp) -> Result<(), StatusError> {
         if self.status == ResponseStatus::Complete && self.batch.is_some() {
-            return Err(StatusError::AlreadyExported);
+            return Err(StatusError::AlreadyInABatch);
         }
         self.transition(ResponseStatus::Complete, ResponseStatus::Draft)?;
         self.completed = None;
@@ -436,9 +436,9 @@ impl Response {
         Ok(())
     }
 
-    /// Records that the response went out in `batch` (exported as a file or sent).
-    /// Complete or uploaded responses only.
-    pub fn mark_exported(&mut self, batch: BatchId) -> Result<(), StatusError> {
+    /// Records that the response is in `batch` (prepared for upload, exported to a file,
+    /// or both). Complete or uploaded responses only.
+    pub fn mark_in_batch(&mut self, batch: BatchId) -> Result<(), StatusError> {
         if self.status == ResponseStatus::Draft {
             return Err(StatusError::NotComplete {
                 status: self.status,
@@ -786,11 +786,11 @@ mod tests {
         response.complete(Timestamp(1_714_556_700_000)).unwrap();
         assert_eq!(response.completed, Some(Timestamp(1_714_556_700_000)));
         response
-            .mark_exported(BatchId::from_random_bytes([9; 16]))
+            .mark_in_batch(BatchId::from_random_bytes([9; 16]))
             .unwrap();
         assert_eq!(
             response.reopen(Timestamp(0)),
-            Err(StatusError::AlreadyExported)
+            Err(StatusError::AlreadyInABatch)
         );
         response
             .mark_uploaded(Timestamp(1_714_556_800_000))

@@ -12,11 +12,10 @@ use crate::store::ResponseSummary;
 pub struct StatusCounts {
     /// Interviews in progress.
     pub draft: u32,
-    /// Completed interviews waiting to be handed in (no receipt yet).
+    /// Completed interviews not yet received by the collector (no receipt yet). Where
+    /// each stands on its way there (in a batch prepared for upload, exported to a file)
+    /// the app counts from its batch records.
     pub complete: u32,
-    /// Of the completed ones, those already in a batch (exported or tried), still
-    /// waiting for the collector's receipt.
-    pub complete_in_a_batch: u32,
     /// Interviews the collector has confirmed.
     pub uploaded: u32,
 }
@@ -32,9 +31,6 @@ impl StatusCounts {
                 ResponseStatus::Uploaded => &mut counts.uploaded,
             };
             *count = count.saturating_add(1);
-            if summary.status == ResponseStatus::Complete && summary.batch.is_some() {
-                counts.complete_in_a_batch = counts.complete_in_a_batch.saturating_add(1);
-            }
         }
         counts
     }
@@ -98,7 +94,7 @@ mod tests {
     use crate::record::{BatchId, Timestamp};
 
     #[test]
-    fn counts_responses_by_status_and_those_already_in_a_batch() {
+    fn counts_responses_by_status() {
         let draft = {
             let mut response = small_response();
             response.id = id(3);
@@ -109,7 +105,7 @@ mod tests {
         let mut in_a_batch = small_response();
         in_a_batch.id = id(2);
         in_a_batch
-            .mark_exported(BatchId::from_random_bytes([9; 16]))
+            .mark_in_batch(BatchId::from_random_bytes([9; 16]))
             .unwrap();
         let mut uploaded = in_a_batch.clone();
         uploaded.id = id(4);
@@ -124,7 +120,6 @@ mod tests {
             StatusCounts {
                 draft: 1,
                 complete: 2,
-                complete_in_a_batch: 1,
                 uploaded: 1
             }
         );

@@ -63,9 +63,9 @@ async fn a_file_exported_without_signal_is_a_valid_batch_and_stays_until_confirm
 
     worker.tap("nav-hand-in").await?;
     worker
-        .see_text("waiting-count", "2 completed interviews")
+        .see_text("waiting-count", "2 completed interviews to hand in")
         .await?;
-    worker.see("upload-offline").await?;
+    worker.see_text("upload-offline", "No signal now").await?;
     worker.tap("export-csv").await?;
     worker.tap("export-file").await?;
     worker
@@ -116,10 +116,14 @@ async fn a_file_exported_without_signal_is_a_valid_batch_and_stays_until_confirm
         assert_eq!(response["b"], batch.id.to_string());
     }
     worker
-        .see_text("hand-in-waiting", "already in an exported file")
+        .see_text(
+            "hand-in-progress",
+            "2 interviews exported to a file, not received by the collector yet.",
+        )
         .await?;
+    worker.see_text("batches", "Exported to a file at ").await?;
     worker
-        .see_text("batches", "exported, waiting for the collector")
+        .see_text("batches", ", not received by the collector yet.")
         .await?;
 
     // Exported again: the same batch, byte for byte.
@@ -181,20 +185,23 @@ async fn exported_offline_then_imported_then_uploaded_online_stores_each_intervi
     worker.set_network(true).await?;
     worker.see_state("upload-status", "done").await?;
     worker
-        .see_text("upload-status", "0 new, 2 it already had")
+        .see_text(
+            "upload-status",
+            "Received by the collector, which already had both — nothing is lost.",
+        )
         .await?;
     worker
-        .see_text("waiting-count", "No completed interviews wait")
+        .see_text("waiting-count", "Nothing to hand in")
         .await?;
     // One more interview, sent with the button.
     worker.tap("nav-today").await?;
     complete_interview(&worker).await?;
     upload_the_one_waiting(&worker).await?;
     worker
-        .see_text("waiting-count", "No completed interviews wait")
+        .see_text("waiting-count", "Nothing to hand in")
         .await?;
     worker
-        .see_text("batches", "confirmed by the collector")
+        .see_text("batches", "Received by the collector: 1 new.")
         .await?;
     assert_eq!(stored_in_collector(data.path())?, 3);
 
@@ -270,7 +277,7 @@ async fn upload_problems_are_told_plainly_and_retried_when_signal_returns() -> R
         .see_text("upload-status", "refused the upload token")
         .await?;
     worker
-        .see_text("waiting-count", "1 completed interview")
+        .see_text("waiting-count", "1 completed interview to hand in")
         .await?;
 
     // The right token; then the collector goes away: "no connection", tried again.
@@ -289,7 +296,7 @@ async fn upload_problems_are_told_plainly_and_retried_when_signal_returns() -> R
         .see_text("upload-status", "Next try in about 15 seconds")
         .await?;
     worker
-        .see_text("waiting-count", "1 completed interview")
+        .see_text("waiting-count", "1 completed interview to hand in")
         .await?;
 
     // Signal back (the browser goes offline, then online): it goes by itself.
@@ -298,7 +305,7 @@ async fn upload_problems_are_told_plainly_and_retried_when_signal_returns() -> R
     worker.set_network(true).await?;
     worker.see_state("upload-status", "done").await?;
     worker
-        .see_text("upload-status", "1 new, 0 it already had")
+        .see_text("upload-status", "Received by the collector: 1 new.")
         .await?;
     assert_eq!(stored_in_collector(data.path())?, 1);
     worker.close().await
@@ -337,7 +344,7 @@ async fn an_address_that_is_not_this_apps_collector_is_told_as_refused_not_as_no
         "needs the worker, not a retry: {told}"
     );
     worker
-        .see_text("waiting-count", "1 completed interview")
+        .see_text("waiting-count", "1 completed interview to hand in")
         .await?;
     assert_eq!(stored_in_collector(data.path())?, 0);
     worker.close().await
@@ -386,10 +393,10 @@ async fn a_tablet_shared_by_two_workers_hands_in_both_workers_interviews() -> Re
     worker.tap("upload-now").await?;
     worker.see_state("upload-status", "done").await?;
     worker
-        .see_text("upload-status", "2 new, 0 it already had")
+        .see_text("upload-status", "Received by the collector: 2 new.")
         .await?;
     worker
-        .see_text("waiting-count", "No completed interviews wait")
+        .see_text("waiting-count", "Nothing to hand in")
         .await?;
     assert_eq!(stored_in_collector(data.path())?, 2);
     worker.close().await

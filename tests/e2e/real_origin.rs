@@ -63,7 +63,7 @@ async fn a_tablet_installs_and_uses_the_app_from_an_https_origin_that_is_not_loc
     complete_interview(&worker).await?;
     upload_the_one_waiting(&worker).await?;
     worker
-        .see_text("waiting-count", "No completed interviews wait")
+        .see_text("waiting-count", "Nothing to hand in")
         .await?;
 
     // The server stopped: the app still opens, moves between screens and takes interviews.

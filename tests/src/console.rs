@@ -435,5 +435,93 @@ impl Worker {
                 Some((name, id))
             })
             .collect())
+
+// Found as a person finds them, for the Hand in tests: buttons whose words go on with a
+// file's name (heard by screen readers), what the page's status lines say, and whether a
+// box is ticked.
+impl Worker {
+    /// Presses the (first visible) button whose words begin with `words`, for buttons
+    /// that go on with a name (such as "Export again doorstep-W012-….json").
+    pub async fn press_starting(&self, words: &str) -> Result<()> {
+        self.wait_until(
+            &format!("a button beginning {words:?}"),
+            &format!(
+                "[...document.querySelectorAll('button')].some((b) =>
+                   b.textContent.replace(/\\s+/g, ' ').trim().startsWith({w}) && b.offsetParent !== null && !b.disabled)",
+                w = json!(words)
+            ),
+        )
+        .await?;
+        let buttons = self
+            .client
+            .find_all(Locator::XPath(&format!(
+                "//button[starts-with(normalize-space(), {})]",
+                xpath_literal(words)
+            )))
+            .await?;
+        for button in buttons {
+            if button.is_displayed().await? && button.is_enabled().await? {
+                button.click().await?;
+                return Ok(());
+            }
+        }
+        Err(format!("no visible button beginning {words:?}").into())
+    }
+
+    /// Whether a visible button whose words are `words` is on the screen now.
+    pub async fn has_button(&self, words: &str) -> Result<bool> {
+        let found = self
+            .run(&format!(
+                "return [...document.querySelectorAll('button')]
+                   .some((b) => b.textContent.replace(/\\s+/g, ' ').trim() === {w} && b.offsetParent !== null);",
+                w = json!(words)
+            ))
+            .await?;
+        Ok(found == json!(true))
+    }
+
+    /// The words of every visible status line (`role=status`), in page order.
+    pub async fn statuses(&self) -> Result<Vec<String>> {
+        let value = self
+            .run(
+                "return [...document.querySelectorAll('[role=status]')]
+                   .filter((s) => s.offsetParent !== null)
+                   .map((s) => s.innerText.trim());",
+            )
+            .await?;
+        Ok(serde_json::from_value(value)?)
+    }
+
+    /// Waits until a visible status line (`role=status`) reads `words`, in part.
+    pub async fn see_status(&self, words: &str) -> Result<String> {
+        let value = self
+            .wait_until(
+                &format!("a status reading {words:?}"),
+                &format!(
+                    "[...document.querySelectorAll('[role=status]')]
+                       .filter((s) => s.offsetParent !== null)
+                       .map((s) => s.innerText).find((t) => t.includes({w})) || null",
+                    w = json!(words)
+                ),
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Whether the checkbox or radio button labelled `label` is ticked.
+    pub async fn is_ticked(&self, label: &str) -> Result<bool> {
+        let value = self
+            .wait_until(
+                &format!("a box labelled {label:?}"),
+                &format!(
+                    "(() => {{ const l = [...document.querySelectorAll('label')]
+                         .find((l) => l.textContent.trim() === {l} && l.offsetParent !== null);
+                       const box = l && (l.control || l.querySelector('input'));
+                       return box ? [box.checked] : null; }})()",
+                    l = json!(label)
+                ),
+            )
+            .await?;
+        Ok(value.get(0) == Some(&json!(true)))
     }
 }

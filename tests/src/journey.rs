@@ -145,16 +145,16 @@ pub async fn complete_interview(worker: &Worker) -> Result<()> {
     Ok(())
 }
 
-/// From any screen: goes to Hand in, where the one completed interview waits, uploads it
-/// with the button, and sees the collector's receipt for it.
+/// From any screen: goes to Hand in, where the one completed interview is still to hand
+/// in, uploads it with the button, and sees the collector's receipt for it.
 pub async fn upload_the_one_waiting(worker: &Worker) -> Result<()> {
     worker.tap("nav-hand-in").await?;
     worker
-        .see_text("waiting-count", "1 completed interview")
+        .see_text("waiting-count", "1 completed interview to hand in")
         .await?;
     worker.tap("upload-now").await?;
     worker
-        .see_text("upload-status", "1 new, 0 it already had")
+        .see_text("upload-status", "Received by the collector: 1 new.")
         .await?;
     Ok(())
 }

@@ -3,17 +3,20 @@
 //! its database answers (a fresh read of the file, [`Probe::check`]); `503` with
 //! `"status":"unavailable"` and the reason in `database` when it does not, when the check
 //! takes longer than [`TIMEOUT`], or when the collector serves the app only (no database
-//! is open).
+//! is open). Pages of the origins a coordinator names with `--cors-origin` may ask it
+//! too, as they may upload: the app asks it to say whether the collector can be reached.
 
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use survey::wire::{Health, HEALTH_PATH};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use super::settings::Settings;
 use super::VERSION;
 use crate::store::health::Probe;
 
@@ -24,11 +27,23 @@ pub const TIMEOUT: Duration = Duration::from_secs(2);
 pub const NO_DATABASE: &str =
     "no database is open: this collector serves the app only and takes no batches";
 
-/// The health route, checking `probe` (none: serving the app only).
-pub fn routes<S: Clone + Send + Sync + 'static>(probe: Option<Probe>) -> Router<S> {
-    Router::new()
-        .route(HEALTH_PATH, get(health))
-        .with_state(probe)
+/// The health route, checking `probe` (none: serving the app only), with CORS for the
+/// origins in `settings` (none by default: the app is served by the collector itself).
+pub fn routes<S: Clone + Send + Sync + 'static>(
+    probe: Option<Probe>,
+    settings: &Settings,
+) -> Router<S> {
+    let router = Router::new().route(HEALTH_PATH, get(health));
+    let router = if settings.cors_origins.is_empty() {
+        router
+    } else {
+        router.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(settings.cors_origins.iter().cloned()))
+                .allow_methods([Method::GET]),
+        )
+    };
+    router.with_state(probe)
 }
 
 async fn health(State(probe): State<Option<Probe>>) -> Response {

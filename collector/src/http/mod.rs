@@ -101,6 +101,7 @@ pub fn app(dist: Dist, intake: Option<Intake>, settings: &Settings) -> Router {
 pub fn app_with(dist: Dist, intake: Option<Intake>, settings: &Settings, ops: &Ops) -> Router {
     let mut api = Router::new().merge(health::routes(
         intake.as_ref().map(|intake| intake.probe().clone()),
+        settings,
     ));
     if let Some(intake) = intake {
         let console = console::Console::new(intake.clone(), settings);

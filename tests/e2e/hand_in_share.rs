@@ -1,0 +1,178 @@
+//! Handing in a file without a USB stick: where the browser can share files, "Export a
+//! file" also offers Share…, which hands the batch file (and the spreadsheet chosen) to
+//! the tablet's own share sheet; the batch is noted as exported only once it went, and
+//! the coordinator's `collector import` takes the file shared as it takes one downloaded.
+//!
+//! Headless Chromium on Linux has no share sheet: `navigator.share` and
+//! `navigator.canShare` are missing there, and on a tablet the sheet itself (Bluetooth,
+//! Nearby Share, email) is the operating system's, outside the browser, where WebDriver
+//! cannot reach. So a stand-in for the two takes their place before the app loads, as a
+//! tablet's browser offers them, and keeps the files it is given for the test to read
+//! back. It accepts files as Chromium does, which shares text and CSV but not JSON (until
+//! the test allows JSON, as other browsers do). Without it (tests/e2e/hand_in_states.rs)
+//! the app offers no Share… button.
+
+use std::path::Path;
+
+use doorstep_e2e::journey::{complete_interview, open_and_set_up};
+use doorstep_e2e::{
+    collector_command, dist, stored_in_collector, Collector, Result, Scratch, Worker,
+};
+use serde_json::{json, Value};
+
+const WIDTHS: [(u32, u32); 3] = [(1280, 900), (800, 1000), (360, 740)];
+
+const SPREADSHEET: &str = "Also save a spreadsheet (CSV) and its codebook";
+
+/// The stand-in for the Web Share API, run in every new document before the app.
+const SHARE_SHEET: &str = r#"
+(() => {
+  window.__shared = [];
+  window.__share = { allowJson: false, cancelNext: false };
+  const permitted = (file) => window.__share.allowJson || /\.(txt|csv)$/.test(file.name);
+  navigator.canShare = (data) =>
+    !!data && Array.isArray(data.files) && data.files.length > 0 && data.files.every(permitted);
+  navigator.share = async (data) => {
+    if (!navigator.canShare(data)) throw new DOMException('Permission denied', 'NotAllowedError');
+    if (window.__share.cancelNext) {
+      window.__share.cancelNext = false;
+      throw new DOMException('Share canceled', 'AbortError');
+    }
+    const files = await Promise.all(
+      data.files.map(async (f) => ({ name: f.name, type: f.type, text: await f.text() })));
+    window.__shared.push({ title: data.title, files });
+  };
+})();
+"#;
+
+/// Checks the screen at the three widths (axe-core, layout) and keeps a screenshot of each.
+async fn check_screen(worker: &Worker, name: &str) -> Result<()> {
+    for (width, height) in WIDTHS {
+        worker.use_screen(width, height).await?;
+        let axe = worker.accessibility_problems().await?;
+        assert!(axe.is_empty(), "{name} at {width}px: {axe:#?}");
+        let layout = worker.layout_problems().await?;
+        assert!(layout.is_empty(), "{name} at {width}px: {layout:#?}");
+        worker.screenshot(&format!("{name}-{width}")).await?;
+    }
+    worker.use_screen(800, 1280).await
+}
+
+/// The files of every share so far: (name, type, text).
+async fn shared(worker: &Worker) -> Result<Vec<Vec<(String, String, String)>>> {
+    let shares = worker.run("return window.__shared;").await?;
+    let shares: Vec<Value> = serde_json::from_value(shares)?;
+    Ok(shares
+        .iter()
+        .map(|share| {
+            share["files"]
+                .as_array()
+                .map(|files| {
+                    files
+                        .iter()
+                        .map(|f| {
+                            let text = |key: &str| f[key].as_str().unwrap_or_default().to_owned();
+                            (text("name"), text("type"), text("text"))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect())
+}
+
+/// Writes a shared file where the app it went to would keep it, and imports it.
+fn import(data: &Path, received: &Path, name: &str, text: &str) -> Result<String> {
+    let path = received.join(name);
+    std::fs::write(&path, text)?;
+    collector_command(data, &["import", path.to_str().unwrap_or_default()])
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn share_hands_the_batch_to_the_share_sheet_and_the_collector_imports_it() -> Result<()> {
+    let data = Scratch::new("share-data")?;
+    let collector = Collector::start(&dist(), data.path())?;
+    let downloads = Scratch::new("share-downloads")?;
+    let received = Scratch::new("share-received")?;
+    let mut worker = Worker::launch("share").await?;
+    worker.allow_downloads(downloads.path()).await?;
+    worker
+        .devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": SHARE_SHEET }),
+        )
+        .await?;
+    open_and_set_up(&mut worker, &collector).await?;
+    complete_interview(&worker).await?;
+    worker.follow("Hand in").await?;
+    worker.see_heading("Hand in").await?;
+    worker
+        .see_words("Share… sends the file with this tablet's own apps")
+        .await?;
+    worker.tick(SPREADSHEET).await?;
+
+    // The worker closes the share sheet: not shared, not exported.
+    worker
+        .run("window.__share.cancelNext = true; return true;")
+        .await?;
+    worker.press("Share…").await?;
+    worker.see_status("Not shared").await?;
+    let text = worker.page_text().await?;
+    assert!(!text.contains("exported to a file"), "{text}");
+    assert!(!text.contains("Export again"), "{text}");
+    assert!(shared(&worker).await?.is_empty());
+    check_screen(&worker, "hand-in-not-shared").await?;
+
+    // Shared: the batch (as text, which Chromium shares), its spreadsheet and codebook.
+    worker.press("Share…").await?;
+    worker.see_status("Shared doorstep-W012-").await?;
+    worker
+        .see_words("1 interview exported to a file, not received by the collector yet.")
+        .await?;
+    check_screen(&worker, "hand-in-shared").await?;
+    let shares = shared(&worker).await?;
+    assert_eq!(shares.len(), 1);
+    let files = &shares[0];
+    assert_eq!(files.len(), 3, "{files:?}");
+    let (name, mime, text) = &files[0];
+    assert!(
+        name.starts_with("doorstep-W012-") && name.ends_with(".json.txt"),
+        "{name}"
+    );
+    assert_eq!(mime, "text/plain");
+    assert!(files[1].0.ends_with(".csv") && files[2].0.ends_with("-codebook.csv"));
+    assert!(
+        files[1].2.starts_with('\u{feff}'),
+        "the spreadsheet opens as UTF-8"
+    );
+
+    // The coordinator imports the file as it arrived.
+    let imported = import(data.path(), received.path(), name, text)?;
+    assert!(imported.contains("1 new, 0 already present"), "{imported}");
+    assert_eq!(stored_in_collector(data.path())?, 1);
+
+    // Where the browser shares JSON, the batch's own row shares it under the name a
+    // download has, byte for byte.
+    worker
+        .run("window.__share.allowJson = true; return true;")
+        .await?;
+    worker.press_starting("Share… doorstep-W012-").await?;
+    worker.see_status("Shared doorstep-W012-").await?;
+    let shares = shared(&worker).await?;
+    assert_eq!(shares.len(), 2);
+    let (json_name, json_mime, json_text) = &shares[1][0];
+    assert_eq!(json_mime, "application/json");
+    assert_eq!(json_text, text, "the same batch, the same bytes");
+    worker.press_starting("Export again").await?;
+    let download = worker
+        .downloaded(downloads.path(), |n| n.ends_with(".json"))
+        .await?;
+    assert_eq!(
+        download.file_name().and_then(|n| n.to_str()),
+        Some(json_name.as_str())
+    );
+    assert_eq!(&std::fs::read_to_string(&download)?, json_text);
+    let again = import(data.path(), received.path(), json_name, json_text)?;
+    assert!(again.contains("0 new, 1 already present"), "{again}");
+    worker.close().await
+}
