@@ -15,12 +15,11 @@
 use std::path::Path;
 
 use doorstep_e2e::journey::{complete_interview, open_and_set_up};
+use doorstep_e2e::person::{check_at, WIDTHS};
 use doorstep_e2e::{
     collector_command, dist, stored_in_collector, Collector, Result, Scratch, Worker,
 };
 use serde_json::{json, Value};
-
-const WIDTHS: [(u32, u32); 3] = [(1280, 900), (800, 1000), (360, 740)];
 
 const SPREADSHEET: &str = "Also save a spreadsheet (CSV) and its codebook";
 
@@ -47,13 +46,8 @@ const SHARE_SHEET: &str = r#"
 
 /// Checks the screen at the three widths (axe-core, layout) and keeps a screenshot of each.
 async fn check_screen(worker: &Worker, name: &str) -> Result<()> {
-    for (width, height) in WIDTHS {
-        worker.use_screen(width, height).await?;
-        let axe = worker.accessibility_problems().await?;
-        assert!(axe.is_empty(), "{name} at {width}px: {axe:#?}");
-        let layout = worker.layout_problems().await?;
-        assert!(layout.is_empty(), "{name} at {width}px: {layout:#?}");
-        worker.screenshot(&format!("{name}-{width}")).await?;
+    for screen in WIDTHS {
+        check_at(worker, name, screen).await?;
     }
     worker.use_screen(800, 1280).await
 }

@@ -5,26 +5,19 @@
 //! and whether the collector can be reached, in the header.
 
 use doorstep_e2e::journey::{complete_interview, open_and_set_up_with_token};
+use doorstep_e2e::person::{check_at, WIDTHS};
 use doorstep_e2e::{
     add_token, collector_command, dist, stored_in_collector, Collector, Result, Scratch, Worker,
 };
 use serde_json::json;
-
-/// The widths every changed screen is checked and kept at.
-const WIDTHS: [(u32, u32); 3] = [(1280, 900), (800, 1000), (360, 740)];
 
 const SPREADSHEET: &str = "Also save a spreadsheet (CSV) and its codebook";
 
 /// Checks the screen as it is at the three widths (axe-core, nothing wider than the
 /// screen, 48px targets) and keeps a screenshot of each, `<name>-<width>.png`.
 async fn check_screen(worker: &Worker, name: &str) -> Result<()> {
-    for (width, height) in WIDTHS {
-        worker.use_screen(width, height).await?;
-        let axe = worker.accessibility_problems().await?;
-        assert!(axe.is_empty(), "{name} at {width}px: {axe:#?}");
-        let layout = worker.layout_problems().await?;
-        assert!(layout.is_empty(), "{name} at {width}px: {layout:#?}");
-        worker.screenshot(&format!("{name}-{width}")).await?;
+    for screen in WIDTHS {
+        check_at(worker, name, screen).await?;
     }
     worker.use_screen(800, 1280).await
 }

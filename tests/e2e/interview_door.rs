@@ -10,6 +10,7 @@ use doorstep_e2e::journey::{
     answer_the_rest, consent_and_age, next, open_and_set_up, section, start_interview,
     upload_the_one_waiting,
 };
+use doorstep_e2e::person::check_at;
 use doorstep_e2e::{dist, Collector, Result, Scratch, Worker};
 use serde_json::{json, Value};
 
@@ -67,15 +68,8 @@ async fn to_review(worker: &Worker, about_you: &[(&str, &str)]) -> Result<()> {
 /// violation, nothing wider than the screen, 48px targets; saves a screenshot of each,
 /// `interview-door-<name>-<width>.png`, and comes back to the phone.
 async fn check_screens(worker: &Worker, name: &str) -> Result<()> {
-    for (width, height) in [PHONE, (800, 1280), (1280, 800)] {
-        worker.use_screen(width, height).await?;
-        let axe = worker.accessibility_problems().await?;
-        assert!(axe.is_empty(), "{name} at {width}px: {axe:#?}");
-        let layout = worker.layout_problems().await?;
-        assert!(layout.is_empty(), "{name} at {width}px: {layout:#?}");
-        worker
-            .screenshot(&format!("interview-door-{name}-{width}"))
-            .await?;
+    for screen in [PHONE, (800, 1280), (1280, 800)] {
+        check_at(worker, &format!("interview-door-{name}"), screen).await?;
     }
     worker.use_screen(PHONE.0, PHONE.1).await
 }

@@ -14,6 +14,7 @@
 
 pub mod console;
 pub mod journey;
+pub mod person;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
