@@ -111,7 +111,7 @@ pub fn HandInPage() -> impl IntoView {
                     </p>
                     <p><Link page={Page::SetUp} {..} class="button">"Add them in set-up"</Link></p>
                 })}
-                {move || configured().then(cannot_upload_now).flatten().map(|words| view! {
+                {move || cannot_upload_now().map(|words| view! {
                     <p data-testid="upload-offline">{words}</p>
                 })}
                 <button type="button" class="button button--primary" data-testid="upload-now"
