@@ -117,6 +117,15 @@ impl Exporter {
             .set(Some(result.map_or_else(problem, Exported::Saved)));
     }
 
+    /// Shares `record`'s batch again.
+    fn share_one(self, record: BatchRecord) {
+        let app = self.app;
+        match outbox::rebuild(&app, app.questionnaire, &record) {
+            Ok(batch) => self.share(vec![(record, batch)]),
+            Err(error) => self.status.set(Some(problem(ExportError::from(error)))),
+        }
+    }
+
     /// Shares every interview still to hand in (one batch file per worker).
     fn share_all(self) {
         let app = self.app;
@@ -287,9 +296,18 @@ fn batch_row(record: BatchRecord, stage: BatchStage, exporter: Exporter) -> impl
         view! {
             <div class="actions">
                 <button type="button" class="button" data-testid=format!("export-again-{id}")
-                    on:click=move |_| exporter.save_one(record.clone())>
-                    {stage.export_words()} <span class="visually-hidden">{name}</span>
+                    on:click={
+                        let record = record.clone();
+                        move |_| exporter.save_one(record.clone())
+                    }>
+                    {stage.export_words()} <span class="visually-hidden">{name.clone()}</span>
                 </button>
+                {export::can_share_batches().then(|| view! {
+                    <button type="button" class="button" data-testid=format!("share-again-{id}")
+                        on:click=move |_| exporter.share_one(record.clone())>
+                        "Share…" <span class="visually-hidden">{name}</span>
+                    </button>
+                })}
             </div>
         }
     });

@@ -93,12 +93,15 @@ pub fn pill_words(collector_set: bool, online: bool, heard: Heard, last: Option<
         state,
         detail,
     };
+    // No network says so first: with or without a collector, nothing can be reached.
+    if !online {
+        let detail = last
+            .filter(|_| collector_set)
+            .map(|last| format!("— collector last reached {last}"));
+        return pill(Tone::NoSignal, "No signal", detail);
+    }
     if !collector_set {
         return pill(Tone::Warn, "No collector set", None);
-    }
-    if !online {
-        let detail = last.map(|last| format!("— collector last reached {last}"));
-        return pill(Tone::NoSignal, "No signal", detail);
     }
     let last_or_never = last.map_or_else(|| "— never".to_owned(), |last| format!("— last {last}"));
     match heard {
@@ -360,6 +363,10 @@ mod tests {
             )
         );
         assert_eq!(words(true, false, Heard::NotYet, None).1, "No signal");
+        assert_eq!(
+            words(false, false, Heard::NotYet, at),
+            (Tone::NoSignal, "No signal".to_owned())
+        );
         for heard in [Heard::Reached, Heard::NotReached, Heard::NotYet] {
             assert_eq!(
                 words(false, true, heard, at),

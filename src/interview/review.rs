@@ -175,10 +175,12 @@ pub(super) fn answer_sections(interview: Interview, change: bool) -> impl IntoVi
                                 };
                                 view! {
                                     <dd class="review-row__change">
+                                        // Named with the question, as one string: a hidden span
+                                        // would be read as "Change : …" (Chromium spaces it).
                                         <button type="button" class="link-button" data-testid=format!("change-{}", question.code)
+                                            aria-label=format!("Change: {text}")
                                             on:click=go>
                                             "Change"
-                                            <span class="visually-hidden">": " <span lang=language.0.clone()>{text.clone()}</span></span>
                                         </button>
                                     </dd>
                                 }

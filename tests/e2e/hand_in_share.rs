@@ -37,8 +37,9 @@ const SHARE_SHEET: &str = r#"
       window.__share.cancelNext = false;
       throw new DOMException('Share canceled', 'AbortError');
     }
+    // Read as bytes: `File.text()` drops a byte-order mark, which the spreadsheet must keep.
     const files = await Promise.all(
-      data.files.map(async (f) => ({ name: f.name, type: f.type, text: await f.text() })));
+      data.files.map(async (f) => ({ name: f.name, type: f.type, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(await f.arrayBuffer()) })));
     window.__shared.push({ title: data.title, files });
   };
 })();

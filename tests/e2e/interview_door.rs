@@ -7,11 +7,11 @@
 //! 1280px go to target/e2e/screenshots/.
 
 use doorstep_e2e::journey::{
-    answer_the_rest, consent_and_age, next, open_and_set_up, section, start_interview,
+    answer_the_rest, consent_and_age, next, open_and_set_up_with_token, section, start_interview,
     upload_the_one_waiting,
 };
 use doorstep_e2e::person::check_at;
-use doorstep_e2e::{dist, Collector, Result, Scratch, Worker};
+use doorstep_e2e::{add_token, dist, Collector, Result, Scratch, Worker};
 use serde_json::{json, Value};
 
 const TENURE: &str = "Do you, or does your household, own or rent your home?";
@@ -28,10 +28,11 @@ const PHONE: (u32, u32) = (360, 740);
 /// A set-up tablet at phone size, on Today.
 async fn set_up(label: &str) -> Result<(Collector, Scratch, Worker)> {
     let data = Scratch::new(label)?;
+    let token = add_token(data.path(), "hackney-council")?;
     let collector = Collector::start(&dist(), data.path())?;
     let mut worker = Worker::launch(label).await?;
     worker.use_screen(PHONE.0, PHONE.1).await?;
-    open_and_set_up(&mut worker, &collector).await?;
+    open_and_set_up_with_token(&mut worker, &collector, Some(&token)).await?;
     Ok((collector, data, worker))
 }
 
@@ -276,7 +277,7 @@ async fn problems_are_named_as_the_question_names_them_and_a_tick_too_many_is_to
         .await?;
     assert!(!text.contains("needs an answer"), "{text}");
     let summary = worker
-        .run("return [...document.querySelectorAll('[role=alert]')].map((e) => e.innerText).join('\n');")
+        .run("return [...document.querySelectorAll('[role=alert]')].map((e) => e.innerText).join('\\n');")
         .await?;
     let summary = summary.as_str().unwrap_or_default();
     assert!(summary.contains(BEDROOMS), "{summary}");
