@@ -1,8 +1,6 @@
 //! What every screen shares: the header, the banners (save problem, new version), the
-//! offline-readiness card and install hint, the not-found screen and a read problem (and,
-//! in [`format`], figures in English for the screens not yet in the worker's language).
+//! offline-readiness card and install hint, the not-found screen and a read problem.
 
-pub mod format;
 mod header;
 mod install_hint;
 mod not_found;
