@@ -51,35 +51,42 @@ fn files(language: WorkerLanguage, names: &[String]) -> String {
     names.fold(first, |all, next| language.hand_in_export_files(all, next))
 }
 
-/// Why an export or share did not happen (the error as the tablet says it).
+/// Why an export or share did not happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum NotExported {
     /// The file could not be made or saved.
-    Export(String),
+    Export(ExportError),
     /// The share sheet failed.
-    Share(String),
+    Share(ShareError),
     /// Shared these files, but noting it failed.
-    NotNoted(Vec<String>, String),
+    NotNoted(Vec<String>, HandInError<StorageError>),
     /// The spreadsheet choice could not be kept.
-    NotRemembered(String),
+    NotRemembered(StorageError),
 }
 
 impl NotExported {
     fn words(&self, language: WorkerLanguage) -> String {
         match self {
-            NotExported::Export(error) => language.hand_in_export_problem(error),
-            NotExported::Share(error) => language.hand_in_export_share_failed(error),
-            NotExported::NotNoted(names, error) => {
-                language.hand_in_export_shared_not_noted(files(language, names), error)
+            NotExported::Export(error) => {
+                language.hand_in_export_problem(language.export_error(error))
             }
-            NotExported::NotRemembered(error) => language.hand_in_export_not_remembered(error),
+            NotExported::Share(error) => {
+                language.hand_in_export_share_failed(language.share_error(error))
+            }
+            NotExported::NotNoted(names, error) => language.hand_in_export_shared_not_noted(
+                files(language, names),
+                language.hand_in_error(error),
+            ),
+            NotExported::NotRemembered(error) => {
+                language.hand_in_export_not_remembered(language.storage_error(error))
+            }
         }
     }
 }
 
 /// Why an export did not happen, in one message for the worker.
-fn problem(error: impl std::fmt::Display) -> Exported {
-    Exported::Problem(NotExported::Export(error.to_string()))
+fn problem(error: impl Into<ExportError>) -> Exported {
+    Exported::Problem(NotExported::Export(error.into()))
 }
 
 /// Saving and sharing batch files, as the card and the batch rows do it.
@@ -201,9 +208,7 @@ impl Exporter {
                         });
                     match noted {
                         Ok(()) => Exported::Shared(names),
-                        Err(error) => {
-                            Exported::Problem(NotExported::NotNoted(names, error.to_string()))
-                        }
+                        Err(error) => Exported::Problem(NotExported::NotNoted(names, error)),
                     }
                 }
             };
@@ -215,7 +220,7 @@ impl Exporter {
 fn shared_problem(error: ShareError) -> Exported {
     match error {
         ShareError::Cancelled => Exported::NotShared,
-        other => Exported::Problem(NotExported::Share(other.to_string())),
+        other => Exported::Problem(NotExported::Share(other)),
     }
 }
 
@@ -243,9 +248,7 @@ pub fn ExportAndBatches(
         let wanted = event_target_checked(&event);
         with_csv.set(wanted);
         if let Err(error) = export::remember_spreadsheet(wanted) {
-            status.set(Some(Exported::Problem(NotExported::NotRemembered(
-                error.to_string(),
-            ))));
+            status.set(Some(Exported::Problem(NotExported::NotRemembered(error))));
         }
     };
 

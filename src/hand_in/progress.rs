@@ -47,6 +47,9 @@ pub struct Progress {
     pub received: u32,
 }
 
+/// A stage's line for a count, in a language.
+type StageLine = fn(WorkerLanguage, u32) -> String;
+
 impl Progress {
     /// Counts the interviews in `summaries`, each by the batches in `records` it is in.
     pub fn of(summaries: &[ResponseSummary], records: &[BatchRecord]) -> Self {
@@ -84,7 +87,7 @@ impl Progress {
     /// A line for each stage that has interviews, in the order they go through them, in
     /// `language`.
     pub fn lines(&self, language: WorkerLanguage) -> Vec<String> {
-        let stages: [(u32, fn(WorkerLanguage, u32) -> String); 5] = [
+        let stages: [(u32, StageLine); 5] = [
             (self.waiting, |l, n| l.hand_in_stage_waiting(n)),
             (self.prepared, |l, n| l.hand_in_stage_prepared(n)),
             (self.exported, |l, n| l.hand_in_stage_exported(n)),

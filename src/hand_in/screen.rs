@@ -29,6 +29,7 @@ fn failure_words(
             | UploadProblem::NothingWaiting
             | UploadProblem::OtherAgencyOnly { .. }
             | UploadProblem::Tablet(_)
+            | UploadProblem::Encode(_)
     );
     let mut words = if prepared {
         language.upload_not_received(problem.message(language))

@@ -92,8 +92,10 @@ pub enum UploadProblem {
     ServerError(u16),
     /// The answer was not a receipt for this batch.
     BadReceipt,
-    /// The tablet could not read or write its own storage.
-    Tablet(String),
+    /// The tablet could not make, note or receipt the batch.
+    Tablet(HandInError<StorageError>),
+    /// The tablet could not write the batch to send (a bug, not the worker's doing).
+    Encode(String),
 }
 
 impl UploadProblem {
@@ -118,7 +120,8 @@ impl UploadProblem {
             UploadProblem::Later { reason, .. } => l.upload_problem_later(reason),
             UploadProblem::ServerError(status) => l.upload_problem_server_error(*status),
             UploadProblem::BadReceipt => l.t(Msg::UploadProblemBadReceipt).to_owned(),
-            UploadProblem::Tablet(reason) => l.upload_problem_tablet(reason),
+            UploadProblem::Tablet(error) => l.upload_problem_tablet(l.hand_in_error(error)),
+            UploadProblem::Encode(reason) => l.upload_problem_tablet(reason),
         }
     }
 
@@ -142,7 +145,8 @@ impl UploadProblem {
             | UploadProblem::NothingWaiting
             | UploadProblem::OtherAgencyOnly { .. }
             | UploadProblem::NoConnection
-            | UploadProblem::Tablet(_) => None,
+            | UploadProblem::Tablet(_)
+            | UploadProblem::Encode(_) => None,
         }
     }
 
@@ -191,7 +195,7 @@ impl From<HandInError<StorageError>> for UploadProblem {
             HandInError::NothingWaiting => UploadProblem::NothingWaiting,
             HandInError::NotSetUp => UploadProblem::NotConfigured,
             HandInError::NotThisBatch { .. } => UploadProblem::BadReceipt,
-            other => UploadProblem::Tablet(other.to_string()),
+            other => UploadProblem::Tablet(other),
         }
     }
 }
@@ -446,7 +450,7 @@ pub async fn upload_once(app: &AppState) -> Result<HandedIn, UploadProblem> {
 async fn deliver(setup: &SetUp, batch: &Batch) -> Result<Receipt, UploadProblem> {
     let body = batch
         .to_json()
-        .map_err(|error| UploadProblem::Tablet(error.to_string()))?;
+        .map_err(|error| UploadProblem::Encode(error.to_string()))?;
     let url = format!("{}{BATCHES_PATH}", setup.collector);
     let reply = http::post_json(&url, &setup.token, &body, UPLOAD_TIMEOUT)
         .await
