@@ -12,7 +12,7 @@ use crate::app_state::AppState;
 use crate::device::entries;
 use crate::platform::connection::Online;
 use crate::routes::{Link, Page};
-use crate::ui::ReadProblem;
+use crate::ui::{ReadProblem, Unreadable};
 use crate::words::{use_words, Msg, WorkerLanguage};
 
 /// What the upload status says after a failure, in `language`: an upload that got as far
@@ -100,7 +100,7 @@ pub fn HandInPage() -> impl IntoView {
             <div class="card" data-testid="hand-in-progress" aria-labelledby="to-hand-in-title">
                 <h2 class="card__title" id="to-hand-in-title">{t(Msg::HandInCompletedTitle)}</h2>
                 {move || overview.get().err().map(|error| view! {
-                    <ReadProblem what="the interviews and batches" error=error/>
+                    <ReadProblem what=Unreadable::HandIn error=error/>
                 })}
                 <p class="big-number" data-testid="waiting-count">
                     {headline}

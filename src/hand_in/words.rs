@@ -77,5 +77,14 @@ mod tests {
             Bn.share_error(&ShareError::Refused("NotAllowedError".into())),
             "ট্যাবলেট ফাইলগুলো শেয়ার করতে পারেনি (NotAllowedError)"
         );
+        // What the Hand in screen says when it cannot read the tablet's records.
+        let full = StorageError::Full { key: "k".into() };
+        assert_eq!(
+            crate::ui::Unreadable::HandIn.problem(En, &full),
+            format!(
+                "Doorstep could not read the interviews and batches saved on this tablet: {full}. {}",
+                full.advice()
+            )
+        );
     }
 }
