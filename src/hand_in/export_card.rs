@@ -15,7 +15,7 @@ use crate::app_state::AppState;
 use crate::platform::clock;
 use crate::platform::local_storage::StorageError;
 use crate::platform::share::{self, ShareError};
-use crate::ui::format::count_of;
+use crate::words::{use_words, Msg, WorkerLanguage};
 
 /// What the last export did, as the card's status line says it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,30 +29,64 @@ enum Exported {
     /// The worker closed the share sheet.
     NotShared,
     /// Nothing saved or shared, and why.
-    Problem(String),
+    Problem(NotExported),
 }
 
 impl Exported {
-    fn words(&self) -> String {
-        let stay = "The interviews stay on this tablet until the collector has received them.";
+    fn words(&self, language: WorkerLanguage) -> String {
         match self {
-            Exported::Saved(names) => format!(
-                "Saved {} to this tablet's downloads: give it to your coordinator. {stay}",
-                names.join(" and ")
-            ),
-            Exported::Sharing => "Choose where to send the file…".to_owned(),
-            Exported::Shared(names) => format!("Shared {}. {stay}", names.join(" and ")),
-            Exported::NotShared => {
-                "Not shared: the file went nowhere, and it is not marked as exported.".to_owned()
+            Exported::Saved(names) => language.hand_in_export_saved(files(language, names)),
+            Exported::Sharing => language.t(Msg::HandInExportSharing).to_owned(),
+            Exported::Shared(names) => language.hand_in_export_shared(files(language, names)),
+            Exported::NotShared => language.t(Msg::HandInExportNotShared).to_owned(),
+            Exported::Problem(problem) => problem.words(language),
+        }
+    }
+}
+
+/// File names as one phrase in `language`: "a.json and a.csv".
+fn files(language: WorkerLanguage, names: &[String]) -> String {
+    let mut names = names.iter();
+    let first = names.next().cloned().unwrap_or_default();
+    names.fold(first, |all, next| language.hand_in_export_files(all, next))
+}
+
+/// Why an export or share did not happen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum NotExported {
+    /// The file could not be made or saved.
+    Export(ExportError),
+    /// The share sheet failed.
+    Share(ShareError),
+    /// Shared these files, but noting it failed.
+    NotNoted(Vec<String>, HandInError<StorageError>),
+    /// The spreadsheet choice could not be kept.
+    NotRemembered(StorageError),
+}
+
+impl NotExported {
+    fn words(&self, language: WorkerLanguage) -> String {
+        match self {
+            NotExported::Export(error) => {
+                language.hand_in_export_problem(language.export_error(error))
             }
-            Exported::Problem(problem) => problem.clone(),
+            NotExported::Share(error) => {
+                language.hand_in_export_share_failed(language.share_error(error))
+            }
+            NotExported::NotNoted(names, error) => language.hand_in_export_shared_not_noted(
+                files(language, names),
+                language.hand_in_error(error),
+            ),
+            NotExported::NotRemembered(error) => {
+                language.hand_in_export_not_remembered(language.storage_error(error))
+            }
         }
     }
 }
 
 /// Why an export did not happen, in one message for the worker.
-fn problem(error: impl std::fmt::Display) -> Exported {
-    Exported::Problem(format!("Could not export: {error}."))
+fn problem(error: impl Into<ExportError>) -> Exported {
+    Exported::Problem(NotExported::Export(error.into()))
 }
 
 /// Saving and sharing batch files, as the card and the batch rows do it.
@@ -122,7 +156,7 @@ impl Exporter {
         let app = self.app;
         match outbox::rebuild(&app, app.questionnaire, &record) {
             Ok(batch) => self.share(vec![(record, batch)]),
-            Err(error) => self.status.set(Some(problem(ExportError::from(error)))),
+            Err(error) => self.status.set(Some(problem(error))),
         }
     }
 
@@ -183,10 +217,7 @@ impl Exporter {
                         });
                     match noted {
                         Ok(()) => Exported::Shared(names),
-                        Err(error) => Exported::Problem(format!(
-                            "Shared {}, but this tablet could not note it: {error}.",
-                            names.join(" and ")
-                        )),
+                        Err(error) => Exported::Problem(NotExported::NotNoted(names, error)),
                     }
                 }
             };
@@ -198,9 +229,7 @@ impl Exporter {
 fn shared_problem(error: ShareError) -> Exported {
     match error {
         ShareError::Cancelled => Exported::NotShared,
-        other => Exported::Problem(format!(
-            "Could not share: {other}. Use “Export a file” instead, and hand the file on from this tablet's downloads."
-        )),
+        other => Exported::Problem(NotExported::Share(other)),
     }
 }
 
@@ -213,6 +242,8 @@ pub fn ExportAndBatches(
     overview: Memo<Result<Overview, StorageError>>,
 ) -> impl IntoView {
     let app = expect_context::<AppState>();
+    let words = use_words();
+    let t = move |msg| words.text(msg);
     let with_csv = RwSignal::new(export::spreadsheet_wanted());
     let status = RwSignal::new(None::<Exported>);
     let exporter = Exporter {
@@ -226,44 +257,41 @@ pub fn ExportAndBatches(
         let wanted = event_target_checked(&event);
         with_csv.set(wanted);
         if let Err(error) = export::remember_spreadsheet(wanted) {
-            status.set(Some(Exported::Problem(format!(
-                "This tablet could not remember the choice: {error}. It holds until you leave Doorstep."
-            ))));
+            status.set(Some(Exported::Problem(NotExported::NotRemembered(error))));
         }
     };
 
     view! {
         <div class="card" aria-labelledby="export-title">
-            <h2 class="card__title" id="export-title">"Export a file"</h2>
+            <h2 class="card__title" id="export-title">{t(Msg::HandInExportTitle)}</h2>
             <p class="card__help">
-                {if can_share {
-                    "For handing in without signal. Share… sends the file with this tablet's own apps: Bluetooth or Nearby Share (no signal needed), email or a shared drive. Or save it to the tablet's downloads and give it to your coordinator."
-                } else {
-                    "For handing in without signal: save the file, then give it to your coordinator (USB stick, shared drive)."
-                }}
+                {t(if can_share { Msg::HandInExportHelpShare } else { Msg::HandInExportHelp })}
             </p>
             <label class="choice">
                 <input type="checkbox" data-testid="export-csv"
                     prop:checked=move || with_csv.get()
                     on:change=choose_csv/>
-                <span>"Also save a spreadsheet (CSV) and its codebook"</span>
+                <span>{t(Msg::HandInExportCsv)}</span>
             </label>
             <div class="actions">
                 <button type="button" class="button button--primary" data-testid="export-file"
                     disabled=move || to_hand_in.get() == 0 || sharing()
                     on:click=move |_| exporter.save_all()>
-                    "Export a file"
+                    {t(Msg::HandInExportTitle)}
                 </button>
                 {can_share.then(|| view! {
                     <button type="button" class="button" data-testid="share-file"
                         disabled=move || to_hand_in.get() == 0 || sharing()
                         on:click=move |_| exporter.share_all()>
-                        "Share…"
+                        {t(Msg::HandInExportShare)}
                     </button>
                 })}
             </div>
             <p role="status" data-testid="export-status">
-                {move || status.get().map(|status| status.words())}
+                {move || {
+                    let language = words.language();
+                    status.with(|status| status.as_ref().map(|status| status.words(language)))
+                }}
             </p>
         </div>
 
@@ -273,9 +301,9 @@ pub fn ExportAndBatches(
             Ok(batches) if batches.is_empty() => ().into_any(),
             Ok(batches) => view! {
                 <div class="card" data-testid="batches">
-                    <h2 class="card__title">"Batches from this tablet"</h2>
+                    <h2 class="card__title">{t(Msg::HandInBatchesTitle)}</h2>
                     <ul class="plain-list">
-                        {batches.into_iter().map(|(record, stage)| batch_row(record, stage, exporter)).collect_view()}
+                        {batches.into_iter().map(|(record, stage)| batch_row(record, stage, exporter, words.language())).collect_view()}
                     </ul>
                 </div>
             }.into_any(),
@@ -283,12 +311,17 @@ pub fn ExportAndBatches(
     }
 }
 
-/// One batch: when it was made, how many interviews, where it stands, and its file
-/// while the collector has not received it.
-fn batch_row(record: BatchRecord, stage: BatchStage, exporter: Exporter) -> impl IntoView {
-    let when = clock::local_date_time(record.created);
-    let count = count_of(record.responses.len(), "interview", "interviews");
-    let sentence = stage.sentence(|at| format!("at {}", clock::local_date_time(at)));
+/// One batch, in `language`: when it was made, how many interviews, where it stands, and
+/// its file while the collector has not received it.
+fn batch_row(
+    record: BatchRecord,
+    stage: BatchStage,
+    exporter: Exporter,
+    language: WorkerLanguage,
+) -> impl IntoView {
+    let when = |at| language.date_time(clock::local(at));
+    let heading = language.hand_in_batch_row(record.responses.len(), when(record.created));
+    let sentence = stage.sentence(language, when);
     // Heard by a screen reader after the button's words: which file.
     let name = format!(" {}", export::file_name(&record, "json"));
     let id = record.id;
@@ -300,12 +333,12 @@ fn batch_row(record: BatchRecord, stage: BatchStage, exporter: Exporter) -> impl
                         let record = record.clone();
                         move |_| exporter.save_one(record.clone())
                     }>
-                    {stage.export_words()} <span class="visually-hidden">{name.clone()}</span>
+                    {language.t(stage.export_words())} <span class="visually-hidden">{name.clone()}</span>
                 </button>
                 {export::can_share_batches().then(|| view! {
                     <button type="button" class="button" data-testid=format!("share-again-{id}")
                         on:click=move |_| exporter.share_one(record.clone())>
-                        "Share…" <span class="visually-hidden">{name}</span>
+                        {language.t(Msg::HandInExportShare)} <span class="visually-hidden">{name}</span>
                     </button>
                 })}
             </div>
@@ -313,7 +346,7 @@ fn batch_row(record: BatchRecord, stage: BatchStage, exporter: Exporter) -> impl
     });
     view! {
         <li class="batch" data-testid="batch-row">
-            <p><strong>{format!("{when} · {count}")}</strong></p>
+            <p><strong>{heading}</strong></p>
             <p>{sentence}</p>
             {offer}
         </li>

@@ -4,7 +4,8 @@
 //! later ([`outbox`], pure and generic over the store). [`progress`] says where each
 //! interview and batch stands, [`reach`] whether the collector can be reached.
 //! [`screen`] is the Hand in screen, [`export_card`] its "Export a file" card and the
-//! batches made on this tablet.
+//! batches made on this tablet; [`words`] says what went wrong on the tablet in the
+//! worker's language.
 
 pub mod export;
 pub mod export_card;
@@ -13,6 +14,7 @@ pub mod progress;
 pub mod reach;
 pub mod screen;
 pub mod upload;
+mod words;
 
 pub use reach::Reach;
 pub use screen::HandInPage;

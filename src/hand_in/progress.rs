@@ -17,7 +17,7 @@ use survey::store::{BatchRecord, ResponseSummary};
 use survey::wire::Receipt;
 use survey::ResponseId;
 
-use crate::ui::format::count_of;
+use crate::words::{Msg, WorkerLanguage};
 
 /// Where a completed interview stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,18 +30,6 @@ pub enum Stage {
     Exported,
     /// The collector's receipt names it.
     Received,
-}
-
-impl Stage {
-    /// The stage's name on screen.
-    pub fn name(self) -> &'static str {
-        match self {
-            Stage::Waiting => "waiting",
-            Stage::Prepared => "prepared for upload",
-            Stage::Exported => "exported to a file",
-            Stage::Received => "received by the collector",
-        }
-    }
 }
 
 /// The interviews on the tablet by [`Stage`], and those still in progress.
@@ -58,6 +46,9 @@ pub struct Progress {
     /// [`Stage::Received`] (until they are cleared after the retention period).
     pub received: u32,
 }
+
+/// A stage's line for a count, in a language.
+type StageLine = fn(WorkerLanguage, u32) -> String;
 
 impl Progress {
     /// Counts the interviews in `summaries`, each by the batches in `records` it is in.
@@ -84,63 +75,30 @@ impl Progress {
             .saturating_add(self.exported)
     }
 
-    /// The headline: how many are still to hand in.
-    pub fn headline(&self) -> String {
+    /// The headline, in `language`: how many are still to hand in.
+    pub fn headline(&self, language: WorkerLanguage) -> String {
         match self.to_hand_in() {
-            0 if self.received > 0 => {
-                "Nothing to hand in: the collector has received every completed interview."
-                    .to_owned()
-            }
-            0 => "No completed interviews to hand in yet.".to_owned(),
-            n => format!(
-                "{} to hand in",
-                count_of(n as usize, "completed interview", "completed interviews")
-            ),
+            0 if self.received > 0 => language.t(Msg::HandInHeadlineAllReceived).to_owned(),
+            0 => language.t(Msg::HandInHeadlineNone).to_owned(),
+            n => language.hand_in_headline_to_hand_in(n),
         }
     }
 
-    /// A line for each stage that has interviews, in the order they go through them.
-    pub fn lines(&self) -> Vec<String> {
-        let interviews = |n: u32| count_of(n as usize, "interview", "interviews");
-        let mut lines = Vec::new();
-        if self.waiting > 0 {
-            lines.push(format!(
-                "{} {}: not in an upload or a file yet.",
-                interviews(self.waiting),
-                Stage::Waiting.name()
-            ));
-        }
-        if self.prepared > 0 {
-            lines.push(format!(
-                "{} {}, not received by the collector yet. Upload now tries again; you can also export {} as a file.",
-                interviews(self.prepared),
-                Stage::Prepared.name(),
-                if self.prepared == 1 { "it" } else { "them" }
-            ));
-        }
-        if self.exported > 0 {
-            lines.push(format!(
-                "{} {}, not received by the collector yet.",
-                interviews(self.exported),
-                Stage::Exported.name()
-            ));
-        }
-        if self.received > 0 {
-            lines.push(format!(
-                "{} {}.",
-                interviews(self.received),
-                Stage::Received.name()
-            ));
-        }
-        if self.in_progress > 0 {
-            lines.push(format!(
-                "{} still in progress (complete {} to hand {} in).",
-                interviews(self.in_progress),
-                if self.in_progress == 1 { "it" } else { "them" },
-                if self.in_progress == 1 { "it" } else { "them" }
-            ));
-        }
-        lines
+    /// A line for each stage that has interviews, in the order they go through them, in
+    /// `language`.
+    pub fn lines(&self, language: WorkerLanguage) -> Vec<String> {
+        let stages: [(u32, StageLine); 5] = [
+            (self.waiting, |l, n| l.hand_in_stage_waiting(n)),
+            (self.prepared, |l, n| l.hand_in_stage_prepared(n)),
+            (self.exported, |l, n| l.hand_in_stage_exported(n)),
+            (self.received, |l, n| l.hand_in_stage_received(n)),
+            (self.in_progress, |l, n| l.hand_in_stage_in_progress(n)),
+        ];
+        stages
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, line)| line(language, n))
+            .collect()
     }
 }
 
@@ -245,61 +203,57 @@ impl BatchStage {
     }
 
     /// The words on the batch's export button.
-    pub fn export_words(&self) -> &'static str {
+    pub fn export_words(&self) -> Msg {
         match self {
-            BatchStage::Exported(_) => "Export again",
-            _ => "Export as a file",
+            BatchStage::Exported(_) => Msg::HandInBatchExportAgain,
+            _ => Msg::HandInBatchExport,
         }
     }
 
-    /// The row's sentence; `when` says a time as the worker reads it.
-    pub fn sentence(&self, when: impl Fn(Timestamp) -> String) -> String {
+    /// The row's sentence in `language`; `when` says a time as the worker reads it.
+    pub fn sentence(&self, language: WorkerLanguage, when: impl Fn(Timestamp) -> String) -> String {
         match self {
-            BatchStage::Prepared => {
-                "Prepared for upload, not received by the collector yet.".to_owned()
-            }
-            BatchStage::Exported(at) => format!(
-                "Exported to a file {}, not received by the collector yet.",
-                when(*at)
+            BatchStage::Prepared => language.t(Msg::HandInBatchPrepared).to_owned(),
+            BatchStage::Exported(at) => language.hand_in_batch_exported(when(*at)),
+            BatchStage::Received(receipt) => received_words(
+                language,
+                receipt.accepted,
+                receipt.already_present,
+                receipt.conflicts,
             ),
-            BatchStage::Received(receipt) => {
-                received_words(receipt.accepted, receipt.already_present, receipt.conflicts)
-            }
-            BatchStage::ReceivedLater => format!(
-                "Its interviews were {} in a later batch.",
-                Stage::Received.name()
-            ),
+            BatchStage::ReceivedLater => language.t(Msg::HandInBatchReceivedLater).to_owned(),
         }
     }
 }
 
-/// What a receipt (or several added up) says, in a worker's words: `accepted` stored
-/// now, `already_present` the collector already had, `conflicts` kept apart.
-pub fn received_words(accepted: u32, already_present: u32, conflicts: u32) -> String {
-    let received = "Received by the collector";
+/// What a receipt (or several added up) says, in a worker's words in `language`:
+/// `accepted` stored now, `already_present` the collector already had, `conflicts` kept
+/// apart.
+pub fn received_words(
+    language: WorkerLanguage,
+    accepted: u32,
+    already_present: u32,
+    conflicts: u32,
+) -> String {
     let mut parts = Vec::new();
     if accepted > 0 {
-        parts.push(format!("{accepted} new"));
+        parts.push(language.upload_receipt_new(accepted));
     }
     if already_present > 0 && (accepted > 0 || conflicts > 0) {
-        parts.push(format!("{already_present} the collector already had"));
+        parts.push(language.upload_receipt_already_present(already_present));
     }
     if conflicts > 0 {
-        parts.push(format!(
-            "{conflicts} kept apart for your coordinator ({} from what the collector already had under the same id)",
-            if conflicts == 1 { "it differs" } else { "they differ" }
-        ));
+        parts.push(language.upload_receipt_conflicts(conflicts));
     }
     if parts.is_empty() {
-        let all = match already_present {
-            0 => return format!("{received}."),
-            1 => "it".to_owned(),
-            2 => "both".to_owned(),
-            n => format!("all {n}"),
+        return match already_present {
+            0 => language.t(Msg::UploadReceiptReceived).to_owned(),
+            1 => language.t(Msg::UploadReceiptAlreadyHadIt).to_owned(),
+            2 => language.t(Msg::UploadReceiptAlreadyHadBoth).to_owned(),
+            n => language.upload_receipt_already_had_all(n),
         };
-        return format!("{received}, which already had {all} — nothing is lost.");
     }
-    format!("{received}: {}.", parts.join(", "))
+    language.upload_receipt_parts(parts.join(", "))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -307,6 +261,7 @@ mod tests {
     use super::*;
     use survey::store::ResponseSummary;
     use survey::BatchId;
+    use WorkerLanguage::{Bn, En, Tr};
 
     fn id(n: u8) -> ResponseId {
         ResponseId::from_random_bytes([n; 16])
@@ -377,8 +332,8 @@ mod tests {
             }
         );
         assert_eq!(progress.to_hand_in(), 5);
-        assert_eq!(progress.headline(), "5 completed interviews to hand in");
-        let lines = progress.lines();
+        assert_eq!(progress.headline(En), "5 completed interviews to hand in");
+        let lines = progress.lines(En);
         assert_eq!(lines.len(), 5, "{lines:#?}");
         assert!(lines[1]
             .starts_with("2 interviews prepared for upload, not received by the collector yet."));
@@ -391,7 +346,7 @@ mod tests {
         let failed_upload_only = Progress::of(&summaries[2..4], &records[..1]);
         assert_eq!(failed_upload_only.prepared, 2);
         assert!(failed_upload_only
-            .lines()
+            .lines(En)
             .iter()
             .all(|line| !line.contains("export") || line.contains("you can also export")));
     }
@@ -402,19 +357,33 @@ mod tests {
             received: 3,
             ..Progress::default()
         };
-        assert!(received.headline().starts_with("Nothing to hand in"));
+        assert!(received.headline(En).starts_with("Nothing to hand in"));
         assert_eq!(
-            Progress::default().headline(),
+            Progress::default().headline(En),
             "No completed interviews to hand in yet."
         );
         let one = Progress {
             waiting: 1,
             ..Progress::default()
         };
-        assert_eq!(one.headline(), "1 completed interview to hand in");
+        assert_eq!(one.headline(En), "1 completed interview to hand in");
         assert_eq!(
-            one.lines(),
+            one.lines(En),
             vec!["1 interview waiting: not in an upload or a file yet."]
+        );
+        // Each language its own plural forms and digits.
+        assert_eq!(one.headline(Tr), "1 tamamlanmış görüşme teslim edilecek");
+        assert_eq!(
+            Progress { waiting: 12, ..one }.headline(Bn),
+            "১২টি সম্পূর্ণ সাক্ষাৎকার জমা দেওয়া বাকি"
+        );
+        assert_eq!(
+            Progress {
+                in_progress: 2,
+                ..Progress::default()
+            }
+            .lines(Tr),
+            vec!["2 görüşme hâlâ sürüyor (teslim etmek için önce tamamlayın)."]
         );
     }
 
@@ -425,26 +394,33 @@ mod tests {
             summary(1, Complete, Some(10)),
             summary(2, Uploaded, Some(12)),
         ];
-        let when = |_: Timestamp| "at 14:05".to_owned();
+        let when = |_: Timestamp| "14:05".to_owned();
         let stage_of =
             |record: BatchRecord| Overview::of(&summaries, vec![record]).batches.remove(0).1;
         let prepared = stage_of(record(10, &[1], false, false));
         assert_eq!(prepared, BatchStage::Prepared);
-        assert_eq!(prepared.export_words(), "Export as a file");
+        assert_eq!(En.t(prepared.export_words()), "Export as a file");
         assert_eq!(
-            prepared.sentence(when),
+            prepared.sentence(En, when),
             "Prepared for upload, not received by the collector yet."
         );
         let exported = stage_of(record(11, &[1], true, false));
         assert!(matches!(exported, BatchStage::Exported(_)));
-        assert_eq!(exported.export_words(), "Export again");
+        assert_eq!(En.t(exported.export_words()), "Export again");
         assert_eq!(
-            exported.sentence(when),
+            exported.sentence(En, when),
             "Exported to a file at 14:05, not received by the collector yet."
         );
         let received = stage_of(record(12, &[2], false, true));
         assert!(!received.can_export());
-        assert_eq!(received.sentence(when), "Received by the collector: 1 new.");
+        assert_eq!(
+            received.sentence(En, when),
+            "Received by the collector: 1 new."
+        );
+        assert_eq!(
+            exported.sentence(Bn, |_| Bn.digits_in("14:05")),
+            "১৪:০৫-এ ফাইলে এক্সপোর্ট করা হয়েছে, সংগ্রহ সার্ভার এখনও পায়নি।"
+        );
         // Exported, and its interview received since in another batch.
         let later = stage_of(record(13, &[2], true, false));
         assert_eq!(later, BatchStage::ReceivedLater);
@@ -453,27 +429,35 @@ mod tests {
 
     #[test]
     fn a_receipt_is_said_in_words_a_worker_understands() {
-        assert_eq!(received_words(3, 0, 0), "Received by the collector: 3 new.");
         assert_eq!(
-            received_words(0, 3, 0),
+            received_words(En, 3, 0, 0),
+            "Received by the collector: 3 new."
+        );
+        assert_eq!(
+            received_words(En, 0, 3, 0),
             "Received by the collector, which already had all 3 — nothing is lost."
         );
         assert_eq!(
-            received_words(0, 2, 0),
+            received_words(En, 0, 2, 0),
             "Received by the collector, which already had both — nothing is lost."
         );
         assert_eq!(
-            received_words(0, 1, 0),
+            received_words(En, 0, 1, 0),
             "Received by the collector, which already had it — nothing is lost."
         );
         assert_eq!(
-            received_words(2, 1, 0),
+            received_words(En, 2, 1, 0),
             "Received by the collector: 2 new, 1 the collector already had."
         );
         assert_eq!(
-            received_words(1, 0, 1),
+            received_words(En, 1, 0, 1),
             "Received by the collector: 1 new, 1 kept apart for your coordinator (it differs from what the collector already had under the same id)."
         );
-        assert!(received_words(0, 2, 2).contains("2 the collector already had, 2 kept apart"));
+        assert!(received_words(En, 0, 2, 2).contains("2 the collector already had, 2 kept apart"));
+        assert_eq!(
+            received_words(Tr, 0, 3, 0),
+            "Toplama sunucusu aldı; 3 görüşmenin hepsi zaten ondaydı, hiçbir şey kaybolmadı."
+        );
+        assert_eq!(received_words(Bn, 3, 0, 0), "সংগ্রহ সার্ভার পেয়েছে: ৩টি নতুন।");
     }
 }

@@ -21,6 +21,7 @@ use crate::platform::clock;
 use crate::platform::connection::{self, Online};
 use crate::platform::http::{self, FetchError};
 use crate::setup::SetUp;
+use crate::words::{Msg, WorkerLanguage};
 
 /// How often the collector is asked while the page is on screen.
 pub const CHECK_EVERY: Duration = Duration::from_secs(180);
@@ -85,56 +86,68 @@ impl Pill {
     }
 }
 
-/// The pill: `collector_set` once set-up has an address, `online` as the browser says,
-/// `heard` from the collector, and when it `last` answered (as the worker reads a time).
-pub fn pill_words(collector_set: bool, online: bool, heard: Heard, last: Option<&str>) -> Pill {
+/// The pill in `language`: `collector_set` once set-up has an address, `online` as the
+/// browser says, `heard` from the collector, and when it `last` answered (as the worker
+/// reads a time).
+pub fn pill_words(
+    language: WorkerLanguage,
+    collector_set: bool,
+    online: bool,
+    heard: Heard,
+    last: Option<&str>,
+) -> Pill {
     let pill = |tone, state, detail: Option<String>| Pill {
         tone,
-        state,
+        state: language.t(state),
         detail,
     };
     // No network says so first: with or without a collector, nothing can be reached.
     if !online {
         let detail = last
             .filter(|_| collector_set)
-            .map(|last| format!("— collector last reached {last}"));
-        return pill(Tone::NoSignal, "No signal", detail);
+            .map(|last| language.reach_detail_offline(last));
+        return pill(Tone::NoSignal, Msg::ReachNoSignal, detail);
     }
     if !collector_set {
-        return pill(Tone::Warn, "No collector set", None);
+        return pill(Tone::Warn, Msg::ReachNoCollector, None);
     }
-    let last_or_never = last.map_or_else(|| "— never".to_owned(), |last| format!("— last {last}"));
+    let last_or_never = last.map_or_else(
+        || language.t(Msg::ReachDetailNever).to_owned(),
+        |last| language.reach_detail_last(last),
+    );
     match heard {
-        Heard::Reached => pill(Tone::Good, "Collector reached", last.map(str::to_owned)),
-        Heard::NotReached => pill(Tone::Warn, "Collector not reached", Some(last_or_never)),
-        Heard::NotReady => pill(Tone::Warn, "Collector not ready", Some(last_or_never)),
+        Heard::Reached => pill(Tone::Good, Msg::ReachReached, last.map(str::to_owned)),
+        Heard::NotReached => pill(Tone::Warn, Msg::ReachNotReached, Some(last_or_never)),
+        Heard::NotReady => pill(Tone::Warn, Msg::ReachNotReady, Some(last_or_never)),
         Heard::NotYet => match last {
             Some(last) => pill(
                 Tone::Warn,
-                "Checking collector",
-                Some(format!("— last reached {last}")),
+                Msg::ReachChecking,
+                Some(language.reach_detail_last_reached(last)),
             ),
-            None => pill(Tone::Warn, "Checking collector…", None),
+            None => pill(Tone::Warn, Msg::ReachCheckingFirst, None),
         },
     }
 }
 
-/// What the Hand in screen says above "Upload now" when an upload cannot work now.
-pub fn hand_in_words(online: bool, heard: Heard, last: Option<&str>) -> Option<String> {
-    let last = match last {
-        Some(last) => format!("last reached {last}"),
-        None => "never reached from this tablet".to_owned(),
-    };
+/// What the Hand in screen says above "Upload now" when an upload cannot work now, in
+/// `language`.
+pub fn hand_in_words(
+    language: WorkerLanguage,
+    online: bool,
+    heard: Heard,
+    last: Option<&str>,
+) -> Option<String> {
     if !online {
-        return Some("No signal now: export a file, or upload when back in signal.".to_owned());
+        return Some(language.t(Msg::ReachHandInNoSignal).to_owned());
     }
+    let last = match last {
+        Some(last) => language.reach_hand_in_last_reached(last),
+        None => language.t(Msg::ReachHandInNever).to_owned(),
+    };
     match heard {
-        Heard::NotReached => Some(format!(
-            "The collector cannot be reached now ({last}): export a file, or upload later. Doorstep keeps trying."
-        )),
-        Heard::NotReady => Some(format!(
-            "The collector answers but cannot take interviews now ({last}): export a file, or upload later."
-        )),
+        Heard::NotReached => Some(language.reach_hand_in_not_reached(last)),
+        Heard::NotReady => Some(language.reach_hand_in_not_ready(last)),
         Heard::Reached | Heard::NotYet => None,
     }
 }
@@ -286,14 +299,14 @@ impl Reach {
         }
     }
 
-    /// When the collector last answered, as the worker reads it: `14:05` today, else
-    /// `23 Nov 14:05` (tracked).
-    fn last_words(&self) -> Option<String> {
+    /// When the collector last answered, as the worker reads it in `language`: `14:05`
+    /// today, else `23 Nov 14:05` (tracked).
+    fn last_words(&self, language: WorkerLanguage) -> Option<String> {
         self.last_reached.get().map(|at| {
             if clock::local_day(at) == clock::local_day(clock::now()) {
-                clock::local_time(at)
+                language.digits_in(&clock::local_time(at))
             } else {
-                clock::local_date_time(at)
+                language.date_time(clock::local(at))
             }
         })
     }
@@ -302,23 +315,25 @@ impl Reach {
         self.online.is_none_or(|online| online.get())
     }
 
-    /// The header's pill (tracked).
-    pub fn pill(&self) -> Pill {
+    /// The header's pill in `language` (tracked).
+    pub fn pill(&self, language: WorkerLanguage) -> Pill {
         let set = self.setup.with(|setup| address(setup).is_some());
         pill_words(
+            language,
             set,
             self.online(),
             self.heard.get(),
-            self.last_words().as_deref(),
+            self.last_words(language).as_deref(),
         )
     }
 
-    /// The Hand in screen's line when an upload cannot work now (tracked).
-    pub fn hand_in_words(&self) -> Option<String> {
+    /// The Hand in screen's line in `language` when an upload cannot work now (tracked).
+    pub fn hand_in_words(&self, language: WorkerLanguage) -> Option<String> {
         hand_in_words(
+            language,
             self.online(),
             self.heard.get(),
-            self.last_words().as_deref(),
+            self.last_words(language).as_deref(),
         )
     }
 }
@@ -335,11 +350,12 @@ fn load_last(collector: &str) -> Option<Timestamp> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use WorkerLanguage::{Bn, En, Tr};
 
     #[test]
     fn the_pill_says_whether_the_collector_answers_not_whether_the_browser_is_online() {
         let words = |set, online, heard, last| {
-            let pill = pill_words(set, online, heard, last);
+            let pill = pill_words(En, set, online, heard, last);
             (pill.tone, pill.words())
         };
         let at = Some("12:04");
@@ -383,22 +399,34 @@ mod tests {
         );
         // What screen readers hear when it changes: the state, not the time.
         assert_eq!(
-            pill_words(true, true, Heard::Reached, at).state,
+            pill_words(En, true, true, Heard::Reached, at).state,
             "Collector reached"
+        );
+        assert_eq!(
+            pill_words(Tr, true, false, Heard::Reached, Some("10:42")).words(),
+            "Sinyal yok — sunucuya son ulaşılma 10:42"
+        );
+        assert_eq!(
+            pill_words(Bn, true, true, Heard::NotReached, None).words(),
+            "সার্ভারে সংযোগ নেই — কখনও না"
         );
     }
 
     #[test]
     fn hand_in_says_why_an_upload_cannot_work_now() {
-        assert!(hand_in_words(false, Heard::Reached, None)
+        assert!(hand_in_words(En, false, Heard::Reached, None)
             .unwrap()
             .starts_with("No signal now"));
-        let unreachable = hand_in_words(true, Heard::NotReached, Some("10:42")).unwrap();
+        let unreachable = hand_in_words(En, true, Heard::NotReached, Some("10:42")).unwrap();
         assert!(unreachable.contains("cannot be reached now (last reached 10:42)"));
-        assert!(hand_in_words(true, Heard::NotReached, None)
+        assert!(hand_in_words(En, true, Heard::NotReached, None)
             .unwrap()
             .contains("never reached from this tablet"));
-        assert_eq!(hand_in_words(true, Heard::Reached, Some("10:42")), None);
-        assert_eq!(hand_in_words(true, Heard::NotYet, None), None);
+        assert_eq!(hand_in_words(En, true, Heard::Reached, Some("10:42")), None);
+        assert_eq!(hand_in_words(En, true, Heard::NotYet, None), None);
+        assert_eq!(
+            hand_in_words(Tr, true, Heard::NotReady, None).unwrap(),
+            "Toplama sunucusu yanıt veriyor ama şu an görüşme alamıyor (bu tabletten hiç ulaşılmadı): bir dosya dışa aktarın ya da daha sonra yükleyin."
+        );
     }
 }

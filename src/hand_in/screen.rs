@@ -12,26 +12,33 @@ use crate::app_state::AppState;
 use crate::device::entries;
 use crate::platform::connection::Online;
 use crate::routes::{Link, Page};
-use crate::ui::format::human_bytes;
-use crate::ui::ReadProblem;
+use crate::ui::{ReadProblem, Unreadable};
+use crate::words::{use_words, Msg, WorkerLanguage};
 
-/// What the upload status says after a failure: an upload that got as far as preparing
-/// its batch says it was not received, so nobody takes a failed upload for a hand-in.
-fn failure_words(problem: &UploadProblem, retry_in: Option<u32>) -> String {
+/// What the upload status says after a failure, in `language`: an upload that got as far
+/// as preparing its batch says it was not received, so nobody takes a failed upload for a
+/// hand-in.
+fn failure_words(
+    language: WorkerLanguage,
+    problem: &UploadProblem,
+    retry_in: Option<u32>,
+) -> String {
     let prepared = !matches!(
         problem,
         UploadProblem::NotConfigured
             | UploadProblem::NothingWaiting
             | UploadProblem::OtherAgencyOnly { .. }
             | UploadProblem::Tablet(_)
+            | UploadProblem::Encode(_)
     );
     let mut words = if prepared {
-        format!("Not received by the collector. {}", problem.message())
+        language.upload_not_received(problem.message(language))
     } else {
-        problem.message()
+        problem.message(language)
     };
     if let Some(seconds) = retry_in {
-        words.push_str(&format!(" Next try in about {seconds} seconds."));
+        words.push(' ');
+        words.push_str(&language.upload_next_try(seconds));
     }
     words
 }
@@ -43,6 +50,8 @@ pub fn HandInPage() -> impl IntoView {
     let uploads = expect_context::<Uploads>();
     let reach = use_context::<Reach>();
     let online = use_context::<Online>().map(|Online(online)| online);
+    let words = use_words();
+    let t = move |msg| words.text(msg);
 
     let overview = Memo::new(move |_| {
         uploads.state.track();
@@ -50,6 +59,8 @@ pub fn HandInPage() -> impl IntoView {
     });
     let progress =
         move || overview.with(|overview| overview.as_ref().map(|o| o.progress).unwrap_or_default());
+    let headline = move || progress().headline(words.language());
+    let lines = move || progress().lines(words.language());
     let to_hand_in = Signal::derive(move || progress().to_hand_in());
     let usage = move || {
         app.track();
@@ -61,55 +72,53 @@ pub fn HandInPage() -> impl IntoView {
     };
     // Why an upload cannot work now, as the header's pill knows it.
     let cannot_upload_now = move || match reach {
-        Some(reach) => reach.hand_in_words(),
+        Some(reach) => reach.hand_in_words(words.language()),
         None => online
             .is_some_and(|online| !online.get())
-            .then(|| "No signal now: export a file, or upload when back in signal.".to_owned()),
+            .then(|| words.language().t(Msg::ReachHandInNoSignal).to_owned()),
+    };
+    let storage = move || {
+        let language = words.language();
+        usage().map(|u| language.hand_in_storage(language.bytes(u.bytes as f64), u.entries))
     };
 
-    let status = move || match uploads.state.get() {
-        UploadState::Idle => None,
-        UploadState::Sending => Some(("sending", "Sending…".to_owned())),
-        UploadState::Done(handed_in) => Some(("done", handed_in.message())),
-        UploadState::Failed { problem, retry_in } => {
-            Some(("failed", failure_words(&problem, retry_in)))
+    let status = move || {
+        let language = words.language();
+        match uploads.state.get() {
+            UploadState::Idle => None,
+            UploadState::Sending => Some(("sending", language.t(Msg::UploadSending).to_owned())),
+            UploadState::Done(handed_in) => Some(("done", handed_in.message(language))),
+            UploadState::Failed { problem, retry_in } => {
+                Some(("failed", failure_words(language, &problem, retry_in)))
+            }
         }
     };
 
     view! {
         <section class="page" data-testid="page-hand-in" aria-labelledby="hand-in-title">
-            <h1 id="hand-in-title" tabindex="-1">"Hand in"</h1>
+            <h1 id="hand-in-title" tabindex="-1">{t(Msg::HandInTitle)}</h1>
             <div class="card" data-testid="hand-in-progress" aria-labelledby="to-hand-in-title">
-                <h2 class="card__title" id="to-hand-in-title">"Completed interviews"</h2>
+                <h2 class="card__title" id="to-hand-in-title">{t(Msg::HandInCompletedTitle)}</h2>
                 {move || overview.get().err().map(|error| view! {
-                    <ReadProblem what="the interviews and batches" error=error/>
+                    <ReadProblem what=Unreadable::HandIn error=error/>
                 })}
                 <p class="big-number" data-testid="waiting-count">
-                    {move || progress().headline()}
+                    {headline}
                 </p>
                 <ul class="hand-in-stages">
-                    {move || progress().lines().into_iter()
+                    {move || lines().into_iter()
                         .map(|line| view! { <li>{line}</li> })
                         .collect_view()}
                 </ul>
-                <p class="card__help">
-                    "Interviews stay on this tablet until the collector has received them."
-                </p>
-                <p data-testid="hand-in-storage">
-                    {move || usage().map(|u| format!(
-                        "Doorstep keeps {} in {} entries on this tablet.",
-                        human_bytes(u.bytes as f64), u.entries
-                    ))}
-                </p>
+                <p class="card__help">{t(Msg::HandInStayHelp)}</p>
+                <p data-testid="hand-in-storage">{storage}</p>
             </div>
 
             <div class="card" aria-labelledby="upload-title">
-                <h2 class="card__title" id="upload-title">"Upload"</h2>
+                <h2 class="card__title" id="upload-title">{t(Msg::UploadTitle)}</h2>
                 {move || (!configured()).then(|| view! {
-                    <p data-testid="upload-not-configured">
-                        "Uploading needs the collector's address and your agency's token."
-                    </p>
-                    <p><Link page={Page::SetUp} {..} class="button">"Add them in set-up"</Link></p>
+                    <p data-testid="upload-not-configured">{t(Msg::UploadNotConfigured)}</p>
+                    <p><Link page={Page::SetUp} {..} class="button">{t(Msg::UploadAddInSetup)}</Link></p>
                 })}
                 {move || cannot_upload_now().map(|words| view! {
                     <p data-testid="upload-offline">{words}</p>
@@ -117,7 +126,7 @@ pub fn HandInPage() -> impl IntoView {
                 <button type="button" class="button button--primary" data-testid="upload-now"
                     disabled=move || !configured() || to_hand_in.get() == 0 || uploads.state.get() == UploadState::Sending
                     on:click=move |_| uploads.upload()>
-                    "Upload now"
+                    {t(Msg::UploadNow)}
                 </button>
                 <p role="status" class="upload-status" data-testid="upload-status"
                     data-state=move || status().map(|(state, _)| state)>
@@ -139,10 +148,16 @@ mod tests {
         let unreachable = UploadProblem::Unreachable {
             collector: "https://collector.example.org".into(),
         };
-        let words = failure_words(&unreachable, Some(15));
+        let words = failure_words(WorkerLanguage::En, &unreachable, Some(15));
         assert!(words.starts_with("Not received by the collector. No connection"));
         assert!(words.ends_with("Next try in about 15 seconds."));
         assert!(!words.contains("export"), "{words}");
-        assert!(!failure_words(&UploadProblem::NotConfigured, None).contains("Not received"));
+        assert!(
+            !failure_words(WorkerLanguage::En, &UploadProblem::NotConfigured, None)
+                .contains("Not received")
+        );
+        let turkish = failure_words(WorkerLanguage::Tr, &unreachable, Some(30));
+        assert!(turkish.starts_with("Toplama sunucusu almadı. Toplama sunucusuyla bağlantı yok"));
+        assert!(turkish.ends_with("Yaklaşık 30 saniye sonra yeniden denenecek."));
     }
 }

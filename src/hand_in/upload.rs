@@ -23,6 +23,7 @@ use crate::platform::connection::Online;
 use crate::platform::http::{self, FetchError, Reply};
 use crate::platform::local_storage::StorageError;
 use crate::setup::SetUp;
+use crate::words::{Msg, WorkerLanguage};
 
 /// How long an upload may take before it is given up (and tried again later): a batch of
 /// a few thousand interviews is several megabytes on a slow connection.
@@ -91,30 +92,36 @@ pub enum UploadProblem {
     ServerError(u16),
     /// The answer was not a receipt for this batch.
     BadReceipt,
-    /// The tablet could not read or write its own storage.
-    Tablet(String),
+    /// The tablet could not make, note or receipt the batch.
+    Tablet(HandInError<StorageError>),
+    /// The tablet could not write the batch to send (a bug, not the worker's doing).
+    Encode(String),
 }
 
 impl UploadProblem {
-    /// The problem in plain words, with what to do.
-    pub fn message(&self) -> String {
+    /// The problem in plain words in `language`, with what to do.
+    pub fn message(&self, language: WorkerLanguage) -> String {
+        let l = language;
         match self {
-            UploadProblem::NotConfigured => "Add the collector's address and your agency's upload token in Settings → Change set-up, or export a file instead.".to_owned(),
-            UploadProblem::NothingWaiting => "Nothing to hand in.".to_owned(),
-            UploadProblem::OtherAgencyOnly { waiting } => format!("{} made under another agency's set-up, so this tablet's upload token cannot send {}. Export a file and give it to your coordinator.", crate::ui::format::count_of(*waiting, "completed interview was", "completed interviews were"), if *waiting == 1 { "it" } else { "them" }),
-            UploadProblem::NoConnection => "No connection to the collector. The interviews stay on this tablet; Doorstep tries again by itself, and as soon as there is signal.".to_owned(),
-            UploadProblem::Unreachable { collector } => format!("No connection to the collector: nothing answered at {collector}. The interviews stay on this tablet; Doorstep tries again by itself. If this tablet has signal and it keeps happening, check the collector address in Settings → Change set-up."),
-            UploadProblem::NotAllowed { collector } => format!("The browser refused the answer from {collector}: it is not a collector that takes uploads from this app. Check the collector address in Settings → Change set-up with your coordinator."),
-            UploadProblem::Insecure { collector } => format!("This app was opened over a secure (https) address, so the browser will not send interviews to {collector}. Use the collector's https:// address in Settings → Change set-up."),
-            UploadProblem::BadAddress { collector } => format!("The collector address {collector} is not a web address the browser accepts. Check it in Settings → Change set-up."),
-            UploadProblem::TimedOut { seconds } => format!("The collector did not answer within {seconds} seconds. The interviews stay on this tablet; Doorstep tries again by itself."),
-            UploadProblem::TokenRefused(reason) => format!("The collector refused the upload token ({reason}). Check the token in Settings → Change set-up with your coordinator."),
-            UploadProblem::TooLarge => "The batch is too large for the collector. Export a file instead and tell your coordinator.".to_owned(),
-            UploadProblem::Rejected(reason) => format!("The collector rejected the batch: {reason}. The interviews stay on this tablet; export a file and tell your coordinator."),
-            UploadProblem::Later { reason, .. } => format!("The collector asked to try again later ({reason}). The interviews stay on this tablet; Doorstep tries again by itself."),
-            UploadProblem::ServerError(status) => format!("The collector had a problem (error {status}). Doorstep tries again by itself."),
-            UploadProblem::BadReceipt => "The collector's answer was not a receipt for this batch. The interviews stay on this tablet; Doorstep tries again by itself.".to_owned(),
-            UploadProblem::Tablet(reason) => format!("This tablet could not prepare the batch: {reason}."),
+            UploadProblem::NotConfigured => l.t(Msg::UploadProblemNotConfigured).to_owned(),
+            UploadProblem::NothingWaiting => l.t(Msg::UploadProblemNothingWaiting).to_owned(),
+            UploadProblem::OtherAgencyOnly { waiting } => {
+                l.upload_problem_other_agency_only(*waiting)
+            }
+            UploadProblem::NoConnection => l.t(Msg::UploadProblemNoConnection).to_owned(),
+            UploadProblem::Unreachable { collector } => l.upload_problem_unreachable(collector),
+            UploadProblem::NotAllowed { collector } => l.upload_problem_not_allowed(collector),
+            UploadProblem::Insecure { collector } => l.upload_problem_insecure(collector),
+            UploadProblem::BadAddress { collector } => l.upload_problem_bad_address(collector),
+            UploadProblem::TimedOut { seconds } => l.upload_problem_timed_out(*seconds),
+            UploadProblem::TokenRefused(reason) => l.upload_problem_token_refused(reason),
+            UploadProblem::TooLarge => l.t(Msg::UploadProblemTooLarge).to_owned(),
+            UploadProblem::Rejected(reason) => l.upload_problem_rejected(reason),
+            UploadProblem::Later { reason, .. } => l.upload_problem_later(reason),
+            UploadProblem::ServerError(status) => l.upload_problem_server_error(*status),
+            UploadProblem::BadReceipt => l.t(Msg::UploadProblemBadReceipt).to_owned(),
+            UploadProblem::Tablet(error) => l.upload_problem_tablet(l.hand_in_error(error)),
+            UploadProblem::Encode(reason) => l.upload_problem_tablet(reason),
         }
     }
 
@@ -138,7 +145,8 @@ impl UploadProblem {
             | UploadProblem::NothingWaiting
             | UploadProblem::OtherAgencyOnly { .. }
             | UploadProblem::NoConnection
-            | UploadProblem::Tablet(_) => None,
+            | UploadProblem::Tablet(_)
+            | UploadProblem::Encode(_) => None,
         }
     }
 
@@ -187,7 +195,7 @@ impl From<HandInError<StorageError>> for UploadProblem {
             HandInError::NothingWaiting => UploadProblem::NothingWaiting,
             HandInError::NotSetUp => UploadProblem::NotConfigured,
             HandInError::NotThisBatch { .. } => UploadProblem::BadReceipt,
-            other => UploadProblem::Tablet(other.to_string()),
+            other => UploadProblem::Tablet(other),
         }
     }
 }
@@ -256,15 +264,17 @@ impl HandedIn {
         self.conflicts += receipt.conflicts;
     }
 
-    /// What the worker is told.
-    pub fn message(&self) -> String {
-        let mut message =
-            progress::received_words(self.accepted, self.already_present, self.conflicts);
+    /// What the worker is told, in `language`.
+    pub fn message(&self, language: WorkerLanguage) -> String {
+        let mut message = progress::received_words(
+            language,
+            self.accepted,
+            self.already_present,
+            self.conflicts,
+        );
         if self.left_for_a_file > 0 {
-            message.push_str(&format!(
-                " {} made under another agency's set-up still to hand in: export a file for your coordinator.",
-                crate::ui::format::count_of(self.left_for_a_file, "completed interview", "completed interviews"),
-            ));
+            message.push(' ');
+            message.push_str(&language.upload_left_for_a_file(self.left_for_a_file));
         }
         message
     }
@@ -440,7 +450,7 @@ pub async fn upload_once(app: &AppState) -> Result<HandedIn, UploadProblem> {
 async fn deliver(setup: &SetUp, batch: &Batch) -> Result<Receipt, UploadProblem> {
     let body = batch
         .to_json()
-        .map_err(|error| UploadProblem::Tablet(error.to_string()))?;
+        .map_err(|error| UploadProblem::Encode(error.to_string()))?;
     let url = format!("{}{BATCHES_PATH}", setup.collector);
     let reply = http::post_json(&url, &setup.token, &body, UPLOAD_TIMEOUT)
         .await
@@ -473,8 +483,36 @@ mod tests {
         assert!(!UploadProblem::TokenRefused("revoked".into()).retry_helps());
         assert!(!UploadProblem::Rejected("checksum".into()).retry_helps());
         assert!(UploadProblem::TokenRefused("unknown token".into())
-            .message()
+            .message(WorkerLanguage::En)
             .contains("unknown token"));
+    }
+
+    #[test]
+    fn problems_and_receipts_are_said_in_the_workers_language() {
+        use WorkerLanguage::{Bn, En, Tr};
+        assert_eq!(
+            UploadProblem::ServerError(503).message(Bn),
+            "সংগ্রহ সার্ভারে একটি সমস্যা হয়েছে (ত্রুটি ৫০৩)। Doorstep নিজেই আবার চেষ্টা করবে।"
+        );
+        assert!(UploadProblem::OtherAgencyOnly { waiting: 1 }
+            .message(En)
+            .starts_with("1 completed interview was made under another agency's set-up"));
+        assert!(UploadProblem::OtherAgencyOnly { waiting: 2 }
+            .message(En)
+            .contains("cannot send them."));
+        let handed_in = HandedIn {
+            batches: 1,
+            accepted: 2,
+            left_for_a_file: 1,
+            ..HandedIn::default()
+        };
+        assert_eq!(
+            handed_in.message(En),
+            "Received by the collector: 2 new. 1 completed interview made under another agency's set-up still to hand in: export a file for your coordinator."
+        );
+        assert!(handed_in
+            .message(Tr)
+            .starts_with("Toplama sunucusu aldı: 2 yeni. Başka bir kurumun"));
     }
 
     #[test]
@@ -484,9 +522,9 @@ mod tests {
         let unreachable =
             UploadProblem::of_fetch(FetchError::Unreachable { address: address() }, collector);
         assert!(unreachable
-            .message()
+            .message(WorkerLanguage::En)
             .starts_with("No connection to the collector"));
-        assert!(unreachable.message().contains(collector));
+        assert!(unreachable.message(WorkerLanguage::En).contains(collector));
         assert!(unreachable.retry_helps());
         let timed_out = UploadProblem::of_fetch(
             FetchError::Timeout {
@@ -495,7 +533,9 @@ mod tests {
             },
             collector,
         );
-        assert!(timed_out.message().contains("120 seconds"));
+        assert!(timed_out
+            .message(WorkerLanguage::En)
+            .contains("120 seconds"));
         assert!(timed_out.retry_helps());
         for needs_the_worker in [
             FetchError::NotAllowed { address: address() },
@@ -504,7 +544,12 @@ mod tests {
         ] {
             let problem = UploadProblem::of_fetch(needs_the_worker, collector);
             assert!(!problem.retry_helps(), "{problem:?}");
-            assert!(problem.message().contains("Change set-up"), "{problem:?}");
+            assert!(
+                problem
+                    .message(WorkerLanguage::En)
+                    .contains("Change set-up"),
+                "{problem:?}"
+            );
         }
         assert_eq!(
             UploadProblem::of_fetch(FetchError::Offline, collector),

@@ -52,20 +52,6 @@ pub fn local(time: Timestamp) -> LocalDateTime {
     }
 }
 
-/// `time` as a short local date and time in English, `"23 Nov 14:05"` (the hand-in
-/// screens' until they use [`crate::words::WorkerLanguage::date_time`]).
-pub fn local_date_time(time: Timestamp) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (_, month, day) = local_day(time);
-    let name = MONTHS
-        .get(month.saturating_sub(1) as usize)
-        .copied()
-        .unwrap_or("");
-    format!("{day} {name} {}", local_time(time))
-}
-
 /// Random bytes from the browser's cryptographic generator.
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];

@@ -19,7 +19,7 @@ pub fn AppHeader() -> impl IntoView {
                 // role=status on the state: screen readers hear when it changes, not the
                 // time each time the collector answers again.
                 {reach.map(|reach| {
-                    let tone = move || reach.pill().tone;
+                    let tone = move || reach.pill(words.language()).tone;
                     view! {
                         <p
                             class="connection"
@@ -30,8 +30,8 @@ pub fn AppHeader() -> impl IntoView {
                         >
                             <span class="connection__dot" aria-hidden="true"></span>
                             <span class="connection__words">
-                                <span role="status">{move || reach.pill().state}</span>
-                                {move || reach.pill().detail.map(|detail| format!(" {detail}"))}
+                                <span role="status">{move || reach.pill(words.language()).state}</span>
+                                {move || reach.pill(words.language()).detail.map(|detail| format!(" {detail}"))}
                             </span>
                         </p>
                     }

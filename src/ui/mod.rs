@@ -1,8 +1,6 @@
 //! What every screen shares: the header, the banners (save problem, new version), the
-//! offline-readiness card and install hint, the not-found screen and a read problem (and,
-//! in [`format`], figures in English for the screens not yet in the worker's language).
+//! offline-readiness card and install hint, the not-found screen and a read problem.
 
-pub mod format;
 mod header;
 mod install_hint;
 mod not_found;
@@ -31,15 +29,8 @@ pub enum Unreadable {
     Visits,
     /// The interviews in progress.
     Drafts,
-    /// Said in English, as the end of "Doorstep could not read …" ("the batches made on
-    /// this tablet"): the hand-in screens' until they use the catalog.
-    English(&'static str),
-}
-
-impl From<&'static str> for Unreadable {
-    fn from(what: &'static str) -> Self {
-        Unreadable::English(what)
-    }
+    /// The interviews and the batches made on this tablet (Hand in).
+    HandIn,
 }
 
 impl Unreadable {
@@ -51,10 +42,7 @@ impl Unreadable {
             Unreadable::Interviews => language.read_interviews(why, advice),
             Unreadable::Visits => language.read_visits(why, advice),
             Unreadable::Drafts => language.read_drafts(why, advice),
-            Unreadable::English(what) => format!(
-                "Doorstep could not read {what} saved on this tablet: {error}. {}",
-                error.advice()
-            ),
+            Unreadable::HandIn => language.read_hand_in(why, advice),
         }
     }
 }
@@ -64,7 +52,6 @@ impl Unreadable {
 #[component]
 pub fn ReadProblem(
     /// What could not be read.
-    #[prop(into)]
     what: Unreadable,
     /// Why.
     error: StorageError,

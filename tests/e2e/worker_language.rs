@@ -3,7 +3,8 @@
 //! writes them, and Bengali renders with the app's own font, fetched only for Bengali.
 //! Found as a person finds them: by the words on screen, links, buttons and labels.
 
-use doorstep_e2e::journey::open_and_set_up;
+use doorstep_e2e::journey::{complete_interview, open_and_set_up};
+use doorstep_e2e::person::{check_at, WIDTHS};
 use doorstep_e2e::{dist, Collector, Result, Scratch, Worker};
 use serde_json::{json, Value};
 
@@ -237,5 +238,55 @@ async fn bengali_screens_write_bengali_digits_with_the_apps_own_font() -> Result
     worker.reload().await?;
     worker.see_heading("আজ").await?;
     assert_eq!(page_language(&worker).await?, "bn");
+    worker.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hand_in_says_what_is_still_to_hand_in_in_the_workers_language() -> Result<()> {
+    let (collector, _data) = serve("language-hand-in")?;
+    let mut worker = Worker::launch("language-hand-in").await?;
+    open_and_set_up(&mut worker, &collector).await?;
+    complete_interview(&worker).await?;
+    worker.follow("Settings").await?;
+    worker.tick("Türkçe (draft)").await?;
+    worker.see_heading("Ayarlar").await?;
+
+    // The heading, the count still to hand in (Turkish says no plural after a number)
+    // and the upload button, all in Turkish; the pill too.
+    worker.follow("Teslim").await?;
+    worker.see_heading("Teslim").await?;
+    let text = worker
+        .see_words("1 tamamlanmış görüşme teslim edilecek")
+        .await?;
+    for words in [
+        "Tamamlanan görüşmeler",
+        "1 görüşme bekliyor: henüz bir yüklemede ya da dosyada değil.",
+        "Dosya dışa aktar",
+    ] {
+        assert!(text.contains(words), "{words:?} not in {text}");
+    }
+    for english in [
+        "to hand in",
+        "Upload now",
+        "Completed interviews",
+        "Export a file",
+    ] {
+        assert!(!text.contains(english), "{english:?} in {text}");
+    }
+    assert!(worker.has_button("Şimdi yükle").await?, "{text}");
+    worker.see_status("Sunucuya ulaşıldı").await?;
+    for screen in WIDTHS {
+        check_at(&worker, "hand-in-tr", screen).await?;
+    }
+    worker.use_screen(1280, 900).await?;
+
+    // In Bengali, the count in Bengali digits.
+    worker.follow("Ayarlar").await?;
+    worker.tick("বাংলা (taslak)").await?;
+    worker.see_heading("সেটিংস").await?;
+    worker.follow("জমা").await?;
+    worker.see_heading("জমা দিন").await?;
+    worker.see_words("১টি সম্পূর্ণ সাক্ষাৎকার জমা দেওয়া বাকি").await?;
+    assert!(worker.has_button("এখনই আপলোড করুন").await?);
     worker.close().await
 }
