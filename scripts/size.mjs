@@ -10,9 +10,14 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 // The whole app: shell, questionnaire, engine, every screen and the hand-in (batches,
 // checksums, CSV). The shell alone was 104 KB gzip; the interview screens (Leptos view
-// code) and the embedded questionnaire brought it to 342 KB, hand-in to 395 KB.
-// Downloaded once with signal, then served by the service worker.
-const BUDGET_BYTES = 420 * 1000;
+// code) and the embedded questionnaire brought it to 342 KB, hand-in to 395 KB, the
+// worker's screens at the door (issue 13: the worker's language, whether the collector
+// answers, Share…, wide screens, problems named) to 458 KB. 470 KB leaves room for fixes,
+// not for a new screen: the next large part (questionnaires published as data) is to
+// take the embedded questionnaire (87 KB of JSON) and its reader out rather than add.
+// Downloaded once with signal, then served by the service worker (brotli over HTTPS:
+// about 356 KB).
+const BUDGET_BYTES = 470 * 1000;
 // One language's words, gzip (all the worker's screens: about 5 KB in Turkish or Bengali).
 const WORDS_BUDGET_BYTES = 12 * 1000;
 // A font file (woff2 is compressed already): the Bengali subset is 44 KB.
