@@ -15,7 +15,7 @@
 use std::path::Path;
 
 use doorstep_e2e::journey::{complete_interview, open_and_set_up};
-use doorstep_e2e::person::{check_at, WIDTHS};
+use doorstep_e2e::person::check_widths;
 use doorstep_e2e::{
     collector_command, dist, stored_in_collector, Collector, Result, Scratch, Worker,
 };
@@ -44,14 +44,6 @@ const SHARE_SHEET: &str = r#"
   };
 })();
 "#;
-
-/// Checks the screen at the three widths (axe-core, layout) and keeps a screenshot of each.
-async fn check_screen(worker: &Worker, name: &str) -> Result<()> {
-    for screen in WIDTHS {
-        check_at(worker, name, screen).await?;
-    }
-    worker.use_screen(800, 1280).await
-}
 
 /// The files of every share so far: (name, type, text).
 async fn shared(worker: &Worker) -> Result<Vec<Vec<(String, String, String)>>> {
@@ -116,7 +108,7 @@ async fn share_hands_the_batch_to_the_share_sheet_and_the_collector_imports_it()
     assert!(!text.contains("exported to a file"), "{text}");
     assert!(!text.contains("Export again"), "{text}");
     assert!(shared(&worker).await?.is_empty());
-    check_screen(&worker, "hand-in-not-shared").await?;
+    check_widths(&worker, "hand-in-not-shared", (800, 1280)).await?;
 
     // Shared: the batch (as text, which Chromium shares), its spreadsheet and codebook.
     worker.press("Share…").await?;
@@ -124,7 +116,7 @@ async fn share_hands_the_batch_to_the_share_sheet_and_the_collector_imports_it()
     worker
         .see_words("1 interview exported to a file, not received by the collector yet.")
         .await?;
-    check_screen(&worker, "hand-in-shared").await?;
+    check_widths(&worker, "hand-in-shared", (800, 1280)).await?;
     let shares = shared(&worker).await?;
     assert_eq!(shares.len(), 1);
     let files = &shares[0];

@@ -5,22 +5,13 @@
 //! and whether the collector can be reached, in the header.
 
 use doorstep_e2e::journey::{complete_interview, open_and_set_up_with_token};
-use doorstep_e2e::person::{check_at, WIDTHS};
+use doorstep_e2e::person::check_widths;
 use doorstep_e2e::{
     add_token, collector_command, dist, stored_in_collector, Collector, Result, Scratch, Worker,
 };
 use serde_json::json;
 
 const SPREADSHEET: &str = "Also save a spreadsheet (CSV) and its codebook";
-
-/// Checks the screen as it is at the three widths (axe-core, nothing wider than the
-/// screen, 48px targets) and keeps a screenshot of each, `<name>-<width>.png`.
-async fn check_screen(worker: &Worker, name: &str) -> Result<()> {
-    for screen in WIDTHS {
-        check_at(worker, name, screen).await?;
-    }
-    worker.use_screen(800, 1280).await
-}
 
 /// A collector with an upload token for Hand in's tests.
 fn collector_with_token(label: &str) -> Result<(Collector, Scratch, String)> {
@@ -78,7 +69,7 @@ async fn a_failed_upload_is_prepared_not_exported_and_only_a_receipt_is_received
     );
     assert!(text.contains("Export as a file"), "{text}");
     assert!(!text.contains("Export again"), "never exported: {text}");
-    check_screen(&worker, "hand-in-prepared").await?;
+    check_widths(&worker, "hand-in-prepared", (800, 1280)).await?;
 
     // Exported: now it is in a file, still not received.
     worker.press("Export a file").await?;
@@ -92,7 +83,7 @@ async fn a_failed_upload_is_prepared_not_exported_and_only_a_receipt_is_received
     let text = worker.see_words("Exported to a file at ").await?;
     assert!(text.contains("Export again"), "{text}");
     assert!(!text.contains("prepared for upload"), "{text}");
-    check_screen(&worker, "hand-in-exported").await?;
+    check_widths(&worker, "hand-in-exported", (800, 1280)).await?;
 
     // The collector is back: uploaded, and only now received.
     let _collector = Collector::start_at(&addr, &dist(), data.path())?;
@@ -111,7 +102,7 @@ async fn a_failed_upload_is_prepared_not_exported_and_only_a_receipt_is_received
         "received: no file to make again: {text}"
     );
     assert!(!text.contains("not received"), "{text}");
-    check_screen(&worker, "hand-in-received").await?;
+    check_widths(&worker, "hand-in-received", (800, 1280)).await?;
     assert_eq!(stored_in_collector(data.path())?, 1);
     // The file exported before, imported late by the coordinator, adds nothing.
     let imported = collector_command(data.path(), &["import", file.to_str().unwrap_or_default()])?;
@@ -128,7 +119,7 @@ async fn the_header_says_whether_the_collector_can_be_reached_not_whether_the_br
     worker.open(&collector.url("/")).await?;
     worker.see_heading("Today").await?;
     worker.see_status("No collector set").await?;
-    check_screen(&worker, "header-no-collector-set").await?;
+    check_widths(&worker, "header-no-collector-set", (800, 1280)).await?;
 
     open_and_set_up_with_token(&mut worker, &collector, Some(&token)).await?;
     worker.see_status("Collector reached").await?;
@@ -139,7 +130,7 @@ async fn the_header_says_whether_the_collector_can_be_reached_not_whether_the_br
         "{storage:?}"
     );
     worker.wait_until_ready_offline().await?;
-    check_screen(&worker, "header-collector-reached").await?;
+    check_widths(&worker, "header-collector-reached", (800, 1280)).await?;
 
     // The collector stops; the browser is still online. Reopened, the app asks it.
     collector.kill();
@@ -153,7 +144,7 @@ async fn the_header_says_whether_the_collector_can_be_reached_not_whether_the_br
         json!(true),
         "the browser says online"
     );
-    check_screen(&worker, "header-collector-not-reached").await?;
+    check_widths(&worker, "header-collector-not-reached", (800, 1280)).await?;
     worker.follow("Hand in").await?;
     worker.see_heading("Hand in").await?;
     worker
@@ -161,7 +152,7 @@ async fn the_header_says_whether_the_collector_can_be_reached_not_whether_the_br
             "The collector cannot be reached now (last reached {time})"
         ))
         .await?;
-    check_screen(&worker, "hand-in-collector-not-reached").await?;
+    check_widths(&worker, "hand-in-collector-not-reached", (800, 1280)).await?;
 
     // No network at all.
     worker.set_network(false).await?;
@@ -172,7 +163,7 @@ async fn the_header_says_whether_the_collector_can_be_reached_not_whether_the_br
     worker
         .see_words("No signal now: export a file, or upload when back in signal.")
         .await?;
-    check_screen(&worker, "hand-in-no-signal").await?;
+    check_widths(&worker, "hand-in-no-signal", (800, 1280)).await?;
 
     // Back in signal with the collector running: asked again at once.
     let _collector = Collector::start_at(&addr, &dist(), data.path())?;
@@ -240,7 +231,7 @@ async fn the_spreadsheet_choice_is_kept_and_a_receipt_says_what_the_collector_al
         .see_words("Its interviews were received by the collector in a later batch.")
         .await?;
     assert!(text.contains(" · 3 interviews"), "{text}");
-    check_screen(&worker, "hand-in-receipt-words").await?;
+    check_widths(&worker, "hand-in-receipt-words", (800, 1280)).await?;
     assert_eq!(stored_in_collector(data.path())?, 3);
     worker.close().await
 }

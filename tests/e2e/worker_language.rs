@@ -4,7 +4,7 @@
 //! Found as a person finds them: by the words on screen, links, buttons and labels.
 
 use doorstep_e2e::journey::{complete_interview, open_and_set_up};
-use doorstep_e2e::person::{check_at, WIDTHS};
+use doorstep_e2e::person::check_widths;
 use doorstep_e2e::{dist, Collector, Result, Scratch, Worker};
 use serde_json::{json, Value};
 
@@ -275,10 +275,7 @@ async fn hand_in_says_what_is_still_to_hand_in_in_the_workers_language() -> Resu
     }
     assert!(worker.has_button("Şimdi yükle").await?, "{text}");
     worker.see_status("Sunucuya ulaşıldı").await?;
-    for screen in WIDTHS {
-        check_at(&worker, "hand-in-tr", screen).await?;
-    }
-    worker.use_screen(1280, 900).await?;
+    check_widths(&worker, "hand-in-tr", (1280, 900)).await?;
 
     // In Bengali, the count in Bengali digits.
     worker.follow("Ayarlar").await?;

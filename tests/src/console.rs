@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::person::{check_at, WIDTHS};
+use crate::person::check_widths;
 use crate::{collector_command, Result, Worker};
 
 /// The password every console test user gets.
@@ -79,13 +79,9 @@ pub fn import_sample(
 }
 
 /// Checks a console page as it is at the three widths and keeps a screenshot of each,
-/// `console-<name>-<width>.png` ([`check_at`]).
+/// `console-<name>-<width>.png` ([`check_widths`]).
 pub async fn check_page(worker: &Worker, name: &str) -> Result<()> {
-    for screen in WIDTHS {
-        check_at(worker, &format!("console-{name}"), screen).await?;
-    }
-    worker.use_screen(1280, 900).await?;
-    Ok(())
+    check_widths(worker, &format!("console-{name}"), (1280, 900)).await
 }
 
 impl Worker {

@@ -24,6 +24,14 @@ pub async fn check_at(worker: &Worker, name: &str, (width, height): (u32, u32)) 
     Ok(())
 }
 
+/// [`check_at`] at each of the [`WIDTHS`], then back to the size `then`.
+pub async fn check_widths(worker: &Worker, name: &str, then: (u32, u32)) -> Result<()> {
+    for screen in WIDTHS {
+        check_at(worker, name, screen).await?;
+    }
+    worker.use_screen(then.0, then.1).await
+}
+
 impl Worker {
     /// Types `text` into the field labelled `label` (its whole text), emptied first.
     pub async fn fill(&self, label: &str, text: &str) -> Result<()> {
