@@ -8,6 +8,7 @@ use survey::questionnaire::TranslationStatus;
 use super::{words, Interview};
 use crate::platform::focus;
 use crate::routes::{Link, Navigator, Page};
+use crate::words::{use_words, Msg};
 
 /// The resident's language: one button per language of the questionnaire, each named in
 /// its own language. Switching keeps every answer.
@@ -106,6 +107,8 @@ pub fn SectionList(interview: Interview, section: usize) -> impl IntoView {
 /// The bar above every screen of a draft: language, leave, discard.
 pub(super) fn interview_bar(interview: Interview) -> impl IntoView {
     let navigator = expect_context::<Navigator>();
+    let words = use_words();
+    let t = move |msg| words.text(msg);
     let confirming = RwSignal::new(false);
     let not_discarded = RwSignal::new(None::<String>);
     let discard = move |_| {
@@ -129,7 +132,7 @@ pub(super) fn interview_bar(interview: Interview) -> impl IntoView {
             <Show when=move || interview.editable()>
                 <div class="interview-actions">
                     <Link page={Page::Today} {..} class="button" data-testid="interview-leave">
-                        "Leave for now"
+                        {t(Msg::InterviewLeave)}
                     </Link>
                     <button type="button" class="button button--danger" data-testid="interview-discard"
                         id="discard-open"
@@ -139,7 +142,7 @@ pub(super) fn interview_bar(interview: Interview) -> impl IntoView {
                             // The safe answer first: "keep it".
                             focus::focus_later("#discard-keep".to_owned());
                         }>
-                        "Discard…"
+                        {t(Msg::InterviewDiscardOpen)}
                     </button>
                 </div>
                 <Show when=move || confirming.get()>
@@ -150,20 +153,17 @@ pub(super) fn interview_bar(interview: Interview) -> impl IntoView {
                                 keep();
                             }
                         }>
-                        <h2 id="discard-title">"Discard this interview?"</h2>
+                        <h2 id="discard-title">{t(Msg::InterviewDiscardTitle)}</h2>
                         <p id="discard-body">
-                            {move || match answered() {
-                                1 => "Its 1 answer will be deleted from this tablet. This cannot be undone.".to_owned(),
-                                n => format!("Its {n} answers will be deleted from this tablet. This cannot be undone."),
-                            }}
+                            {move || words.language().interview_discard_body(answered())}
                         </p>
                         <div class="actions">
                             <button type="button" class="button button--primary" id="discard-keep" data-testid="discard-no"
                                 on:click=move |_| keep()>
-                                "Keep it"
+                                {t(Msg::InterviewDiscardKeep)}
                             </button>
                             <button type="button" class="button button--danger" data-testid="discard-yes" on:click=discard>
-                                "Yes, discard it"
+                                {t(Msg::InterviewDiscardYes)}
                             </button>
                         </div>
                         <p class="problem" role="alert">{move || not_discarded.get()}</p>

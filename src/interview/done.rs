@@ -10,6 +10,7 @@ use super::review::answer_sections;
 use super::Interview;
 use crate::platform::{clock, focus};
 use crate::routes::{Link, Page};
+use crate::words::{use_words, Msg};
 
 /// The screen of an interview that is no longer a draft (`status`).
 pub(super) fn done_screen(interview: Interview, status: ResponseStatus) -> impl IntoView {
@@ -25,6 +26,8 @@ pub(super) fn done_screen(interview: Interview, status: ResponseStatus) -> impl 
 }
 
 fn completed(interview: Interview) -> impl IntoView {
+    let words = use_words();
+    let t = move |msg| words.text(msg);
     let reopen = move |_| {
         let now = clock::now();
         let reopened = interview
@@ -39,16 +42,16 @@ fn completed(interview: Interview) -> impl IntoView {
     };
     let correctable = move || interview.response.with(|r| r.batch.is_none());
     view! {
-        <h1 id="review-title" tabindex="-1">"Interview complete"</h1>
+        <h1 id="review-title" tabindex="-1">{t(Msg::InterviewDoneTitle)}</h1>
         <div class="card done" data-testid="interview-completed" role="status">
-            <p class="done__saved">"Saved on this tablet."</p>
-            <p>"Thank the resident for their time, then go on to the next door. Hand in completed interviews when you have signal: until then they wait safely here."</p>
+            <p class="done__saved">{t(Msg::InterviewDoneSaved)}</p>
+            <p>{t(Msg::InterviewDoneBody)}</p>
             <p class="actions">
-                <Link page={Page::Today} {..} class="button button--primary" data-testid="completed-today">"Next door"</Link>
-                <Link page={Page::HandIn} {..} class="button">"Hand in"</Link>
+                <Link page={Page::Today} {..} class="button button--primary" data-testid="completed-today">{t(Msg::InterviewDoneNext)}</Link>
+                <Link page={Page::HandIn} {..} class="button">{t(Msg::NavHandIn)}</Link>
                 <Show when=correctable>
                     <button type="button" class="button" data-testid="interview-reopen" on:click=reopen>
-                        "Correct an answer"
+                        {t(Msg::InterviewDoneReopen)}
                     </button>
                 </Show>
             </p>
@@ -57,17 +60,19 @@ fn completed(interview: Interview) -> impl IntoView {
 }
 
 fn handed_in(interview: Interview) -> impl IntoView {
+    let words = use_words();
+    let t = move |msg| words.text(msg);
     let showing = RwSignal::new(false);
     let toggle = move |_| showing.update(|showing| *showing = !*showing);
     view! {
-        <h1 id="review-title" tabindex="-1">"Interview handed in"</h1>
+        <h1 id="review-title" tabindex="-1">{t(Msg::InterviewUploadedTitle)}</h1>
         <p class="lead" data-testid="interview-uploaded">
-            "The collector has this interview. It can no longer be changed."
+            {t(Msg::InterviewUploadedBody)}
         </p>
         <p class="actions">
             <button type="button" class="button" aria-expanded=move || showing.get().to_string()
                 aria-controls="handed-in-answers" on:click=toggle>
-                {move || if showing.get() { "Hide the answers" } else { "Show the answers" }}
+                {move || words.language().t(if showing.get() { Msg::InterviewUploadedHide } else { Msg::InterviewUploadedShow })}
             </button>
         </p>
         <div id="handed-in-answers">

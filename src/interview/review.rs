@@ -16,6 +16,7 @@ use super::problems::problem_summary;
 use super::{words, Interview};
 use crate::platform::{clock, focus};
 use crate::routes::{Navigator, Page, Step};
+use crate::words::{use_words, Msg};
 
 /// `/interview/<id>/review`: the review of a draft, or the completed (handed-in)
 /// interview.
@@ -29,6 +30,8 @@ pub(super) fn review_screen(interview: Interview) -> impl IntoView {
 
 fn draft_review(interview: Interview) -> impl IntoView {
     let navigator = expect_context::<Navigator>();
+    let words = use_words();
+    let t = move |msg| words.text(msg);
     let q = interview.questionnaire();
     let id = interview.response.with_untracked(|r| r.id);
     let incomplete = RwSignal::new(None::<Incomplete>);
@@ -67,11 +70,11 @@ fn draft_review(interview: Interview) -> impl IntoView {
         let ends = interview
             .response
             .with(|r| engine::ends_early(q, &r.answers).is_some());
-        if ends {
-            "End interview"
+        words.language().t(if ends {
+            Msg::InterviewReviewEnd
         } else {
-            "Complete interview"
-        }
+            Msg::InterviewReviewComplete
+        })
     };
     let incomplete_view = move || {
         incomplete.get().map(|incomplete| match incomplete {
@@ -116,19 +119,19 @@ fn draft_review(interview: Interview) -> impl IntoView {
                 {move || if resident.get() {
                     interview.text(&q.title)
                 } else {
-                    "Check the answers".to_owned()
+                    words.language().t(Msg::InterviewReviewTitle).to_owned()
                 }}
             </h1>
-            <p class="lead worker-only">"Go through the answers with the resident. Change any that are wrong, then complete the interview."</p>
+            <p class="lead worker-only">{t(Msg::InterviewReviewLead)}</p>
             <p class="actions review-turn">
                 <button type="button" class="button" id="turn" on:click=turn>
-                    {move || if resident.get() { "Back to the worker's screen" } else { "Show the resident" }}
+                    {move || words.language().t(if resident.get() { Msg::InterviewReviewBackToWorker } else { Msg::InterviewReviewShowResident })}
                 </button>
             </p>
             <div class="problem-summary worker-only" role="alert" data-testid="review-problems">{incomplete_view}</div>
             {answer_sections(interview, true)}
             <div class="step-buttons worker-only">
-                <button type="button" class="button" data-testid="interview-back" on:click=back>"Back"</button>
+                <button type="button" class="button" data-testid="interview-back" on:click=back>{t(Msg::InterviewReviewBack)}</button>
                 <button type="button" class="button button--primary" data-testid="interview-complete" on:click=complete>
                     {complete_label}
                 </button>
@@ -143,8 +146,10 @@ pub(super) fn answer_sections(interview: Interview, change: bool) -> impl IntoVi
     let navigator = expect_context::<Navigator>();
     let q = interview.questionnaire();
     let id = interview.response.with_untracked(|r| r.id);
+    let words = use_words();
     move || {
         let language = interview.language.get();
+        let worker = words.language();
         interview.response.with(|r| {
             engine::visible_sections(q, &r.answers)
                 .into_iter()
@@ -161,8 +166,8 @@ pub(super) fn answer_sections(interview: Interview, change: bool) -> impl IntoVi
                                 .map(|a| words::answer_text(q, question, a, &language));
                             let answered = answer.is_some();
                             // "Not answered" is the worker's words, not the resident's.
-                            let answer_lang = if answered { language.0.clone() } else { "en".to_owned() };
-                            let answer = answer.unwrap_or_else(|| "Not answered".to_owned());
+                            let answer_lang = if answered { language.0.clone() } else { worker.code().to_owned() };
+                            let answer = answer.unwrap_or_else(|| worker.t(Msg::InterviewReviewNotAnswered).to_owned());
                             let code = question.code.clone();
                             let row_id = format!("review-{code}");
                             let change_button = change.then(|| {
@@ -178,9 +183,9 @@ pub(super) fn answer_sections(interview: Interview, change: bool) -> impl IntoVi
                                         // Named with the question, as one string: a hidden span
                                         // would be read as "Change : …" (Chromium spaces it).
                                         <button type="button" class="link-button" data-testid=format!("change-{}", question.code)
-                                            aria-label=format!("Change: {text}")
+                                            aria-label=worker.interview_review_change_label(&text)
                                             on:click=go>
-                                            "Change"
+                                            {worker.t(Msg::InterviewReviewChange)}
                                         </button>
                                     </dd>
                                 }

@@ -15,6 +15,7 @@ use super::{resume_step, Interview};
 use crate::app_state::AppState;
 use crate::platform::focus;
 use crate::routes::{Link, Navigator, Page, Step};
+use crate::words::{use_words, Msg};
 
 /// `/interview/<id>…`.
 #[component]
@@ -83,23 +84,23 @@ fn missing() -> impl IntoView {
 }
 
 fn ended(reason: EndReason) -> impl IntoView {
+    let words = use_words();
+    let t = move |msg| words.text(msg);
     let (title, body) = match reason {
         EndReason::ConsentRefused => (
-            "Interview ended: no consent",
-            "The resident did not agree to take part. No answers are kept; the visit is \
-             recorded as refused. Thank them for their time.",
+            Msg::InterviewEndedConsentTitle,
+            Msg::InterviewEndedConsentBody,
         ),
         EndReason::NotEligible => (
-            "Interview ended: not eligible",
-            "The resident cannot take part in this survey. No answers are kept; the visit \
-             is recorded as not eligible.",
+            Msg::InterviewEndedNotEligibleTitle,
+            Msg::InterviewEndedNotEligibleBody,
         ),
     };
     view! {
         <section class="page" data-testid="interview-ended" aria-labelledby="ended-title">
-            <h1 id="ended-title" tabindex="-1">{title}</h1>
-            <p>{body}</p>
-            <Link page={Page::Today} {..} class="button button--primary" data-testid="ended-today">"Back to today"</Link>
+            <h1 id="ended-title" tabindex="-1">{t(title)}</h1>
+            <p>{t(body)}</p>
+            <Link page={Page::Today} {..} class="button button--primary" data-testid="ended-today">{t(Msg::InterviewEndedToday)}</Link>
         </section>
     }
 }
@@ -164,11 +165,15 @@ fn section_screen(interview: Interview, section: usize) -> impl IntoView {
                 .response
                 .with(|r| engine::previous_section(q, &r.answers, section).is_some())
     };
-    let next_label = move || match (leads_to(), returning) {
-        (Leads::End, _) => "End interview",
-        (Leads::Review, false) => "Review answers",
-        (Leads::Review, true) => "Back to review",
-        (Leads::Section, _) => "Next",
+    let words = use_words();
+    let t = move |msg| words.text(msg);
+    let next_label = move || {
+        words.language().t(match (leads_to(), returning) {
+            (Leads::End, _) => Msg::InterviewReviewEnd,
+            (Leads::Review, false) => Msg::InterviewSectionReview,
+            (Leads::Review, true) => Msg::InterviewSectionBackToReview,
+            (Leads::Section, _) => Msg::InterviewSectionNext,
+        })
     };
     // On the way back to the review, "next" steps aside for "back to review" unless they
     // are the same step.
@@ -205,7 +210,7 @@ fn section_screen(interview: Interview, section: usize) -> impl IntoView {
                     <div class="step-buttons" class:step-buttons--returning=returning>
                         <Show when=has_previous>
                             <button type="button" class="button" data-testid="interview-back" on:click=back>
-                                "Back"
+                                {t(Msg::InterviewReviewBack)}
                             </button>
                         </Show>
                         <button type="button" class="button" data-testid="interview-next"
@@ -216,7 +221,7 @@ fn section_screen(interview: Interview, section: usize) -> impl IntoView {
                         <Show when=offers_back_to_review>
                             <button type="button" class="button button--primary" data-testid="interview-back-to-review"
                                 on:click=back_to_review>
-                                "Back to review"
+                                {t(Msg::InterviewSectionBackToReview)}
                             </button>
                         </Show>
                     </div>
