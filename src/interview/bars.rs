@@ -15,6 +15,7 @@ use crate::words::{use_words, Msg};
 #[component]
 pub fn LanguageSwitcher(interview: Interview) -> impl IntoView {
     let q = interview.questionnaire();
+    let words = use_words();
     let buttons = q
         .languages
         .iter()
@@ -35,14 +36,18 @@ pub fn LanguageSwitcher(interview: Interview) -> impl IntoView {
                     aria-pressed=move || pressed().to_string()
                     on:click=choose>
                     {language.name.clone()}
-                    {draft.then(|| view! { <span class="language__draft" lang="en">" (draft)"</span> })}
+                    {draft.then(|| view! {
+                        <span class="language__draft" lang=move || words.language().code()>
+                            " " {words.text(Msg::SettingsLanguageDraft)}
+                        </span>
+                    })}
                 </button>
             }
         })
         .collect_view();
     view! {
         <div class="language-switcher" role="group" aria-labelledby="language-label">
-            <span id="language-label" class="language-switcher__label">"Resident's language"</span>
+            <span id="language-label" class="language-switcher__label">{words.text(Msg::InterviewResidentLanguage)}</span>
             <div class="language-switcher__buttons">{buttons}</div>
         </div>
     }
@@ -52,6 +57,7 @@ pub fn LanguageSwitcher(interview: Interview) -> impl IntoView {
 #[component]
 pub fn ProgressBar(interview: Interview, section: usize) -> impl IntoView {
     let q = interview.questionnaire();
+    let words = use_words();
     let progress = Memo::new(move |_| {
         interview
             .response
@@ -62,9 +68,11 @@ pub fn ProgressBar(interview: Interview, section: usize) -> impl IntoView {
             <p class="progress__text" id="progress-text">
                 {move || {
                     let p = progress.get();
-                    format!(
-                        "Section {} of {} · {} of {} questions answered",
-                        p.section_number, p.section_count, p.answered, p.total
+                    words.language().interview_progress(
+                        p.section_number,
+                        p.section_count,
+                        p.answered,
+                        p.total,
                     )
                 }}
             </p>
@@ -81,6 +89,7 @@ pub fn ProgressBar(interview: Interview, section: usize) -> impl IntoView {
 #[component]
 pub fn SectionList(interview: Interview, section: usize) -> impl IntoView {
     let q = interview.questionnaire();
+    let words = use_words();
     let items = move || {
         let language = interview.language.get();
         interview.response.with(|r| {
@@ -100,7 +109,7 @@ pub fn SectionList(interview: Interview, section: usize) -> impl IntoView {
         })
     };
     view! {
-        <ol class="section-list" aria-label="Sections of the interview">{items}</ol>
+        <ol class="section-list" aria-label=words.text(Msg::InterviewSections)>{items}</ol>
     }
 }
 

@@ -9,10 +9,12 @@ use survey::{engine, Answer};
 
 use super::words;
 use super::Interview;
+use crate::words::{use_words, Msg};
 
 /// A question of the interview (shown only while skip logic asks it).
 #[component]
 pub fn QuestionField(interview: Interview, question: &'static Question) -> impl IntoView {
+    let words = use_words();
     let code = &question.code;
     let id = format!("q-{code}");
     let legend_id = format!("{id}-legend");
@@ -104,7 +106,11 @@ pub fn QuestionField(interview: Interview, question: &'static Question) -> impl 
                     <span class="question-text" lang=move || interview.language.get().0>
                         {move || interview.text(&question.text)}
                     </span>
-                    {needs_answer.then(|| view! { <span class="needs-answer" lang="en">" Needs an answer"</span> })}
+                    {needs_answer.then(|| view! {
+                        <span class="needs-answer" lang=move || words.language().code()>
+                            " " {words.text(Msg::InterviewNeedsAnswer)}
+                        </span>
+                    })}
                 </legend>
                 {question.help.as_ref().map(|help| view! {
                     <p class="help" id=help_id.clone() lang=move || interview.language.get().0>
