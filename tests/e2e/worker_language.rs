@@ -3,7 +3,9 @@
 //! writes them, and Bengali renders with the app's own font, fetched only for Bengali.
 //! Found as a person finds them: by the words on screen, links, buttons and labels.
 
-use doorstep_e2e::journey::{complete_interview, open_and_set_up};
+use doorstep_e2e::journey::{
+    answer_the_rest, complete_interview, consent_and_age, next, open_and_set_up,
+};
 use doorstep_e2e::person::check_widths;
 use doorstep_e2e::{dist, Collector, Result, Scratch, Worker};
 use serde_json::{json, Value};
@@ -285,5 +287,94 @@ async fn hand_in_says_what_is_still_to_hand_in_in_the_workers_language() -> Resu
     worker.see_heading("জমা দিন").await?;
     worker.see_words("১টি সম্পূর্ণ সাক্ষাৎকার জমা দেওয়া বাকি").await?;
     assert!(worker.has_button("এখনই আপলোড করুন").await?);
+    worker.close().await
+}
+
+/// The `lang` of the first element `selector` finds, or "" when there is none.
+async fn lang_of(worker: &Worker, selector: &str) -> Result<String> {
+    let value = worker
+        .run(&format!(
+            "return document.querySelector({})?.lang ?? '';",
+            json!(selector)
+        ))
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_interview_keeps_the_residents_language_and_gives_the_worker_theirs() -> Result<()> {
+    let (collector, _data) = serve("language-interview")?;
+    let mut worker = Worker::launch("language-interview").await?;
+    open_and_set_up(&mut worker, &collector).await?;
+    worker.follow("Settings").await?;
+    worker.tick("Türkçe (draft)").await?;
+    worker.see_heading("Ayarlar").await?;
+    worker.follow("Bugün").await?;
+    worker.see_heading("Bugün").await?;
+    worker.tap("visit-outcome-interviewed").await?;
+    worker.tap("visit-save").await?;
+    worker.see("q-CONSENT").await?;
+
+    // The questionnaire in the resident's language (English, as it starts); the bar,
+    // the steps and the marks of the worker's words in Turkish, said to be Turkish.
+    let text = worker.see_words("Are you happy to take part?").await?;
+    for words in ["Görüşülen kişinin dili", "Şimdilik çık", "Sil…", "İleri"] {
+        assert!(text.contains(words), "{words:?} not in {text}");
+    }
+    for english in ["Resident's language", "Leave for now", "Discard…"] {
+        assert!(!text.contains(english), "{english:?} in {text}");
+    }
+    assert_eq!(lang_of(&worker, ".question-text").await?, "en");
+    assert_eq!(lang_of(&worker, ".needs-answer").await?, "tr");
+    assert_eq!(page_language(&worker).await?, "tr");
+    worker.press("Sil…").await?;
+    worker.see_words("Bu görüşme silinsin mi?").await?;
+    worker.press("Silme, kalsın").await?;
+
+    // Through to the review: its buttons are the worker's, its answers the resident's.
+    consent_and_age(&worker, 5).await?;
+    while !worker.is_showing("page-review").await? {
+        answer_the_rest(&worker).await?;
+        let before = worker.path().await?;
+        next(&worker).await?;
+        worker
+            .wait_until(
+                "the next screen",
+                &format!("location.pathname !== {}", json!(before)),
+            )
+            .await?;
+    }
+    worker.see_heading("Yanıtları kontrol edin").await?;
+    for button in [
+        "Görüşmeyi tamamla",
+        "Görüşülen kişiye göster",
+        "Sil…",
+        "Geri",
+    ] {
+        assert!(worker.has_button(button).await?, "no {button:?} button");
+    }
+    assert!(!worker.has_button("Complete interview").await?);
+    assert!(worker.has_button("Değiştir").await?);
+    assert_eq!(lang_of(&worker, ".review-row dt").await?, "en");
+    check_widths(&worker, "interview-tr", (1280, 900)).await?;
+
+    // The resident's language changes the questionnaire only, not the worker's words.
+    worker.tap("language-bn").await?;
+    worker
+        .wait_until(
+            "the answers in Bengali",
+            "document.querySelector('.review-row dt')?.lang === 'bn'",
+        )
+        .await?;
+    assert!(worker.has_button("Görüşmeyi tamamla").await?);
+    assert_eq!(page_language(&worker).await?, "tr");
+
+    // Turned to the resident: the questionnaire's title, and one Turkish way back.
+    worker.press("Görüşülen kişiye göster").await?;
+    worker.see_words("Görevli ekranına dön").await?;
+    worker.press("Görevli ekranına dön").await?;
+    worker.press("Görüşmeyi tamamla").await?;
+    worker.see_heading("Görüşme tamamlandı").await?;
+    worker.see_words("Bu tablete kaydedildi.").await?;
     worker.close().await
 }
