@@ -26,14 +26,15 @@ pub fn InterviewPage(id: ResponseId, step: Step) -> impl IntoView {
         Ok(Some(response)) => response,
         Ok(None) => return missing().into_any(),
         Err(error) => {
+            let words = use_words();
             return view! {
                 <section class="page" data-testid="page-interview-error" aria-labelledby="interview-error-title">
-                    <h1 id="interview-error-title" tabindex="-1">"This interview cannot be opened"</h1>
+                    <h1 id="interview-error-title" tabindex="-1">{words.text(Msg::InterviewUnreadableTitle)}</h1>
                     <p>{error.to_string()} ". " {error.advice()}</p>
-                    <Link page={Page::Interviews} {..} class="button">"All interviews"</Link>
+                    <Link page={Page::Interviews} {..} class="button">{words.text(Msg::InterviewAll)}</Link>
                 </section>
             }
-            .into_any()
+            .into_any();
         }
     };
     let q = app.questionnaire;
@@ -71,13 +72,15 @@ pub fn InterviewPage(id: ResponseId, step: Step) -> impl IntoView {
 }
 
 fn missing() -> impl IntoView {
+    let words = use_words();
+    let t = move |msg| words.text(msg);
     view! {
         <section class="page" data-testid="page-interview-missing" aria-labelledby="missing-title">
-            <h1 id="missing-title" tabindex="-1">"This interview is not on this tablet"</h1>
-            <p>"It may have ended without consent, been discarded, or been handed in and cleared."</p>
+            <h1 id="missing-title" tabindex="-1">{t(Msg::InterviewMissingTitle)}</h1>
+            <p>{t(Msg::InterviewMissingBody)}</p>
             <p class="actions">
-                <Link page={Page::Interviews} {..} class="button">"All interviews"</Link>
-                <Link page={Page::Today} {..} class="button">"Today"</Link>
+                <Link page={Page::Interviews} {..} class="button">{t(Msg::InterviewAll)}</Link>
+                <Link page={Page::Today} {..} class="button">{t(Msg::NavToday)}</Link>
             </p>
         </section>
     }
