@@ -52,6 +52,25 @@ async fn wrongly_upper_cased(worker: &Worker) -> Result<Vec<String>> {
     Ok(serde_json::from_value(value)?)
 }
 
+/// Asserts that `text` has each of `shown` and none of `gone` (the words the language
+/// replaced).
+fn says(text: &str, shown: &[&str], gone: &[&str]) {
+    for words in shown {
+        assert!(text.contains(words), "{words:?} not in {text}");
+    }
+    for words in gone {
+        assert!(!text.contains(words), "{words:?} in {text}");
+    }
+}
+
+/// Chooses Turkish for the worker's screens in Settings, from any screen.
+async fn choose_turkish(worker: &Worker) -> Result<()> {
+    worker.follow("Settings").await?;
+    worker.tick("Türkçe (draft)").await?;
+    worker.see_heading("Ayarlar").await?;
+    Ok(())
+}
+
 /// Checks the screen at 1280, 800, 360 and 320 px (axe-core, nothing wider than the
 /// screen, every navigation link on one line) and keeps a screenshot of each,
 /// `worker-language-<name>-<width>.png`.
@@ -111,18 +130,19 @@ async fn the_worker_chooses_turkish_in_settings_and_every_screen_follows() -> Re
     let text = worker
         .see_words("Görüşülen kişinin dili her görüşmede ayrıca seçilir.")
         .await?;
-    for words in [
-        "Uygulama ekranlarının dili",
-        "Türkçe (taslak)",
-        "বাংলা (taslak)",
-        "Bugün",
-        "Görüşmeler",
-        "Teslim",
-        "Bu cihazdaki depolama",
-    ] {
-        assert!(text.contains(words), "{words:?} not in {text}");
-    }
-    assert!(!text.contains("Language of the app's screens"), "{text}");
+    says(
+        &text,
+        &[
+            "Uygulama ekranlarının dili",
+            "Türkçe (taslak)",
+            "বাংলা (taslak)",
+            "Bugün",
+            "Görüşmeler",
+            "Teslim",
+            "Bu cihazdaki depolama",
+        ],
+        &["Language of the app's screens"],
+    );
     assert_eq!(fetched(&worker, "/words/").await?, ["/words/tr.txt"]);
     // A count in Turkish: the number and the noun that follows it, as Turkish says it.
     worker
@@ -249,9 +269,7 @@ async fn hand_in_says_what_is_still_to_hand_in_in_the_workers_language() -> Resu
     let mut worker = Worker::launch("language-hand-in").await?;
     open_and_set_up(&mut worker, &collector).await?;
     complete_interview(&worker).await?;
-    worker.follow("Settings").await?;
-    worker.tick("Türkçe (draft)").await?;
-    worker.see_heading("Ayarlar").await?;
+    choose_turkish(&worker).await?;
 
     // The heading, the count still to hand in (Turkish says no plural after a number)
     // and the upload button, all in Turkish; the pill too.
@@ -260,21 +278,20 @@ async fn hand_in_says_what_is_still_to_hand_in_in_the_workers_language() -> Resu
     let text = worker
         .see_words("1 tamamlanmış görüşme teslim edilecek")
         .await?;
-    for words in [
-        "Tamamlanan görüşmeler",
-        "1 görüşme bekliyor: henüz bir yüklemede ya da dosyada değil.",
-        "Dosya dışa aktar",
-    ] {
-        assert!(text.contains(words), "{words:?} not in {text}");
-    }
-    for english in [
-        "to hand in",
-        "Upload now",
-        "Completed interviews",
-        "Export a file",
-    ] {
-        assert!(!text.contains(english), "{english:?} in {text}");
-    }
+    says(
+        &text,
+        &[
+            "Tamamlanan görüşmeler",
+            "1 görüşme bekliyor: henüz bir yüklemede ya da dosyada değil.",
+            "Dosya dışa aktar",
+        ],
+        &[
+            "to hand in",
+            "Upload now",
+            "Completed interviews",
+            "Export a file",
+        ],
+    );
     assert!(worker.has_button("Şimdi yükle").await?, "{text}");
     worker.see_status("Sunucuya ulaşıldı").await?;
     check_widths(&worker, "hand-in-tr", (1280, 900)).await?;
@@ -306,9 +323,7 @@ async fn the_interview_keeps_the_residents_language_and_gives_the_worker_theirs(
     let (collector, _data) = serve("language-interview")?;
     let mut worker = Worker::launch("language-interview").await?;
     open_and_set_up(&mut worker, &collector).await?;
-    worker.follow("Settings").await?;
-    worker.tick("Türkçe (draft)").await?;
-    worker.see_heading("Ayarlar").await?;
+    choose_turkish(&worker).await?;
     worker.follow("Bugün").await?;
     worker.see_heading("Bugün").await?;
     worker.tap("visit-outcome-interviewed").await?;
@@ -318,12 +333,11 @@ async fn the_interview_keeps_the_residents_language_and_gives_the_worker_theirs(
     // The questionnaire in the resident's language (English, as it starts); the bar,
     // the steps and the marks of the worker's words in Turkish, said to be Turkish.
     let text = worker.see_words("Are you happy to take part?").await?;
-    for words in ["Görüşülen kişinin dili", "Şimdilik çık", "Sil…", "İleri"] {
-        assert!(text.contains(words), "{words:?} not in {text}");
-    }
-    for english in ["Resident's language", "Leave for now", "Discard…"] {
-        assert!(!text.contains(english), "{english:?} in {text}");
-    }
+    says(
+        &text,
+        &["Görüşülen kişinin dili", "Şimdilik çık", "Sil…", "İleri"],
+        &["Resident's language", "Leave for now", "Discard…"],
+    );
     assert_eq!(lang_of(&worker, ".question-text").await?, "en");
     assert_eq!(lang_of(&worker, ".needs-answer").await?, "tr");
     assert_eq!(page_language(&worker).await?, "tr");
