@@ -124,10 +124,12 @@ pub(super) fn interview_bar(interview: Interview) -> impl IntoView {
         let id = interview.response.with_untracked(|r| r.id);
         match interview.app.delete_response(id) {
             Ok(_) => navigator.go(Page::Today),
-            Err(error) => not_discarded.set(Some(format!(
-                "The interview could not be discarded: {error}. {}",
-                error.advice()
-            ))),
+            Err(error) => {
+                let language = words.language_untracked();
+                not_discarded.set(Some(
+                    language.interview_discard_failed(language.storage_problem(&error)),
+                ))
+            }
         }
     };
     let answered = move || interview.response.with(|r| r.answers.len());

@@ -7,23 +7,25 @@ use survey::questionnaire::QuestionCode;
 use survey::QuestionProblem;
 
 use super::{words, Interview};
+use crate::words::use_words;
 
-/// The summary of `problems`; the sentence ends with `before` ("before you go on").
-/// Pressing a problem runs `show` with its question.
+/// The summary of `problems` in the worker's language, said to stop them `before` going
+/// on or completing. Pressing a problem runs `show` with its question.
 pub(super) fn problem_summary(
     interview: Interview,
     problems: Vec<QuestionProblem>,
-    before: &'static str,
+    before: words::Before,
     show: Callback<QuestionCode>,
 ) -> impl IntoView {
     let q = interview.questionnaire();
     let language = interview.language.get();
-    let summary = words::problems_summary(&problems, before);
+    let worker = use_words().language();
+    let summary = words::problems_summary(&problems, before, worker);
     let items = problems
         .into_iter()
         .filter_map(|problem| {
             let question = q.question(&problem.question)?;
-            let message = words::problem_message(q, question, &problem.problem);
+            let message = words::problem_message(q, question, &problem.problem, worker, &language);
             let text = words::text(q, &question.text, &language).to_owned();
             let code = problem.question.clone();
             Some(view! {

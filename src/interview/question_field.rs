@@ -9,7 +9,7 @@ use survey::{engine, Answer};
 
 use super::words;
 use super::Interview;
-use crate::words::{use_words, Msg};
+use crate::words::{parse_number, use_words, Msg};
 
 /// A question of the interview (shown only while skip logic asks it).
 #[component]
@@ -36,13 +36,19 @@ pub fn QuestionField(interview: Interview, question: &'static Question) -> impl 
     }
 
     // A number or text being typed that is not (yet) an answer, e.g. "1x".
-    let typing_problem = RwSignal::new(None::<&'static str>);
+    let typing_problem = RwSignal::new(None::<Msg>);
     let problem = move || {
         if let Some(problem) = interview.problem(&question.code) {
-            return Some(words::problem_message(q, question, &problem));
+            return Some(words::problem_message(
+                q,
+                question,
+                &problem,
+                words.language(),
+                &interview.language.get(),
+            ));
         }
         if let Some(message) = typing_problem.get() {
-            return Some(message.to_owned());
+            return Some(words.language().t(message).to_owned());
         }
         // Range and length are told while typing, and too many ticks at the tick that is
         // one too many, not only on "next".
@@ -50,9 +56,17 @@ pub fn QuestionField(interview: Interview, question: &'static Question) -> impl 
         match question.kind {
             QuestionKind::Number { .. }
             | QuestionKind::Text { .. }
-            | QuestionKind::MultipleChoice { .. } => survey::check(q, question, Some(&answer))
-                .err()
-                .map(|p| words::problem_message(q, question, &p)),
+            | QuestionKind::MultipleChoice { .. } => {
+                survey::check(q, question, Some(&answer)).err().map(|p| {
+                    words::problem_message(
+                        q,
+                        question,
+                        &p,
+                        words.language(),
+                        &interview.language.get(),
+                    )
+                })
+            }
             _ => None,
         }
     };
@@ -305,11 +319,12 @@ fn rating(
 fn typed(
     interview: Interview,
     question: &'static Question,
-    typing_problem: RwSignal<Option<&'static str>>,
+    typing_problem: RwSignal<Option<Msg>>,
     range: Option<(i64, i64)>,
     text: Option<(u32, bool)>,
     legend_id: &str,
 ) -> impl IntoView {
+    let words = use_words();
     let name = format!("q-{}", question.code);
     let input_id = format!("{name}-input");
     let shown_value = move || match interview.answer(&question.code) {
@@ -329,11 +344,11 @@ fn typed(
             if trimmed.is_empty() {
                 typing_problem.set(None);
                 interview.set(question, None);
-            } else if let Ok(n) = trimmed.parse::<i64>() {
+            } else if let Some(n) = parse_number::<i64>(trimmed) {
                 typing_problem.set(None);
                 interview.set(question, Some(Answer::Number(n)));
             } else {
-                typing_problem.set(Some("Use digits only, for example 3."));
+                typing_problem.set(Some(Msg::InterviewTypingDigits));
             }
         } else if trimmed.is_empty() {
             interview.set(question, None);
@@ -366,7 +381,9 @@ fn typed(
                 disabled=move || !interview.editable()
                 lang=move || interview.language.get().0
                 prop:value=move || draft.get() on:input=on_input></textarea>
-            <p class="counter">{move || format!("{} of {max_length} characters", draft.get().chars().count())}</p>
+            <p class="counter">{move || {
+                words.language().interview_typing_counter(max_length, draft.get().chars().count())
+            }}</p>
         }
         .into_any(),
         (None, Some((max_length, false))) => view! {

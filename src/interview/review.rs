@@ -81,7 +81,7 @@ fn draft_review(interview: Interview) -> impl IntoView {
             Incomplete::Problems { problems } => problem_summary(
                 interview,
                 problems,
-                "before the interview can be completed",
+                words::Before::Completing,
                 Callback::new(move |code: QuestionCode| {
                     let section = q.questions().find(|(_, question)| question.code == code);
                     if let Some((section, _)) = section {
@@ -94,8 +94,15 @@ fn draft_review(interview: Interview) -> impl IntoView {
                 }),
             )
             .into_any(),
-            other => view! { <p>{format!("The interview cannot be completed yet: {other}.")}</p> }
-                .into_any(),
+            Incomplete::ConsentRefused => {
+                view! { <p>{t(Msg::InterviewReviewNoCompleteRefused)}</p> }.into_any()
+            }
+            Incomplete::NotEligible => {
+                view! { <p>{t(Msg::InterviewReviewNoCompleteNotEligible)}</p> }.into_any()
+            }
+            Incomplete::ConsentNotGiven => {
+                view! { <p>{t(Msg::InterviewReviewNoCompleteNoConsent)}</p> }.into_any()
+            }
         })
     };
     // Turned towards the resident (CSS hides the worker's parts).
@@ -163,7 +170,7 @@ pub(super) fn answer_sections(interview: Interview, change: bool) -> impl IntoVi
                             let answer = r
                                 .answers
                                 .get(&question.code)
-                                .map(|a| words::answer_text(q, question, a, &language));
+                                .map(|a| words::answer_text(q, question, a, &language, worker));
                             let answered = answer.is_some();
                             // "Not answered" is the worker's words, not the resident's.
                             let answer_lang = if answered { language.0.clone() } else { worker.code().to_owned() };

@@ -11,6 +11,7 @@ use super::bars::{interview_bar, ProgressBar, SectionList};
 use super::problems::{problem_summary, question_control};
 use super::question_field::QuestionField;
 use super::review::review_screen;
+use super::words::Before;
 use super::{resume_step, Interview};
 use crate::app_state::AppState;
 use crate::platform::focus;
@@ -187,7 +188,7 @@ fn section_screen(interview: Interview, section: usize) -> impl IntoView {
             problem_summary(
                 interview,
                 problems,
-                "before you go on",
+                Before::GoingOn,
                 Callback::new(|code| focus::focus_first_later(question_control(&code))),
             )
         })

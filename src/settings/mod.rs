@@ -105,7 +105,7 @@ fn RetentionSetting() -> impl IntoView {
     let outcome = RwSignal::new(None::<RetentionSaved>);
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let days = parse_number(&typed.get_untracked()).and_then(|n| u16::try_from(n).ok());
+        let days = parse_number::<u16>(&typed.get_untracked());
         outcome.set(Some(match days {
             Some(days) if (1..=MAX_RETENTION_DAYS).contains(&days) => {
                 match settings::set_retention_days(days) {

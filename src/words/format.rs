@@ -80,7 +80,8 @@ impl WorkerLanguage {
 
 /// A whole number typed by the worker, in the digits of any language of the catalog
 /// (a Bengali keyboard types `৭`, most number pads `7`); blanks around it are ignored.
-pub fn parse_number(text: &str) -> Option<u64> {
+/// `T` says which numbers can be: `parse_number::<u16>("৭")`, `parse_number::<i64>("-3")`.
+pub fn parse_number<T: std::str::FromStr>(text: &str) -> Option<T> {
     let ascii: String = text
         .trim()
         .chars()
@@ -139,10 +140,13 @@ mod tests {
 
     #[test]
     fn numbers_typed_in_any_catalog_digits_are_read() {
-        assert_eq!(parse_number(" 7 "), Some(7));
-        assert_eq!(parse_number("১৪"), Some(14));
-        assert_eq!(parse_number("1৪"), Some(14));
-        assert_eq!(parse_number("seven"), None);
-        assert_eq!(parse_number(""), None);
+        assert_eq!(parse_number::<u64>(" 7 "), Some(7));
+        assert_eq!(parse_number::<u64>("১৪"), Some(14));
+        assert_eq!(parse_number::<u64>("1৪"), Some(14));
+        assert_eq!(parse_number::<i64>("-৩"), Some(-3));
+        assert_eq!(parse_number::<u64>("-3"), None);
+        assert_eq!(parse_number::<u16>("70000"), None);
+        assert_eq!(parse_number::<u64>("seven"), None);
+        assert_eq!(parse_number::<u64>(""), None);
     }
 }

@@ -377,7 +377,7 @@ async fn dotted_english(
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn in_a_turkish_interview_the_worker_s_words_stay_english_and_change_names_the_question(
+async fn in_a_turkish_interview_an_english_speaking_worker_s_words_stay_english_and_change_names_the_question(
 ) -> Result<()> {
     let turkish = turkish_words()?;
     let (_collector, _data, worker) = set_up("door-turkish").await?;

@@ -341,6 +341,17 @@ async fn the_interview_keeps_the_residents_language_and_gives_the_worker_theirs(
     assert_eq!(lang_of(&worker, ".question-text").await?, "en");
     assert_eq!(lang_of(&worker, ".needs-answer").await?, "tr");
     assert_eq!(page_language(&worker).await?, "tr");
+
+    // What stops the worker is said in the worker's words too.
+    worker.press("İleri").await?;
+    let text = worker
+        .see_words("Devam etmeden önce: 2 soru yanıt bekliyor.")
+        .await?;
+    says(
+        &text,
+        &["Onay isteyin ve devam etmeden önce Evet ya da Hayır'ı seçin."],
+        &["before you go on", "Ask for consent", "needs an answer"],
+    );
     worker.press("Sil…").await?;
     worker.see_words("Bu görüşme silinsin mi?").await?;
     worker.press("Silme, kalsın").await?;
