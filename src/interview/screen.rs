@@ -16,6 +16,7 @@ use super::{resume_step, Interview};
 use crate::app_state::AppState;
 use crate::platform::focus;
 use crate::routes::{Link, Navigator, Page, Step};
+use crate::ui::{ReadProblem, Unreadable};
 use crate::words::{use_words, Msg};
 
 /// `/interview/<id>…`.
@@ -31,7 +32,7 @@ pub fn InterviewPage(id: ResponseId, step: Step) -> impl IntoView {
             return view! {
                 <section class="page" data-testid="page-interview-error" aria-labelledby="interview-error-title">
                     <h1 id="interview-error-title" tabindex="-1">{words.text(Msg::InterviewUnreadableTitle)}</h1>
-                    <p>{error.to_string()} ". " {error.advice()}</p>
+                    <ReadProblem what=Unreadable::Interview error=error/>
                     <Link page={Page::Interviews} {..} class="button">{words.text(Msg::InterviewAll)}</Link>
                 </section>
             }

@@ -25,6 +25,8 @@ pub use update_banner::UpdateBanner;
 pub enum Unreadable {
     /// Every interview (the list, the counts).
     Interviews,
+    /// One interview, opened from its address.
+    Interview,
     /// Today's door visits.
     Visits,
     /// The interviews in progress.
@@ -40,6 +42,7 @@ impl Unreadable {
         let advice = language.storage_advice(error);
         match self {
             Unreadable::Interviews => language.read_interviews(why, advice),
+            Unreadable::Interview => language.read_interview(why, advice),
             Unreadable::Visits => language.read_visits(why, advice),
             Unreadable::Drafts => language.read_drafts(why, advice),
             Unreadable::HandIn => language.read_hand_in(why, advice),
