@@ -3,70 +3,19 @@
 //! the tablet's own share sheet; the batch is noted as exported only once it went, and
 //! the coordinator's `collector import` takes the file shared as it takes one downloaded.
 //!
-//! Headless Chromium on Linux has no share sheet: `navigator.share` and
-//! `navigator.canShare` are missing there, and on a tablet the sheet itself (Bluetooth,
-//! Nearby Share, email) is the operating system's, outside the browser, where WebDriver
-//! cannot reach. So a stand-in for the two takes their place before the app loads, as a
-//! tablet's browser offers them, and keeps the files it is given for the test to read
-//! back. It accepts files as Chromium does, which shares text and CSV but not JSON (until
-//! the test allows JSON, as other browsers do). Without it (tests/e2e/hand_in_states.rs)
-//! the app offers no Share… button.
+//! The share sheet is a stand-in ([`doorstep_e2e::share_sheet`]): headless Chromium has
+//! none. Without it (tests/e2e/hand_in_states.rs) the app offers no Share… button.
 
 use std::path::Path;
 
 use doorstep_e2e::journey::{complete_interview, open_and_set_up};
 use doorstep_e2e::person::check_widths;
+use doorstep_e2e::share_sheet::{self, shared};
 use doorstep_e2e::{
     collector_command, dist, stored_in_collector, Collector, Result, Scratch, Worker,
 };
-use serde_json::{json, Value};
 
 const SPREADSHEET: &str = "Also save a spreadsheet (CSV) and its codebook";
-
-/// The stand-in for the Web Share API, run in every new document before the app.
-const SHARE_SHEET: &str = r#"
-(() => {
-  window.__shared = [];
-  window.__share = { allowJson: false, cancelNext: false };
-  const permitted = (file) => window.__share.allowJson || /\.(txt|csv)$/.test(file.name);
-  navigator.canShare = (data) =>
-    !!data && Array.isArray(data.files) && data.files.length > 0 && data.files.every(permitted);
-  navigator.share = async (data) => {
-    if (!navigator.canShare(data)) throw new DOMException('Permission denied', 'NotAllowedError');
-    if (window.__share.cancelNext) {
-      window.__share.cancelNext = false;
-      throw new DOMException('Share canceled', 'AbortError');
-    }
-    // Read as bytes: `File.text()` drops a byte-order mark, which the spreadsheet must keep.
-    const files = await Promise.all(
-      data.files.map(async (f) => ({ name: f.name, type: f.type, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(await f.arrayBuffer()) })));
-    window.__shared.push({ title: data.title, files });
-  };
-})();
-"#;
-
-/// The files of every share so far: (name, type, text).
-async fn shared(worker: &Worker) -> Result<Vec<Vec<(String, String, String)>>> {
-    let shares = worker.run("return window.__shared;").await?;
-    let shares: Vec<Value> = serde_json::from_value(shares)?;
-    Ok(shares
-        .iter()
-        .map(|share| {
-            share["files"]
-                .as_array()
-                .map(|files| {
-                    files
-                        .iter()
-                        .map(|f| {
-                            let text = |key: &str| f[key].as_str().unwrap_or_default().to_owned();
-                            (text("name"), text("type"), text("text"))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
-        .collect())
-}
 
 /// Writes a shared file where the app it went to would keep it, and imports it.
 fn import(data: &Path, received: &Path, name: &str, text: &str) -> Result<String> {
@@ -83,12 +32,7 @@ async fn share_hands_the_batch_to_the_share_sheet_and_the_collector_imports_it()
     let received = Scratch::new("share-received")?;
     let mut worker = Worker::launch("share").await?;
     worker.allow_downloads(downloads.path()).await?;
-    worker
-        .devtools(
-            "Page.addScriptToEvaluateOnNewDocument",
-            json!({ "source": SHARE_SHEET }),
-        )
-        .await?;
+    share_sheet::offer(&worker).await?;
     open_and_set_up(&mut worker, &collector).await?;
     complete_interview(&worker).await?;
     worker.follow("Hand in").await?;

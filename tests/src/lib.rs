@@ -15,6 +15,8 @@
 pub mod console;
 pub mod journey;
 pub mod person;
+pub mod share_sheet;
+pub mod words;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
