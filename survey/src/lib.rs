@@ -12,6 +12,7 @@ pub mod answer;
 pub mod batch;
 pub mod csv_export;
 pub mod engine;
+pub mod publish;
 pub mod questionnaire;
 pub mod record;
 pub mod results;
