@@ -1,5 +1,7 @@
 use super::*;
-use crate::questionnaire::{AnswerOption, QuestionKind, Section};
+use crate::questionnaire::{
+    AnswerOption, LanguageCode, Question, QuestionKind, Section, TranslationStatus,
+};
 use crate::shipped::shared_questionnaire;
 
 fn v1() -> Questionnaire {
