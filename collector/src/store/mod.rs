@@ -6,7 +6,8 @@
 //! `sessions` (the console's accounts, see [`accounts`]), `batches` (each batch received, once),
 //! `responses` and `visits` (keyed by their UUIDs, so a response is stored once however
 //! often it arrives), and `conflicts` (responses that arrived with the id of a stored one
-//! but other content, or from another agency: kept beside it, never over it).
+//! but other content, or from another agency: kept beside it, never over it), and
+//! `questionnaire_versions` (every version of the questionnaire, see [`questionnaires`]).
 //!
 //! UUIDs are stored as their 16 bytes (`BLOB`), not as 36 characters of text: the keys
 //! and indexes are less than half the size, and the time-ordered (version 7) ids the app
@@ -31,6 +32,8 @@
 //! - [`results`]: the console's results, tallied per ward, agency and day and kept up to
 //!   date as rows arrive; [`results_csv`]: those results, suppressed, as CSV.
 //! - [`attempts`]: every upload and import attempt, refused ones included, and why.
+//! - [`questionnaires`]: the questionnaire's versions (draft, published, closed), every
+//!   published one kept unchanged.
 //! - [`overview`]: responses and doors knocked per day, agency, ward and worker, and the
 //!   contact rate, counted once and kept up to date as rows arrive.
 
@@ -43,6 +46,7 @@ pub mod export;
 pub mod health;
 pub mod intake;
 pub mod overview;
+pub mod questionnaires;
 pub mod results;
 pub mod results_csv;
 pub mod review;
@@ -98,6 +102,11 @@ const MIGRATIONS: &[Migration] = &[
     // 5: each batch keeps the token that uploaded it.
     Migration {
         sql: tokens::SCHEMA,
+        then: None,
+    },
+    // 6: the questionnaire's versions (the shipped ones are stored at every open).
+    Migration {
+        sql: questionnaires::SCHEMA,
         then: None,
     },
 ];
@@ -258,6 +267,9 @@ pub enum DbError {
         "the database connection is unusable after an internal failure; restart the collector"
     )]
     Poisoned,
+    /// A questionnaire this build ships does not load (a broken build).
+    #[error("the questionnaire this build ships does not load: {0}")]
+    Shipped(String),
     /// A query failed.
     #[error("database error: {0}")]
     Query(#[from] rusqlite::Error),
@@ -347,6 +359,7 @@ fn open_with(data_dir: &Path, durability: Durability) -> Result<Connection, DbEr
         },
         other => other,
     })?;
+    questionnaires::store_shipped(&connection)?;
     Ok(connection)
 }
 
