@@ -81,6 +81,10 @@ pub enum CollectorError {
     #[error(transparent)]
     Account(#[from] crate::store::accounts::AccountError),
 
+    /// A questionnaire version could not be added, published or closed.
+    #[error(transparent)]
+    Questionnaire(#[from] crate::store::questionnaires::VersionError),
+
     /// Exporting failed.
     #[error(transparent)]
     Export(#[from] crate::store::export::ExportError),

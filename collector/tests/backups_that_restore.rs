@@ -599,8 +599,8 @@ fn restore_refuses_a_folder_with_a_database_and_anything_not_a_doorstep_backup()
 fn damage(to: &Path) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let questionnaires = collector::store::intake::shipped_questionnaires().unwrap();
     let mut connection = collector::store::open(&data).unwrap();
+    let questionnaires = collector::store::questionnaires::accepted(&connection).unwrap();
     let json = Samples::new().batch(7, 0..40);
     let batch = collector::store::intake::verify(json.as_bytes(), &questionnaires).unwrap();
     collector::store::intake::store(

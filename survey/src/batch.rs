@@ -632,6 +632,14 @@ impl QuestionnaireSource for [Questionnaire] {
     }
 }
 
+impl QuestionnaireSource for [&Questionnaire] {
+    fn questionnaire(&self, id: &str, version: u32) -> Option<&Questionnaire> {
+        self.iter()
+            .find(|q| q.id == id && q.version == version)
+            .copied()
+    }
+}
+
 impl QuestionnaireSource for Vec<Questionnaire> {
     fn questionnaire(&self, id: &str, version: u32) -> Option<&Questionnaire> {
         self.as_slice().questionnaire(id, version)

@@ -31,6 +31,12 @@ pub const HEALTH_PATH: &str = "/api/v1/health";
 /// [`ErrorBody`].
 pub const BATCHES_PATH: &str = "/api/v1/batches";
 
+/// `GET`: the current version of the questionnaire, as the partnership published it
+/// (`application/json`, the file's own text), with a weak `ETag` of its content hash;
+/// `If-None-Match` with that tag is answered `304 Not Modified` with no body, so an
+/// unchanged version costs one small request.
+pub const CURRENT_QUESTIONNAIRE_PATH: &str = "/api/v1/questionnaires/current";
+
 /// Every API path starts with this; anything else the collector serves is the app.
 pub const API_PREFIX: &str = "/api/";
 

@@ -52,7 +52,7 @@ pub fn run(args: &BenchResultsArgs) -> Result<(), CollectorError> {
         store::path_in(&args.data_dir).display()
     );
     let reference = QuestionnaireRef::of(questionnaire);
-    let cache = ResultsCache::new(questionnaires);
+    let cache = ResultsCache::new();
     let started = Instant::now();
     let status = cache.refresh(&connection).map_err(usage)?;
     println!(

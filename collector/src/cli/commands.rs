@@ -21,7 +21,8 @@ use crate::http::tls::{Certificates, TlsFiles};
 use crate::store;
 use crate::store::accounts;
 use crate::store::attempts::{self, Attempt, Outcome, Said};
-use crate::store::intake::{self, shipped_questionnaires, Intake, Source, SourceKind};
+use crate::store::intake::{self, Intake, Source, SourceKind};
+use crate::store::questionnaires;
 use crate::store::scope::Scope;
 use crate::store::tokens::TokenId;
 use survey::record::Timestamp;
@@ -33,6 +34,7 @@ pub async fn run(cli: Cli) -> Result<(), CollectorError> {
         Command::Serve(args) => serve(&args).await,
         Command::Token(args) => token(&args),
         Command::User(args) => super::users::run(&args),
+        Command::Questionnaire(args) => super::questionnaires::run(&args),
         Command::Import(args) => import(&args),
         Command::Export(args) => export(&args),
         Command::Conflicts(args) => conflicts(&args),
@@ -127,10 +129,7 @@ fn token(args: &TokenArgs) -> Result<(), CollectorError> {
     let scope = Scope::All;
     match &args.action {
         TokenAction::Add { agency } => {
-            let agencies: Vec<String> = shipped_questionnaires()?
-                .iter()
-                .flat_map(|q| q.agencies.iter().map(|a| a.code.clone()))
-                .collect();
+            let agencies = questionnaires::agencies(&connection)?;
             let (id, token) = store::tokens::add(&connection, &scope, agency, &agencies)?;
             tracing::info!(token_id = id.0, agency = %agency, "token added");
             println!("{token}");
@@ -173,12 +172,10 @@ fn token(args: &TokenArgs) -> Result<(), CollectorError> {
 /// refused one here, counted for the agency its file names if that is one of the
 /// questionnaire's, its reason beginning with the file's name).
 fn import(args: &ImportArgs) -> Result<(), CollectorError> {
-    let questionnaires = shipped_questionnaires()?;
-    let agencies: Vec<String> = questionnaires
-        .iter()
-        .flat_map(|q| q.agencies.iter().map(|a| a.code.clone()))
-        .collect();
     let mut connection = store::open(&args.data_dir)?;
+    // Every version published or closed, as an upload to a running collector.
+    let questionnaires = questionnaires::accepted(&connection)?;
+    let agencies = questionnaires::agencies(&connection)?;
     let mut rejected = 0;
     for path in &args.files {
         let result = match std::fs::read(path) {
@@ -265,11 +262,11 @@ fn export(args: &ExportArgs) -> Result<(), CollectorError> {
             "say what to write: --csv OUT and/or --codebook OUT".into(),
         ));
     }
-    let questionnaires = shipped_questionnaires()?;
+    let connection = store::open(&args.data_dir)?;
+    let questionnaires = questionnaires::accepted(&connection)?;
     let questionnaire = questionnaires
         .first()
-        .ok_or_else(|| CollectorError::Usage("no questionnaire shipped".into()))?;
-    let connection = store::open(&args.data_dir)?;
+        .ok_or_else(|| CollectorError::Usage("no questionnaire is published".into()))?;
     let write = |path: &PathBuf, bytes: &[u8]| {
         std::fs::write(path, bytes).map_err(|source| CollectorError::File {
             path: path.clone(),

@@ -1,4 +1,4 @@
-//! The command line: `serve`, `token`, `user`, `import`, `export`, `conflicts`, `backup`,
+//! The command line: `serve`, `token`, `user`, `questionnaire`, `import`, `export`, `conflicts`, `backup`,
 //! `restore`, `bench`, `bench-crowd` and `bench-results`. This file holds only what clap parses; [`commands::run`] carries a
 //! parsed command out.
 
@@ -7,6 +7,7 @@ pub mod bench_console;
 pub mod bench_crowd;
 pub mod bench_results;
 pub mod commands;
+pub mod questionnaires;
 pub mod users;
 
 use std::net::SocketAddr;
@@ -39,6 +40,9 @@ pub enum Command {
     /// Console users: add (prints a one-time set-password link), list, disable,
     /// password-link (a new link).
     User(users::UserArgs),
+    /// The questionnaire's versions: add a new one (checked, kept as a draft), list,
+    /// publish, close, discard the draft, show.
+    Questionnaire(questionnaires::QuestionnaireArgs),
     /// Take in batch files handed in (the same checks and receipts as an upload).
     Import(ImportArgs),
     /// Write every stored response as CSV, and/or the codebook, for analysts.

@@ -8,7 +8,6 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::error::CollectorError;
 use crate::store;
 use crate::store::accounts::{self, Role, Secret};
-use crate::store::intake::shipped_questionnaires;
 
 /// Where a set-password link points when no `--base-url` is given: `serve`'s default.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
@@ -116,10 +115,7 @@ pub fn run(args: &UserArgs) -> Result<(), CollectorError> {
             agency,
             base_url,
         } => {
-            let agencies: Vec<String> = shipped_questionnaires()?
-                .iter()
-                .flat_map(|q| q.agencies.iter().map(|a| a.code.clone()))
-                .collect();
+            let agencies = store::questionnaires::agencies(&connection)?;
             let (id, link) = accounts::add_user(
                 &connection,
                 email,

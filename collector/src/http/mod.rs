@@ -6,6 +6,7 @@
 //!   batches verified and stored on [`workers`] (one thread per 16 MB of budget), every
 //!   attempt recorded ([`attempts`]).
 //! - [`health`]: whether the collector can take batches in (its database answers).
+//! - [`questionnaire`]: the current version of the questionnaire, for tablets to take.
 //! - [`draining`]: stopping without losing a batch (uploads in flight finish, new ones
 //!   are refused while the server drains).
 //! - [`metrics`]: `/metrics` on its own listener, when asked for.
@@ -33,6 +34,7 @@ pub mod error;
 pub mod health;
 pub mod intake;
 pub mod metrics;
+pub mod questionnaire;
 pub mod redirect;
 pub mod server;
 pub mod settings;
@@ -108,6 +110,7 @@ pub fn app_with(dist: Dist, intake: Option<Intake>, settings: &Settings, ops: &O
         console.warm_up();
         api = api
             .merge(console::routes(console))
+            .merge(questionnaire::routes(intake.clone(), settings))
             .merge(intake::routes(intake, settings, ops));
     }
     // Any other path under the prefix, and the prefix itself with or without its slash.

@@ -38,10 +38,10 @@ use survey::questionnaire::{LanguageCode, QuestionCode};
 use survey::record::{QuestionnaireRef, Timestamp, VisitId};
 use survey::wire::Receipt;
 use survey::{
-    AgencyCode, AreaCode, Batch, BatchError, BatchId, DeviceName, Questionnaire, Response,
-    ResponseId, WorkerCode,
+    AgencyCode, AreaCode, Batch, BatchError, BatchId, DeviceName, Response, ResponseId, WorkerCode,
 };
 
+use super::accepted::{Accepted, CurrentFile, Versions};
 use super::attempts::{self, Attempt};
 use super::health::Probe;
 use super::tokens::{self, TokenId};
@@ -52,20 +52,21 @@ use super::{accounts, now_text, DbError};
 #[derive(Clone)]
 pub struct Intake {
     connection: Arc<Mutex<Connection>>,
-    questionnaires: Arc<Vec<Questionnaire>>,
+    accepted: Accepted,
     probe: Probe,
     data_dir: Arc<std::path::PathBuf>,
 }
 
 impl Intake {
-    /// Opens the database in `data_dir` (creating the folder) with the shipped
-    /// questionnaires.
+    /// Opens the database in `data_dir` (creating the folder), with the questionnaire
+    /// versions it holds.
     pub fn open(data_dir: &Path) -> Result<Intake, IntakeError> {
-        let questionnaires = shipped_questionnaires()?;
         let connection = super::open(data_dir)?;
+        let accepted = Accepted::open(data_dir, &connection)
+            .map_err(|error| IntakeError::Questionnaire(error.to_string()))?;
         Ok(Intake {
             connection: Arc::new(Mutex::new(connection)),
-            questionnaires: Arc::new(questionnaires),
+            accepted,
             probe: Probe::of(data_dir),
             data_dir: Arc::new(data_dir.to_owned()),
         })
@@ -83,9 +84,15 @@ impl Intake {
         &self.probe
     }
 
-    /// The questionnaires batches may answer (the shipped ones), the current one first.
-    pub fn questionnaires(&self) -> &[Questionnaire] {
-        &self.questionnaires
+    /// The questionnaire versions batches may answer (published and closed), the
+    /// current one first, as the database holds them now.
+    pub fn questionnaires(&self) -> Versions {
+        self.accepted.now()
+    }
+
+    /// The current version's file, for tablets to fetch.
+    pub fn current_questionnaire(&self) -> Arc<CurrentFile> {
+        self.accepted.current_file()
     }
 
     /// Runs `work` on the intake's database connection, waiting for any batch being
@@ -121,7 +128,7 @@ impl Intake {
     pub fn take_in_from(&self, uploader: &Uploader, body: &[u8]) -> Result<Receipt, UploadError> {
         let failed = |error: &dyn std::fmt::Display| UploadError::Failed(error.to_string());
         // Verification (the slow part) runs without holding the database.
-        let batch = verify(body, &self.questionnaires).map_err(UploadError::Unverified)?;
+        let batch = verify(body, &*self.questionnaires()).map_err(UploadError::Unverified)?;
         if batch.agency.as_str() != uploader.agency {
             return Err(UploadError::OtherAgency {
                 token: uploader.agency.clone(),
@@ -163,8 +170,8 @@ pub enum IntakeError {
     /// The data folder or the database could not be opened.
     #[error(transparent)]
     Db(#[from] DbError),
-    /// The shipped questionnaire does not load (a broken build).
-    #[error("the shipped questionnaire does not load: {0}")]
+    /// The questionnaire versions do not load.
+    #[error("the questionnaire versions do not load: {0}")]
     Questionnaire(String),
 }
 
@@ -204,12 +211,6 @@ fn batch_id_reused(batch: &BatchId) -> String {
         "batch {batch} was already received with other content (another checksum); \
          a batch id is never reused, so nothing of this batch was stored"
     )
-}
-
-/// The questionnaires this build ships, which batches may answer.
-pub fn shipped_questionnaires() -> Result<Vec<Questionnaire>, IntakeError> {
-    survey::shipped::shipped_questionnaires()
-        .map_err(|error| IntakeError::Questionnaire(error.to_string()))
 }
 
 /// Where a batch came from.
@@ -302,7 +303,10 @@ impl From<rusqlite::Error> for IngestError {
 }
 
 /// Parses and verifies `bytes` as a batch for one of `questionnaires`.
-pub fn verify(bytes: &[u8], questionnaires: &[Questionnaire]) -> Result<Batch, IngestError> {
+pub fn verify(
+    bytes: &[u8],
+    questionnaires: &(impl survey::QuestionnaireSource + ?Sized),
+) -> Result<Batch, IngestError> {
     let received = std::time::SystemTime::now().into();
     survey::parse_and_verify(bytes, questionnaires, received).map_err(IngestError::Unverified)
 }
@@ -624,7 +628,7 @@ mod tests {
     use super::*;
     use survey::record::{ResponseStatus, Timestamp, VisitId};
 
-    fn questionnaire() -> Questionnaire {
+    fn questionnaire() -> survey::Questionnaire {
         survey::shipped::shared_questionnaire().unwrap()
     }
 

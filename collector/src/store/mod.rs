@@ -37,6 +37,7 @@
 //! - [`overview`]: responses and doors knocked per day, agency, ward and worker, and the
 //!   contact rate, counted once and kept up to date as rows arrive.
 
+pub mod accepted;
 pub mod accounts;
 pub mod attempts;
 pub mod backup;

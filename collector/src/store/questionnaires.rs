@@ -97,7 +97,7 @@ pub struct VersionRow {
 #[derive(Debug, thiserror::Error)]
 pub enum VersionError {
     /// The file is not a valid questionnaire: every problem, named.
-    #[error("{0}")]
+    #[error("{}", invalid(.0))]
     Invalid(DefinitionError),
     /// It breaks the publish rules against the versions before it.
     #[error("{0}")]
@@ -124,6 +124,17 @@ pub enum VersionError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+/// "this file is not a valid questionnaire (2 problems): …; …", on one line.
+fn invalid(error: &DefinitionError) -> String {
+    let count = error.problems.len();
+    let problems: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
+    format!(
+        "this file is not a valid questionnaire ({count} problem{}): {}",
+        if count == 1 { "" } else { "s" },
+        problems.join("; ")
+    )
 }
 
 impl From<rusqlite::Error> for VersionError {
@@ -264,6 +275,18 @@ pub fn current(connection: &Connection) -> Result<Option<(VersionRow, String)>, 
             row_and_text,
         )
         .optional()?)
+}
+
+/// The agency codes of every accepted version (set-up offers the current version's; a
+/// token or a user may be for any of them).
+pub fn agencies(connection: &Connection) -> Result<Vec<String>, VersionError> {
+    let mut codes: Vec<String> = accepted(connection)?
+        .iter()
+        .flat_map(|q| q.agencies.iter().map(|a| a.code.clone()))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    Ok(codes)
 }
 
 /// The versions a new one is checked against: every one published or closed.

@@ -149,14 +149,20 @@ pub struct CacheStatus {
 /// The counted responses, kept per cell and shared between requests.
 #[derive(Clone, Debug)]
 pub struct ResultsCache {
-    questionnaires: &'static [Questionnaire],
     state: Arc<Mutex<State>>,
 }
 
-/// A cell: one questionnaire version (by position), ward, agency and day.
+/// A questionnaire version: its id and version.
+type VersionKey = (&'static str, u32);
+
+fn key_of(questionnaire: &'static Questionnaire) -> VersionKey {
+    (questionnaire.id.as_str(), questionnaire.version)
+}
+
+/// A cell: one questionnaire version, ward, agency and day.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct CellKey {
-    questionnaire: usize,
+    questionnaire: VersionKey,
     area: String,
     agency: String,
     day: Option<Day>,
@@ -173,11 +179,10 @@ struct State {
 }
 
 impl ResultsCache {
-    /// An empty cache of responses to `questionnaires` (usually [`shipped`]); it reads
-    /// the database on first use.
-    pub fn new(questionnaires: &'static [Questionnaire]) -> ResultsCache {
+    /// An empty cache; it reads the database on first use. Responses count under the
+    /// version they answer, as this process has loaded it ([`super::accepted::kept`]).
+    pub fn new() -> ResultsCache {
         ResultsCache {
-            questionnaires,
             state: Arc::new(Mutex::new(State {
                 stale: true,
                 ..State::default()
@@ -206,7 +211,7 @@ impl ResultsCache {
         questionnaire: &QuestionnaireRef,
         filter: &ResultsFilter,
     ) -> Result<Results, ResultsError> {
-        let (position, questionnaire) = self.find(questionnaire)?;
+        let (position, questionnaire) = find(questionnaire)?;
         let mut state = self.lock();
         self.refresh_locked(&mut state, connection)?;
         let mut tally = Tally::new(questionnaire);
@@ -227,7 +232,7 @@ impl ResultsCache {
         questionnaire: &QuestionnaireRef,
         filter: &ResultsFilter,
     ) -> Result<Vec<WardResults>, ResultsError> {
-        let (position, questionnaire) = self.find(questionnaire)?;
+        let (position, questionnaire) = find(questionnaire)?;
         let mut state = self.lock();
         self.refresh_locked(&mut state, connection)?;
         let mut wards: HashMap<&str, Tally<'static>> = HashMap::new();
@@ -258,17 +263,6 @@ impl ResultsCache {
                 })
             })
             .collect()
-    }
-
-    fn find(
-        &self,
-        questionnaire: &QuestionnaireRef,
-    ) -> Result<(usize, &'static Questionnaire), ResultsError> {
-        self.questionnaires
-            .iter()
-            .enumerate()
-            .find(|(_, known)| &QuestionnaireRef::of(known) == questionnaire)
-            .ok_or_else(|| ResultsError::UnknownQuestionnaire(questionnaire.clone()))
     }
 
     /// The state; one left half-updated by a panic elsewhere is counted again.
@@ -332,11 +326,7 @@ impl ResultsCache {
             }
             let id = row.get_ref(1)?.as_str().unwrap_or_default();
             let version: u32 = row.get(2)?;
-            let Some(position) = self
-                .questionnaires
-                .iter()
-                .position(|q| q.id == id && q.version == version)
-            else {
+            let Some(questionnaire) = super::accepted::kept(id, version) else {
                 state.status.unknown_questionnaire += 1;
                 continue;
             };
@@ -350,12 +340,11 @@ impl ResultsCache {
                 continue;
             };
             let key = CellKey {
-                questionnaire: position,
+                questionnaire: key_of(questionnaire),
                 area: row.get(3)?,
                 agency: row.get(4)?,
                 day: row.get::<_, Option<i64>>(5)?.map(Day::of_millis),
             };
-            let questionnaire = &self.questionnaires[position];
             state
                 .cells
                 .entry(key)
@@ -364,6 +353,21 @@ impl ResultsCache {
             state.status.counted += 1;
         }
         Ok(())
+    }
+}
+
+/// `questionnaire` as this process has loaded it, with its cells' key.
+fn find(
+    questionnaire: &QuestionnaireRef,
+) -> Result<(VersionKey, &'static Questionnaire), ResultsError> {
+    super::accepted::kept(&questionnaire.id, questionnaire.version)
+        .map(|known| (key_of(known), known))
+        .ok_or_else(|| ResultsError::UnknownQuestionnaire(questionnaire.clone()))
+}
+
+impl Default for ResultsCache {
+    fn default() -> ResultsCache {
+        ResultsCache::new()
     }
 }
 

@@ -156,7 +156,7 @@ fn assert_same(cache: &ResultsCache, fixture: &Fixture) {
 fn the_cache_counts_as_a_fresh_tally_with_every_filter_and_after_new_rows() {
     let mut fixture = Fixture::new();
     fixture.store(120);
-    let cache = ResultsCache::new(shipped().unwrap());
+    let cache = ResultsCache::new();
     assert_same(&cache, &fixture);
     assert_eq!(cache.refresh(&fixture.connection).unwrap().counted, 120);
     // Rows stored since (here, or by another process) are read and added.
@@ -174,7 +174,7 @@ fn the_cache_counts_as_a_fresh_tally_with_every_filter_and_after_new_rows() {
 fn a_rejected_response_is_left_out_and_counted_again_when_the_rejection_is_undone() {
     let mut fixture = Fixture::new();
     fixture.store(90);
-    let cache = ResultsCache::new(shipped().unwrap());
+    let cache = ResultsCache::new();
     let all = ResultsFilter::default();
     let before = cache
         .results(&fixture.connection, &fixture.reference(), &all)
@@ -200,7 +200,7 @@ fn a_rejected_response_is_left_out_and_counted_again_when_the_rejection_is_undon
 fn wards_side_by_side_are_each_wards_own_results_in_the_questionnaires_order() {
     let mut fixture = Fixture::new();
     fixture.store(150);
-    let cache = ResultsCache::new(shipped().unwrap());
+    let cache = ResultsCache::new();
     let filter = ResultsFilter {
         agency: Some("agency-0".into()),
         ..ResultsFilter::default()
@@ -233,7 +233,7 @@ fn wards_side_by_side_are_each_wards_own_results_in_the_questionnaires_order() {
 fn an_unknown_questionnaire_is_refused_and_a_shrunk_table_is_counted_again() {
     let mut fixture = Fixture::new();
     fixture.store(30);
-    let cache = ResultsCache::new(shipped().unwrap());
+    let cache = ResultsCache::new();
     let other = QuestionnaireRef {
         id: "other".into(),
         version: 1,

@@ -89,11 +89,14 @@ impl fmt::Display for PublishRefused {
         let count = self.problems.len();
         write!(
             f,
-            "{count} problem{} with publishing this version:",
+            "{count} problem{} with publishing this version: ",
             if count == 1 { "" } else { "s" }
         )?;
-        for problem in &self.problems {
-            write!(f, "\n- {problem}")?;
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{problem}")?;
         }
         Ok(())
     }

@@ -61,8 +61,8 @@ pub struct Console {
     intake: Intake,
     log_ins: Arc<Throttle>,
     overview: OverviewCache,
-    /// The shipped questionnaires' results cache, or why they do not load.
-    results: Result<ResultsCache, String>,
+    /// The results cache.
+    results: ResultsCache,
     threshold: Threshold,
 }
 
@@ -75,9 +75,7 @@ impl Console {
                 settings.failed_tries_burst,
                 settings.failed_try_interval,
             )),
-            results: crate::store::results::shipped()
-                .map(ResultsCache::new)
-                .map_err(|error| error.to_string()),
+            results: ResultsCache::new(),
             threshold: settings.small_count,
             overview: OverviewCache::new(),
         }
@@ -99,8 +97,10 @@ impl Console {
                     .reader()
                     .map_err(|error| error.to_string())
                     .and_then(|reader| {
-                        let cache = console.results.as_ref().map_err(Clone::clone)?;
-                        let status = cache.refresh(&reader).map_err(|e| e.to_string())?;
+                        let status = console
+                            .results
+                            .refresh(&reader)
+                            .map_err(|e| e.to_string())?;
                         console
                             .overview
                             .overview(
@@ -126,10 +126,8 @@ impl Console {
     }
 
     /// The results cache.
-    pub fn results(&self) -> Result<&ResultsCache, ConsoleError> {
-        self.results
-            .as_ref()
-            .map_err(|error| ConsoleError::Failed(error.clone()))
+    pub fn results(&self) -> &ResultsCache {
+        &self.results
     }
 
     /// The small-numbers threshold of every aggregate shown or downloaded.
@@ -142,8 +140,8 @@ impl Console {
         &self.overview
     }
 
-    /// The questionnaires batches answer, the current one first.
-    pub fn questionnaires(&self) -> &[survey::Questionnaire] {
+    /// The questionnaire versions batches answer, the current one first.
+    pub fn questionnaires(&self) -> crate::store::accepted::Versions {
         self.intake.questionnaires()
     }
 
@@ -161,9 +159,10 @@ impl Console {
     }
 
     /// The current questionnaire (the one new interviews answer).
-    pub fn questionnaire(&self) -> Result<&survey::Questionnaire, ConsoleError> {
+    pub fn questionnaire(&self) -> Result<&'static survey::Questionnaire, ConsoleError> {
         self.questionnaires()
             .first()
+            .copied()
             .ok_or_else(|| ConsoleError::Failed("the collector has no questionnaire".into()))
     }
 
@@ -171,12 +170,13 @@ impl Console {
     pub fn questionnaire_for(
         &self,
         response: &survey::Response,
-    ) -> Result<&survey::Questionnaire, ConsoleError> {
+    ) -> Result<&'static survey::Questionnaire, ConsoleError> {
         self.questionnaires()
             .iter()
             .find(|q| {
                 q.id == response.questionnaire.id && q.version == response.questionnaire.version
             })
+            .copied()
             .ok_or_else(|| {
                 ConsoleError::Failed(format!(
                     "response {} answers questionnaire {} version {}, which this collector does not have",

@@ -97,7 +97,7 @@ pub struct Counted {
 pub async fn count(console: &Console, place: &Where) -> Result<Counted, ConsoleError> {
     let questionnaire = console.questionnaire()?;
     let reference = QuestionnaireRef::of(questionnaire);
-    let cache = console.results()?.clone();
+    let cache = console.results().clone();
     let filter = ResultsFilter::from(place);
     let one_ward = place.area.clone();
     let threshold = console.threshold();
