@@ -262,3 +262,143 @@ fn a_version_that_changes_a_question_s_kind_is_refused_with_the_question_named()
     ));
     assert!(refused.contains("missing field"), "{refused}");
 }
+
+/// The session's CSRF token, from a form on `page`.
+fn csrf_of(page: &str) -> String {
+    let start = page.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    page[start..][..page[start..].find('"').unwrap()].to_owned()
+}
+
+fn multipart(csrf: &str, file: &str) -> (String, Vec<u8>) {
+    let boundary = "----doorstep-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"q.json\"\r\n\
+         Content-Type: application/json\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    );
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
+async fn post_to(
+    router: &axum::Router,
+    cookie: &str,
+    path: &str,
+    kind: &str,
+    body: Vec<u8>,
+) -> (StatusCode, String) {
+    let request = Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, kind)
+        .body(Body::from(body))
+        .unwrap();
+    common::console::answer(router, request).await
+}
+
+#[tokio::test]
+async fn an_admin_adds_previews_and_publishes_a_version_in_the_console() {
+    let data = tempfile::tempdir().unwrap();
+    let (admin, coordinator) = {
+        let connection = collector::store::open(data.path()).unwrap();
+        (
+            common::console::logged_in(&connection, "admin@example.org", None),
+            common::console::logged_in(&connection, "cvs@example.org", Some("hackney-cvs")),
+        )
+    };
+    let served = serve(data.path());
+    let router = &served.router;
+    let path = "/console/questionnaire";
+
+    let (status, _) = common::console::page(router, &coordinator, path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "admins only");
+    let (status, page) = common::console::page(router, &admin, path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("published (current)"), "{page}");
+    let csrf = csrf_of(&page);
+
+    // A file that is not a questionnaire: every problem named, nothing kept.
+    let (kind, body) = multipart(&csrf, "{\"id\": \"doorstep-qol\"}");
+    let (status, page) = post_to(router, &admin, path, &kind, body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("That file is not a valid questionnaire; nothing was kept"),
+        "{page}"
+    );
+    assert!(!page.contains("Draft: version"), "{page}");
+
+    // Version 2: kept as a draft, its changes listed, the relabelled option to confirm.
+    let file = serde_json::to_string(&v2()).unwrap();
+    let (kind, body) = multipart(&csrf, &file);
+    let (status, page) = post_to(router, &admin, path, &kind, body).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Version 2 is kept as a draft"), "{page}");
+    assert!(page.contains("To confirm: relabelled options"), "{page}");
+    assert!(
+        page.contains("question HOME_OFFICE added (section home)"),
+        "{page}"
+    );
+
+    // The preview, in Turkish.
+    let (status, preview) =
+        common::console::page(router, &admin, "/console/questionnaire/2?language=tr").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(preview.contains("lang=\"tr\""), "{preview}");
+    assert!(preview.contains("Kiracıyız"), "{preview}");
+    assert!(preview.contains("HOME_OFFICE"), "{preview}");
+
+    // Not published without the confirmation; published with it.
+    let form = |confirm: &str| format!("csrf={csrf}&version=2{confirm}").into_bytes();
+    let kind = "application/x-www-form-urlencoded";
+    let (status, page) = post_to(
+        router,
+        &admin,
+        "/console/questionnaire/publish",
+        kind,
+        form(""),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("relabels 1 option(s)"), "{page}");
+    assert_eq!(
+        served.current(None).await.2,
+        survey::shipped::SHARED_V1_JSON
+    );
+    let (status, page) = post_to(
+        router,
+        &admin,
+        "/console/questionnaire/publish",
+        kind,
+        form("&confirm=yes"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Version 2 is published"), "{page}");
+    let (_, _, current) = served.current(None).await;
+    assert_eq!(
+        serde_json::from_str::<Questionnaire>(&current).unwrap(),
+        v2()
+    );
+
+    // A form without the session's token changes nothing.
+    let (status, _) = post_to(
+        router,
+        &admin,
+        "/console/questionnaire/1/close",
+        kind,
+        b"csrf=wrong".to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, page) = post_to(
+        router,
+        &admin,
+        "/console/questionnaire/1/close",
+        kind,
+        format!("csrf={csrf}").into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Version 1 is closed"), "{page}");
+}

@@ -77,6 +77,17 @@ impl Worker {
         Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
+    /// Chooses the file at `path` in the file field labelled `label` (as the file
+    /// picker would).
+    pub async fn choose_file(&self, label: &str, path: &std::path::Path) -> Result<()> {
+        let id = self.field_id(label).await?;
+        let field = self.client.find(Locator::Id(&id)).await?;
+        field
+            .send_keys(path.to_str().ok_or("a file path that is not text")?)
+            .await?;
+        Ok(())
+    }
+
     /// Presses the (first visible) button whose words are `words`.
     pub async fn press(&self, words: &str) -> Result<()> {
         let w = json!(words);

@@ -30,6 +30,7 @@ pub mod log_in;
 pub mod overview;
 pub mod page;
 pub mod qr;
+pub mod questionnaire;
 pub mod results;
 pub mod review;
 pub mod tokens;
@@ -226,6 +227,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
         .merge(review::routes())
         .merge(tokens::routes())
         .merge(users::routes())
+        .merge(questionnaire::routes())
         .route(STYLE_PATH, get(style))
         .route(SCRIPT_PATH, get(script))
         .route(&format!("{HOME_PATH}/{{*rest}}"), get(not_found))

@@ -39,6 +39,8 @@ pub enum Section {
     Tokens,
     /// Responses, codebook and results as files.
     Downloads,
+    /// The questionnaire's versions: add, preview, publish, close (admins only).
+    Questionnaire,
     /// Users and roles (admins only).
     Users,
 }
@@ -55,16 +57,19 @@ pub const TOKENS_PATH: &str = "/console/tokens";
 pub const DOWNLOADS_PATH: &str = "/console/downloads";
 /// `/console/users`.
 pub const USERS_PATH: &str = "/console/users";
+/// `/console/questionnaire`.
+pub const QUESTIONNAIRE_PATH: &str = "/console/questionnaire";
 
 impl Section {
     /// Every section, in the navigation's order.
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::Overview,
         Section::Results,
         Section::Review,
         Section::Batches,
         Section::Tokens,
         Section::Downloads,
+        Section::Questionnaire,
         Section::Users,
     ];
 
@@ -77,6 +82,7 @@ impl Section {
             Section::Batches => "Batches",
             Section::Tokens => "Tokens",
             Section::Downloads => "Downloads",
+            Section::Questionnaire => "Questionnaire",
             Section::Users => "Users",
         }
     }
@@ -90,6 +96,7 @@ impl Section {
             Section::Batches => BATCHES_PATH,
             Section::Tokens => TOKENS_PATH,
             Section::Downloads => DOWNLOADS_PATH,
+            Section::Questionnaire => QUESTIONNAIRE_PATH,
             Section::Users => USERS_PATH,
         }
     }
@@ -109,6 +116,9 @@ impl Section {
             Section::Batches => "every upload and import, refused ones too, and why",
             Section::Tokens => "make a tablet's upload token with its set-up link, list, revoke",
             Section::Downloads => "responses and codebook as CSV, results tables as CSV",
+            Section::Questionnaire => {
+                "add a new version, see its changes and a preview, publish it, close an old one"
+            }
             Section::Users => {
                 "add people, change their role, send a new set-password link, disable"
             }
@@ -118,7 +128,7 @@ impl Section {
     /// Whether `role` may open it.
     pub fn open_to(self, role: Role) -> bool {
         match self {
-            Section::Users => role == Role::Admin,
+            Section::Users | Section::Questionnaire => role == Role::Admin,
             _ => true,
         }
     }
