@@ -50,6 +50,32 @@ fn v2() -> Questionnaire {
     q
 }
 
+/// The records of a CSV text (RFC 4180: quoted fields may hold commas, quotes doubled,
+/// line breaks).
+fn records(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field, mut quoted) = (Vec::new(), Vec::new(), String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
 fn collector(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_collector"))
         .args(args)
@@ -224,6 +250,44 @@ async fn a_version_published_from_the_command_line_is_accepted_and_fetched_by_ta
     assert_eq!(states, ["published", "closed"], "{listed}");
     let shown = stdout(&collector(data.path(), &["questionnaire", "show", "1"]));
     assert_eq!(shown.trim_end(), survey::shipped::SHARED_V1_JSON.trim_end());
+
+    // The analysts' file covers both versions: one column set, the version of each row,
+    // empty cells where a version did not ask; the codebook says which versions asked.
+    let csv = data.path().join("all.csv");
+    let codebook = data.path().join("codebook.csv");
+    stdout(&collector(
+        data.path(),
+        &[
+            "export",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--codebook",
+            codebook.to_str().unwrap(),
+        ],
+    ));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut rows = records(text.trim_start_matches('\u{feff}'));
+    let header = rows.remove(0);
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    assert_eq!(rows.len(), 6);
+    for row in &rows {
+        match row[at("questionnaire_version")].as_str() {
+            "1" => assert_eq!(row[at("HOME_OFFICE")], "", "version 1 did not ask it"),
+            "2" => assert_ne!(row[at("HOME_OFFICE")], ""),
+            other => panic!("version {other:?}"),
+        }
+    }
+    let codebook = std::fs::read_to_string(&codebook).unwrap();
+    assert!(
+        codebook.lines().next().unwrap().ends_with(",versions"),
+        "{codebook:.200}"
+    );
+    assert!(
+        codebook
+            .lines()
+            .any(|line| line.starts_with("HOME_OFFICE,") && line.ends_with(",2")),
+        "{codebook:.400}"
+    );
 }
 
 #[test]

@@ -21,6 +21,17 @@
 //! option column of it. An empty cell means the question was not asked (skip logic) or
 //! not answered.
 //!
+//! # Across versions
+//!
+//! Responses to several versions of a questionnaire go in one file
+//! ([`ResponsesCsv::across`]): the newest version's columns in its order, then the
+//! columns only older versions had. `questionnaire_version` says which version a row
+//! answered, and a cell is empty where that version did not ask the question (or did not
+//! offer the option). A code keeps its kind and its options their meaning across versions
+//! (`crate::publish`), so a column means the same in every row. The codebook
+//! ([`codebook_across`]) describes each column as the newest version that asked it does,
+//! and its `versions` column lists the versions that asked it (`1 2`).
+//!
 //! # Encoding
 //!
 //! RFC 4180: fields are quoted when they contain a comma, a double quote, CR or LF, with
@@ -82,15 +93,36 @@ pub fn file_bytes(csv: &str) -> Vec<u8> {
     bytes
 }
 
-/// One answer column: a question, or one option of a multiple-choice question.
+/// One answer column: a question, or one option of a multiple-choice question, with the
+/// versions that asked it (its question and section as the newest of them has them).
 struct Column<'q> {
     name: String,
     section: &'q str,
     question: &'q Question,
     option: Option<OptionCode>,
+    versions: Vec<u32>,
 }
 
-fn answer_columns(questionnaire: &Questionnaire) -> Vec<Column<'_>> {
+/// The answer columns of responses to any of `versions` (of one questionnaire): the
+/// newest version's, in its order, then the columns only older versions had, newest
+/// first, each in its version's order.
+fn answer_columns<'q>(versions: &[&'q Questionnaire]) -> Vec<Column<'q>> {
+    let mut ordered: Vec<&Questionnaire> = versions.to_vec();
+    ordered.sort_by_key(|q| std::cmp::Reverse(q.version));
+    let mut columns: Vec<Column<'q>> = Vec::new();
+    for questionnaire in ordered {
+        for column in version_columns(questionnaire) {
+            match columns.iter_mut().find(|known| known.name == column.name) {
+                Some(known) => known.versions.insert(0, questionnaire.version),
+                None => columns.push(column),
+            }
+        }
+    }
+    columns
+}
+
+fn version_columns(questionnaire: &Questionnaire) -> Vec<Column<'_>> {
+    let version = questionnaire.version;
     let mut columns = Vec::new();
     for section in &questionnaire.sections {
         for question in &section.questions {
@@ -102,6 +134,7 @@ fn answer_columns(questionnaire: &Questionnaire) -> Vec<Column<'_>> {
                         section: &section.id,
                         question,
                         option: Some(option.code),
+                        versions: vec![version],
                     }));
                 }
                 _ => columns.push(Column {
@@ -109,6 +142,7 @@ fn answer_columns(questionnaire: &Questionnaire) -> Vec<Column<'_>> {
                     section: &section.id,
                     question,
                     option: None,
+                    versions: vec![version],
                 }),
             }
         }
@@ -118,39 +152,52 @@ fn answer_columns(questionnaire: &Questionnaire) -> Vec<Column<'_>> {
 
 /// The header of the responses file: the fixed columns, then the answer columns.
 pub fn responses_header(questionnaire: &Questionnaire) -> Vec<String> {
+    header(&answer_columns(&[questionnaire]))
+}
+
+fn header(columns: &[Column<'_>]) -> Vec<String> {
     FIXED_COLUMNS
         .iter()
         .map(|name| (*name).to_owned())
-        .chain(answer_columns(questionnaire).into_iter().map(|c| c.name))
+        .chain(columns.iter().map(|c| c.name.clone()))
         .collect()
 }
 
 /// The responses file a line at a time (see the module docs): made once for a
-/// questionnaire, it writes the header line, then one line per response. Both
-/// [`responses_csv`] and the collector's streaming export write their rows with it, so
-/// a row is written one way.
+/// questionnaire's versions, it writes the header line, then one line per response.
+/// Both [`responses_csv`] and the collector's streaming export write their rows with it,
+/// so a row is written one way.
+///
+/// Across versions ([`ResponsesCsv::across`]) there is one column set: the newest
+/// version's columns in its order, then the columns only older versions had; a
+/// response's cell is empty in a column its version did not ask (a question it did not
+/// have, or an option it did not offer), and `questionnaire_version` says which version
+/// it answered.
 pub struct ResponsesCsv<'q> {
-    questionnaire: &'q Questionnaire,
     columns: Vec<Column<'q>>,
 }
 
 impl<'q> ResponsesCsv<'q> {
     /// The writer of `questionnaire`'s responses file.
     pub fn new(questionnaire: &'q Questionnaire) -> ResponsesCsv<'q> {
+        ResponsesCsv::across(&[questionnaire])
+    }
+
+    /// The writer of one file for responses to any of `versions` (of one questionnaire).
+    pub fn across(versions: &[&'q Questionnaire]) -> ResponsesCsv<'q> {
         ResponsesCsv {
-            questionnaire,
-            columns: answer_columns(questionnaire),
+            columns: answer_columns(versions),
         }
     }
 
-    /// Appends the header line ([`responses_header`]), CRLF included, to `out`.
+    /// The file's column names, fixed columns first.
+    pub fn header(&self) -> Vec<String> {
+        header(&self.columns)
+    }
+
+    /// Appends the header line, CRLF included, to `out`.
     pub fn write_header(&self, out: &mut String) {
-        write_row(
-            out,
-            responses_header(self.questionnaire)
-                .iter()
-                .map(|name| Cell::text(name)),
-        );
+        write_row(out, self.header().iter().map(|name| Cell::text(name)));
     }
 
     /// Appends `response`'s line, CRLF included, to `out`. Answers to codes the
@@ -175,10 +222,13 @@ impl<'q> ResponsesCsv<'q> {
             Cell::text(&started),
             Cell::text(&completed),
         ];
-        let answers = self
-            .columns
-            .iter()
-            .map(|column| cell(response.answers.get(&column.question.code), column.option));
+        let answers = self.columns.iter().map(|column| {
+            if column.versions.contains(&response.questionnaire.version) {
+                cell(response.answers.get(&column.question.code), column.option)
+            } else {
+                Cell::empty()
+            }
+        });
         write_row(out, fixed.into_iter().chain(answers));
     }
 }
@@ -242,7 +292,7 @@ fn cell(answer: Option<&Answer>, option: Option<OptionCode>) -> Cell<'_> {
 }
 
 /// The columns of the codebook file.
-pub const CODEBOOK_COLUMNS: [&str; 7] = [
+pub const CODEBOOK_COLUMNS: [&str; 8] = [
     "column",
     "question_code",
     "section",
@@ -250,6 +300,7 @@ pub const CODEBOOK_COLUMNS: [&str; 7] = [
     "kind",
     "value",
     "label",
+    "versions",
 ];
 
 /// The codebook for [`responses_csv`]'s columns, in `language` (falling back to the
@@ -264,6 +315,27 @@ pub const CODEBOOK_COLUMNS: [&str; 7] = [
 ///   Text: one row with empty value and label.
 /// - Then a row for each non-substantive answer the question allows (`-1`, `-2`).
 pub fn codebook_csv(questionnaire: &Questionnaire, language: &LanguageCode) -> String {
+    codebook_across(&[questionnaire], language)
+}
+
+/// The codebook of [`ResponsesCsv::across`]'s columns: as [`codebook_csv`], each column
+/// described as the newest version that asked it describes it, and `versions` listing
+/// the versions that asked it (`1 2`); the fixed columns were in every version.
+pub fn codebook_across(versions: &[&Questionnaire], language: &LanguageCode) -> String {
+    let mut ordered: Vec<&Questionnaire> = versions.to_vec();
+    ordered.sort_by_key(|q| std::cmp::Reverse(q.version));
+    let Some(newest) = ordered.first().copied() else {
+        let mut out = String::new();
+        write_text_row(&mut out, CODEBOOK_COLUMNS);
+        return out;
+    };
+    let every: Vec<String> = ordered
+        .iter()
+        .rev()
+        .map(|q| q.version.to_string())
+        .collect();
+    let every = every.join(" ");
+    let questionnaire = newest;
     let fallback = questionnaire
         .source_language()
         .cloned()
@@ -284,10 +356,21 @@ pub fn codebook_csv(questionnaire: &Questionnaire, language: &LanguageCode) -> S
         ("completed", "time", "Interview completed (RFC 3339, UTC)"),
     ];
     for (column, kind, description) in fixed {
-        write_text_row(&mut out, [column, "", "", description, kind, "", ""]);
+        write_text_row(
+            &mut out,
+            [column, "", "", description, kind, "", "", &every],
+        );
     }
-    for column in answer_columns(questionnaire) {
+    for column in answer_columns(&ordered) {
         let question = column.question;
+        // Described by the newest version that asked it.
+        let questionnaire = ordered
+            .iter()
+            .find(|q| column.versions.last() == Some(&q.version))
+            .copied()
+            .unwrap_or(newest);
+        let asked: Vec<String> = column.versions.iter().map(u32::to_string).collect();
+        let asked = asked.join(" ");
         let mut question_text = text(&question.text);
         let mut rows: Vec<(Cell<'_>, String)> = Vec::new();
         match (&question.kind, column.option) {
@@ -341,6 +424,7 @@ pub fn codebook_csv(questionnaire: &Questionnaire, language: &LanguageCode) -> S
                     Cell::text(question.kind.name()),
                     value,
                     Cell::text(&label),
+                    Cell::text(&asked),
                 ],
             );
         }
@@ -396,6 +480,7 @@ fn write_text(out: &mut String, field: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::questionnaire::QuestionCode;
     use crate::record::fixtures::{questionnaire, small_response};
 
     /// A small RFC 4180 reader: rows of fields, honouring quotes.
@@ -512,8 +597,10 @@ mod tests {
     fn codebook_has_a_row_per_column_and_value() {
         let q = questionnaire();
         let rows = parse_csv(&codebook_csv(&q, &LanguageCode("tr".into())));
+        let version = q.version.to_string();
+        let version = version.as_str();
         assert_eq!(rows[0], CODEBOOK_COLUMNS);
-        assert!(rows.iter().all(|row| row.len() == 7));
+        assert!(rows.iter().all(|row| row.len() == CODEBOOK_COLUMNS.len()));
         // Every responses column appears in the codebook.
         for name in responses_header(&q) {
             assert!(rows.iter().any(|row| row[0] == name), "{name}");
@@ -521,14 +608,14 @@ mod tests {
         let safe_dark: Vec<_> = rows.iter().filter(|row| row[0] == "SAFE_DARK").collect();
         assert_eq!(safe_dark.len(), 5 + 1);
         assert_eq!(safe_dark[0][6], "Çok güvenli");
-        assert_eq!(safe_dark[5][5..], ["-1", "Bilmiyorum"]);
+        assert_eq!(safe_dark[5][5..], ["-1", "Bilmiyorum", version]);
         let option: Vec<_> = rows
             .iter()
             .filter(|row| row[0] == "HOUSING_PROBLEMS_3")
             .collect();
         assert_eq!(option.len(), 2 + 1);
         assert!(option[0][3].ends_with("— Soğuk"));
-        assert_eq!(option[0][5..], ["1", "Evet"]);
+        assert_eq!(option[0][5..], ["1", "Evet", version]);
         assert_eq!(option[2][5], "-2");
         let rating = rows
             .iter()
@@ -602,5 +689,89 @@ mod tests {
     fn file_bytes_start_with_a_bom() {
         let bytes = file_bytes("a\r\n");
         assert_eq!(bytes, b"\xef\xbb\xbfa\r\n");
+    }
+
+    #[test]
+    fn one_file_across_versions_has_the_newest_columns_then_the_older_and_empty_cells() {
+        let v1 = crate::shipped::shared_questionnaire().unwrap();
+        // Version 2: LANDLORD removed, HOME_OFFICE added, option 1 of HOUSING_PROBLEMS
+        // no longer offered.
+        let mut v2 = v1.clone();
+        v2.version = 2;
+        let home = v2.sections.iter_mut().find(|s| s.id == "home").unwrap();
+        home.questions.retain(|q| q.code.0 != "LANDLORD");
+        let mut added = home.questions[0].clone();
+        added.code = "HOME_OFFICE".into();
+        home.questions.push(added);
+        let problems = home
+            .questions
+            .iter_mut()
+            .find(|q| q.code.0 == "HOUSING_PROBLEMS")
+            .unwrap();
+        if let QuestionKind::MultipleChoice { options, .. } = &mut problems.kind {
+            options.retain(|o| o.code != 1);
+        }
+        let csv = ResponsesCsv::across(&[&v1, &v2]);
+        let header = csv.header();
+        let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+        // The newest version's order, then what only version 1 had, at the end.
+        assert!(
+            at("HOUSING_PROBLEMS_2") < at("HOME_OFFICE")
+                && at("HOME_OFFICE") < at("FINAL_COMMENTS")
+        );
+        assert!(at("LANDLORD") > at("FINAL_COMMENTS"));
+        assert!(at("HOUSING_PROBLEMS_1") > at("FINAL_COMMENTS"));
+        assert_eq!(header.len(), responses_header(&v1).len() + 1);
+
+        let mut old = crate::sample::complete_response(&v1, 1).unwrap();
+        old.answers.insert("LANDLORD".into(), Answer::Choice(1));
+        old.answers
+            .insert("HOUSING_PROBLEMS".into(), Answer::Choices(vec![2]));
+        let mut new = crate::sample::complete_response(&v1, 2).unwrap();
+        new.questionnaire.version = 2;
+        new.answers.remove(&QuestionCode::from("LANDLORD"));
+        new.answers.insert("HOME_OFFICE".into(), Answer::Number(1));
+        new.answers
+            .insert("HOUSING_PROBLEMS".into(), Answer::Choices(vec![2]));
+        let mut text = String::new();
+        csv.write_header(&mut text);
+        csv.write_row(&mut text, &old);
+        csv.write_row(&mut text, &new);
+        let rows = parse_csv(&text);
+        assert_eq!(column(&rows, 1, "questionnaire_version"), "1");
+        assert_eq!(column(&rows, 2, "questionnaire_version"), "2");
+        assert_eq!(column(&rows, 1, "LANDLORD"), "1");
+        assert_eq!(
+            column(&rows, 1, "HOME_OFFICE"),
+            "",
+            "version 1 did not ask it"
+        );
+        assert_eq!(column(&rows, 2, "HOME_OFFICE"), "1");
+        assert_eq!(column(&rows, 2, "LANDLORD"), "", "version 2 did not ask it");
+        assert_eq!(
+            column(&rows, 1, "HOUSING_PROBLEMS_1"),
+            "0",
+            "offered, not chosen"
+        );
+        assert_eq!(
+            column(&rows, 2, "HOUSING_PROBLEMS_1"),
+            "",
+            "not offered in version 2"
+        );
+        assert_eq!(column(&rows, 2, "HOUSING_PROBLEMS_2"), "1");
+
+        // The codebook says which versions asked each column.
+        let book = parse_csv(&codebook_across(&[&v2, &v1], &LanguageCode("en".into())));
+        let versions = |name: &str| {
+            book.iter()
+                .find(|row| row[0] == name)
+                .map(|row| row[7].clone())
+                .unwrap()
+        };
+        assert_eq!(versions("response_id"), "1 2");
+        assert_eq!(versions("LANDLORD"), "1");
+        assert_eq!(versions("HOME_OFFICE"), "2");
+        assert_eq!(versions("HOUSING_PROBLEMS_1"), "1");
+        assert_eq!(versions("TENURE"), "1 2");
     }
 }

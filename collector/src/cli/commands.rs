@@ -264,9 +264,12 @@ fn export(args: &ExportArgs) -> Result<(), CollectorError> {
     }
     let connection = store::open(&args.data_dir)?;
     let questionnaires = questionnaires::accepted(&connection)?;
-    let questionnaire = questionnaires
-        .first()
-        .ok_or_else(|| CollectorError::Usage("no questionnaire is published".into()))?;
+    if questionnaires.is_empty() {
+        return Err(CollectorError::Usage(
+            "no questionnaire is published".into(),
+        ));
+    }
+    let versions: Vec<&survey::Questionnaire> = questionnaires.iter().collect();
     let write = |path: &PathBuf, bytes: &[u8]| {
         std::fs::write(path, bytes).map_err(|source| CollectorError::File {
             path: path.clone(),
@@ -274,11 +277,11 @@ fn export(args: &ExportArgs) -> Result<(), CollectorError> {
         })
     };
     if let Some(path) = &args.csv {
-        let rows = export_responses(&connection, questionnaire, path)?;
+        let rows = export_responses(&connection, &versions, path)?;
         println!("{}: {rows} responses", path.display());
     }
     if let Some(path) = &args.codebook {
-        let bytes = store::export::codebook_csv(questionnaire, &args.language)?;
+        let bytes = store::export::codebook_csv(&versions, &args.language)?;
         write(path, &bytes)?;
         println!("{}: codebook ({})", path.display(), args.language);
     }
@@ -289,7 +292,7 @@ fn export(args: &ExportArgs) -> Result<(), CollectorError> {
 /// complete, so a failed export leaves no half file where the analyst looks.
 fn export_responses(
     connection: &rusqlite::Connection,
-    questionnaire: &survey::Questionnaire,
+    versions: &[&survey::Questionnaire],
     path: &Path,
 ) -> Result<usize, CollectorError> {
     let mut partial = path.as_os_str().to_owned();
@@ -303,7 +306,7 @@ fn export_responses(
     let mut out = BufWriter::with_capacity(1 << 16, file);
     let written = store::export::write_responses_csv(
         connection,
-        questionnaire,
+        versions,
         &store::export::ExportFilter::everything(),
         &mut out,
     )

@@ -115,15 +115,16 @@ impl From<rusqlite::Error> for ExportError {
 
 /// Writes the responses CSV (UTF-8 with BOM, CRLF) of the stored responses `filter`
 /// takes to `out`, by completion time then id, one response at a time, and returns how
-/// many rows it wrote. Fails, part-way, if a stored response answers another questionnaire than
-/// `questionnaire` (it would be left out silently) or does not read back; the caller
-/// then throws away what was written.
+/// many rows it wrote. One file across `versions` (of one questionnaire, see
+/// [`survey::csv_export::ResponsesCsv::across`]). Fails, part-way, if a stored response
+/// answers none of them (it would be left out silently) or does not read back; the
+/// caller then throws away what was written.
 ///
 /// A scan reads each page once, so the connection's page cache is made small here:
 /// memory stays flat (a few MB) however large the table.
 pub fn write_responses_csv(
     connection: &Connection,
-    questionnaire: &Questionnaire,
+    versions: &[&Questionnaire],
     filter: &ExportFilter,
     out: &mut impl Write,
 ) -> Result<usize, ExportError> {
@@ -131,7 +132,7 @@ pub fn write_responses_csv(
     const MILLIS_PER_DAY: i64 = 86_400_000;
     let codes = filter.reviewed.codes();
     let codes: Vec<String> = codes.iter().map(i64::to_string).collect();
-    let csv = ResponsesCsv::new(questionnaire);
+    let csv = ResponsesCsv::across(versions);
     let mut line = String::with_capacity(4096);
     line.push_str(UTF8_BOM);
     csv.write_header(&mut line);
@@ -155,10 +156,13 @@ pub fn write_responses_csv(
     ])?;
     let mut count = 0usize;
     while let Some(row) = rows.next()? {
-        let answers_it = row.get_ref(1)?.as_str().ok() == Some(questionnaire.id.as_str())
-            && row.get::<_, u32>(2)? == questionnaire.version;
-        if !answers_it {
-            return Err(other_questionnaire(connection, questionnaire)?);
+        let id = row.get_ref(1)?.as_str().ok();
+        let version: u32 = row.get(2)?;
+        let answers_one = versions
+            .iter()
+            .any(|q| Some(q.id.as_str()) == id && q.version == version);
+        if !answers_one {
+            return Err(other_questionnaire(connection, versions)?);
         }
         let damaged = |reason: String| ExportError::Damaged {
             id: row
@@ -183,34 +187,42 @@ pub fn write_responses_csv(
     Ok(count)
 }
 
-/// The error for responses stored for another questionnaire than `questionnaire`: the
-/// first such questionnaire and how many answer it.
+/// The error for responses stored for none of `versions`: the first such questionnaire
+/// version and how many answer it.
 fn other_questionnaire(
     connection: &Connection,
-    questionnaire: &Questionnaire,
+    versions: &[&Questionnaire],
 ) -> Result<ExportError, ExportError> {
-    let (id, version, count) = connection.query_row(
+    let mut statement = connection.prepare(
         "SELECT questionnaire_id, questionnaire_version, count(*) FROM responses
-         WHERE NOT (questionnaire_id = ?1 AND questionnaire_version = ?2)
          GROUP BY questionnaire_id, questionnaire_version
-         ORDER BY questionnaire_id, questionnaire_version LIMIT 1",
-        rusqlite::params![questionnaire.id, questionnaire.version],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get::<_, i64>(2)?)),
+         ORDER BY questionnaire_id, questionnaire_version",
     )?;
-    Ok(ExportError::UnknownQuestionnaire {
-        id,
-        version,
-        count: usize::try_from(count).unwrap_or(0),
-    })
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, version): (String, u32) = (row.get(0)?, row.get(1)?);
+        if !versions.iter().any(|q| q.id == id && q.version == version) {
+            return Ok(ExportError::UnknownQuestionnaire {
+                id,
+                version,
+                count: usize::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+            });
+        }
+    }
+    Err(ExportError::Db(DbError::Query(
+        rusqlite::Error::QueryReturnedNoRows,
+    )))
 }
 
-/// The codebook CSV in `language`.
-pub fn codebook_csv(questionnaire: &Questionnaire, language: &str) -> Result<Vec<u8>, ExportError> {
+/// The codebook CSV of `versions`' columns (one file across them), in `language`, one
+/// of the newest version's.
+pub fn codebook_csv(versions: &[&Questionnaire], language: &str) -> Result<Vec<u8>, ExportError> {
     let code = LanguageCode(language.to_owned());
-    if !questionnaire.languages.iter().any(|l| l.code == code) {
+    let newest = versions.iter().max_by_key(|q| q.version);
+    if !newest.is_some_and(|q| q.languages.iter().any(|l| l.code == code)) {
         return Err(ExportError::UnknownLanguage(language.to_owned()));
     }
     Ok(survey::csv_export::file_bytes(
-        &survey::csv_export::codebook_csv(questionnaire, &code),
+        &survey::csv_export::codebook_across(versions, &code),
     ))
 }

@@ -629,7 +629,7 @@ mod tests {
         let mut csv = Vec::new();
         let rows = export::write_responses_csv(
             &connection,
-            &q,
+            &[&q],
             &export::ExportFilter::everything(),
             &mut csv,
         )

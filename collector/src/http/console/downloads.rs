@@ -184,8 +184,9 @@ async fn responses(
     viewer: Viewer,
     Query(query): Query<DownloadQuery>,
 ) -> Result<Response, ConsoleError> {
-    let questionnaire = console.questionnaire()?.clone();
-    let place = query.place.read(&questionnaire)?;
+    let questionnaire = console.questionnaire()?;
+    let versions = console.questionnaires();
+    let place = query.place.read(questionnaire)?;
     let filter = export_filter(Scope::of(&viewer.user), place, &query.reviewed)?;
     let reader = console
         .intake
@@ -197,7 +198,7 @@ async fn responses(
             buffer: Vec::with_capacity(CHUNK),
             sender,
         };
-        match export::write_responses_csv(&reader, &questionnaire, &filter, &mut out) {
+        match export::write_responses_csv(&reader, &versions, &filter, &mut out) {
             Ok(rows) => tracing::info!(rows, "responses downloaded from the console"),
             Err(error) => {
                 // The status went out with the first bytes: the download is cut short,
@@ -219,7 +220,7 @@ async fn codebook(
 ) -> Result<Response, ConsoleError> {
     let questionnaire = console.questionnaire()?;
     let language = language(questionnaire, &query.lang)?;
-    let bytes = export::codebook_csv(questionnaire, &language.0)
+    let bytes = export::codebook_csv(&console.questionnaires(), &language.0)
         .map_err(|error| ConsoleError::BadInput(error.to_string()))?;
     Ok(attachment(
         &format!("codebook-{}", language.0),
