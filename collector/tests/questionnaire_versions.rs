@@ -465,4 +465,18 @@ async fn an_admin_adds_previews_and_publishes_a_version_in_the_console() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Version 1 is closed"), "{page}");
+
+    // Results are counted per version, the current one unless another is picked.
+    let (status, results) = common::console::page(router, &admin, "/console/results").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(results.contains("Version 2 (current)"), "{results}");
+    let (status, _) = common::console::page(router, &admin, "/console/results?version=1").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, refused) =
+        common::console::page(router, &admin, "/console/results?version=9").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.contains("is not a version this collector accepts"),
+        "{refused}"
+    );
 }

@@ -235,7 +235,7 @@ async fn shown_results(
 ) -> Result<(super::results::Counted, survey::results::ShownResults), ConsoleError> {
     let questionnaire = console.questionnaire()?;
     let place = query.place.read(questionnaire)?;
-    let counted = count(console, &place).await?;
+    let counted = count(console, questionnaire, &place).await?;
     match counted.all.shown(console.threshold()) {
         Breakdown::Shown(shown) => Ok((counted, shown)),
         Breakdown::TooFew { threshold } => Err(ConsoleError::BadInput(format!(

@@ -48,6 +48,26 @@ pub struct ResultsQuery {
     place: WhereQuery,
     #[serde(default)]
     lang: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// The questionnaire version picked (empty: the current one), among those accepted.
+pub fn version(console: &Console, text: &str) -> Result<&'static Questionnaire, ConsoleError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return console.questionnaire();
+    }
+    console
+        .questionnaires()
+        .iter()
+        .find(|q| q.version.to_string() == text)
+        .copied()
+        .ok_or_else(|| {
+            ConsoleError::BadInput(format!(
+                "Version: {text:?} is not a version this collector accepts; pick one from the list"
+            ))
+        })
 }
 
 /// A language picked from the questionnaire's (empty: its first).
@@ -92,10 +112,13 @@ pub struct Counted {
     pub comparisons: Vec<WardComparison>,
 }
 
-/// Counts the current questionnaire's responses that `place` takes, through the
-/// results cache.
-pub async fn count(console: &Console, place: &Where) -> Result<Counted, ConsoleError> {
-    let questionnaire = console.questionnaire()?;
+/// Counts the responses to `questionnaire` (one version) that `place` takes, through
+/// the results cache.
+pub async fn count(
+    console: &Console,
+    questionnaire: &Questionnaire,
+    place: &Where,
+) -> Result<Counted, ConsoleError> {
     let reference = QuestionnaireRef::of(questionnaire);
     let cache = console.results().clone();
     let filter = ResultsFilter::from(place);
@@ -138,11 +161,12 @@ async fn page(
     viewer: Viewer,
     Query(query): Query<ResultsQuery>,
 ) -> Result<Response, ConsoleError> {
-    let questionnaire = console.questionnaire()?;
+    let questionnaire = version(&console, &query.version)?;
+    let versions = console.questionnaires();
     let place = query.place.read(questionnaire)?;
     let language = language(questionnaire, &query.lang)?;
     let threshold = console.threshold();
-    let counted = count(&console, &place).await?;
+    let counted = count(&console, questionnaire, &place).await?;
     let shown = counted.all.shown(threshold);
     let downloads = {
         let query = query.place.to_query();
@@ -168,7 +192,25 @@ async fn page(
                     }
                 }
             }
+            @if versions.len() > 1 {
+                div {
+                    label for="version" { "Questionnaire version" }
+                    select id="version" name="version" {
+                        @for (i, known) in versions.iter().enumerate() {
+                            option value=(known.version) selected[known.version == questionnaire.version] {
+                                "Version " (known.version) @if i == 0 { " (current)" }
+                            }
+                        }
+                    }
+                }
+            }
             button type="submit" { "Show" }
+        }
+        @if versions.len() > 1 {
+            p class="hint" {
+                "Each version's responses are counted on their own: its skip rules and options may differ from another's, so versions are not added together here. "
+                "The responses download holds every version in one file."
+            }
         }
         @match &shown {
             Breakdown::TooFew { threshold } => {
