@@ -470,8 +470,25 @@ async fn an_admin_adds_previews_and_publishes_a_version_in_the_console() {
     let (status, results) = common::console::page(router, &admin, "/console/results").await;
     assert_eq!(status, StatusCode::OK);
     assert!(results.contains("Version 2 (current)"), "{results}");
-    let (status, _) = common::console::page(router, &admin, "/console/results?version=1").await;
+    let (status, results) =
+        common::console::page(router, &admin, "/console/results?version=1").await;
     assert_eq!(status, StatusCode::OK);
+    assert!(
+        results.contains("<option value=\"1\" selected>Version 1</option>"),
+        "{results}"
+    );
+    // Its results tables are downloaded for the version picked.
+    let (status, downloads) =
+        common::console::page(router, &admin, "/console/downloads?version=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        downloads.contains("Version 1 of the questionnaire."),
+        "{downloads}"
+    );
+    assert!(
+        downloads.contains("name=\"version\" value=\"1\""),
+        "{downloads}"
+    );
     let (status, refused) =
         common::console::page(router, &admin, "/console/results?version=9").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

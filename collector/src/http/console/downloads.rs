@@ -64,6 +64,9 @@ pub struct DownloadQuery {
     /// `approved` for approved responses only; anything else all but the rejected.
     #[serde(default)]
     reviewed: String,
+    /// The questionnaire version of the results tables (empty: the current one).
+    #[serde(default)]
+    version: String,
 }
 
 async fn page(
@@ -72,6 +75,7 @@ async fn page(
     Query(query): Query<DownloadQuery>,
 ) -> Result<Response, ConsoleError> {
     let questionnaire = console.questionnaire()?;
+    let results_version = super::results::version(&console, &query.version);
     let scope = Scope::of(&viewer.user);
     let admin = matches!(scope, Scope::All);
     let languages = html! {
@@ -113,6 +117,12 @@ async fn page(
             " hidden as on the Results page."
         }
         form method="get" action=(QUESTIONS_PATH) class="filters" {
+            @if let Ok(picked) = results_version {
+                @if !query.version.trim().is_empty() {
+                    p { "Version " (picked.version) " of the questionnaire." }
+                    input type="hidden" name="version" value=(picked.version);
+                }
+            }
             (where_fields(questionnaire, &query.place, true, "results-"))
             div {
                 label for="results-lang" { "Language" }
@@ -233,7 +243,7 @@ async fn shown_results(
     console: &Console,
     query: &DownloadQuery,
 ) -> Result<(super::results::Counted, survey::results::ShownResults), ConsoleError> {
-    let questionnaire = console.questionnaire()?;
+    let questionnaire = super::results::version(console, &query.version)?;
     let place = query.place.read(questionnaire)?;
     let counted = count(console, questionnaire, &place).await?;
     match counted.all.shown(console.threshold()) {
@@ -249,7 +259,7 @@ async fn questions(
     _viewer: Viewer,
     Query(query): Query<DownloadQuery>,
 ) -> Result<Response, ConsoleError> {
-    let questionnaire = console.questionnaire()?;
+    let questionnaire = super::results::version(&console, &query.version)?;
     let language = language(questionnaire, &query.lang)?;
     let (_, shown) = shown_results(&console, &query).await?;
     let csv = distributions_csv(questionnaire, &shown, &language);

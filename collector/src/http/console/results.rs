@@ -169,11 +169,17 @@ async fn page(
     let counted = count(&console, questionnaire, &place).await?;
     let shown = counted.all.shown(threshold);
     let downloads = {
-        let query = query.place.to_query();
-        if query.is_empty() {
+        let mut query_text = query.place.to_query();
+        if !query.version.trim().is_empty() {
+            if !query_text.is_empty() {
+                query_text.push('&');
+            }
+            query_text.push_str(&format!("version={}", questionnaire.version));
+        }
+        if query_text.is_empty() {
             DOWNLOADS_PATH.to_owned()
         } else {
-            format!("{DOWNLOADS_PATH}?{query}")
+            format!("{DOWNLOADS_PATH}?{query_text}")
         }
     };
     let body = html! {
