@@ -3,28 +3,20 @@
 //! interview left by a restart far below the fold. Found as a person finds them: by the
 //! words on screen, the links' and buttons' names.
 
-use doorstep_e2e::journey::{consent_and_age, open_and_set_up, start_interview};
+use doorstep_e2e::journey::{
+    consent_and_age, navigation_in_view, offline_card, open_and_set_up, start_interview,
+};
 use doorstep_e2e::{dist, Collector, Result, Scratch, Worker};
 use serde_json::json;
 
 const READY: &str = "Ready to work without signal.";
+const PREPARING: &str =
+    "Getting ready to work without signal… Keep this page open while you have signal.";
 
 fn serve(label: &str) -> Result<(Collector, Scratch)> {
     let data = Scratch::new(label)?;
     let collector = Collector::start(&dist(), data.path())?;
     Ok((collector, data))
-}
-
-/// The offline card on Today, once it has settled (it says "Getting ready…" first).
-async fn offline_card(worker: &Worker) -> Result<String> {
-    let value = worker
-        .wait_until(
-            "the offline card to settle",
-            "(() => { const p = document.querySelector('#offline-title + p');
-               return p && !p.textContent.startsWith('Getting ready') ? p.textContent : null; })()",
-        )
-        .await?;
-    Ok(value.as_str().unwrap_or_default().to_owned())
 }
 
 /// Waits until the address ends with `tail`.
@@ -57,7 +49,7 @@ async fn a_reload_inside_an_interview_keeps_the_app_ready_without_signal() -> Re
     worker.follow("Today").await?;
     worker.see_heading("Today").await?;
     assert_eq!(
-        offline_card(&worker).await?,
+        offline_card(&worker, PREPARING).await?,
         READY.to_owned() + " This version is saved on the device."
     );
 
@@ -69,7 +61,7 @@ async fn a_reload_inside_an_interview_keeps_the_app_ready_without_signal() -> Re
     at_address_ending(&worker, "/section/2").await?;
     worker.follow("Today").await?;
     worker.see_heading("Today").await?;
-    let card = offline_card(&worker).await?;
+    let card = offline_card(&worker, PREPARING).await?;
     assert!(
         card.starts_with(READY),
         "offline, after a reload inside an interview: {card}"
@@ -96,17 +88,9 @@ async fn the_navigation_fits_a_phone_on_every_screen() -> Result<()> {
             worker.use_screen(width, height).await?;
             let problems = worker.layout_problems().await?;
             assert!(problems.is_empty(), "{heading} at {width}px: {problems:#?}");
-            let nav = worker
-                .run(
-                    "return [...document.querySelectorAll('nav a')].map((a) => {
-                       const r = a.getBoundingClientRect();
-                       return r.left >= 0 && r.right <= document.documentElement.clientWidth ? a.textContent.trim() : null;
-                     });",
-                )
-                .await?;
             assert_eq!(
-                nav,
-                json!(["Today", "Interviews", "Hand in", "Settings"]),
+                navigation_in_view(&worker).await?,
+                ["Today", "Interviews", "Hand in", "Settings"],
                 "{heading} at {width}px: every link in full view"
             );
             if heading == "Today" {

@@ -6,7 +6,8 @@
 //! still says in English fails here; the questionnaire's are the questionnaire's.
 
 use doorstep_e2e::journey::{
-    answer_the_rest, consent_and_age, next, open_and_set_up_with_token, see_section,
+    answer_the_rest, answer_to_review, consent_and_age, navigation_in_view, next, offline_card,
+    open_and_set_up_with_token, see_section,
 };
 use doorstep_e2e::person::{check_at, check_widths};
 use doorstep_e2e::share_sheet;
@@ -37,37 +38,6 @@ fn section_title(index: usize, language: &str) -> Result<String> {
         .get(index)
         .ok_or_else(|| format!("no section {index}"))?;
     Ok(section.title.get(&language, &language).to_owned())
-}
-
-/// The navigation links wholly on the screen, by their words.
-async fn navigation_in_view(worker: &Worker) -> Result<Vec<String>> {
-    let links = worker
-        .run(
-            "return [...document.querySelectorAll('nav a')].map((a) => {
-               const r = a.getBoundingClientRect();
-               return r.left >= 0 && r.right <= document.documentElement.clientWidth ? a.textContent.trim() : null;
-             });",
-        )
-        .await?;
-    Ok(serde_json::from_value::<Vec<Option<String>>>(links)?
-        .into_iter()
-        .flatten()
-        .collect())
-}
-
-/// The offline card on Today once it has settled (past "getting ready").
-async fn offline_card(worker: &Worker, preparing: &str) -> Result<String> {
-    let value = worker
-        .wait_until(
-            "the offline card to settle",
-            &format!(
-                "(() => {{ const p = document.querySelector('#offline-title + p');
-                   return p && p.textContent !== {} ? p.textContent : null; }})()",
-                json!(preparing)
-            ),
-        )
-        .await?;
-    Ok(value.as_str().unwrap_or_default().to_owned())
 }
 
 /// Asserts that `text` has none of the English `words` (each replaced by the language's).
@@ -216,17 +186,7 @@ async fn walk(code: &str) -> Result<()> {
         .await?;
 
     // Through to the review.
-    while !worker.is_showing("page-review").await? {
-        answer_the_rest(&worker).await?;
-        let before = worker.path().await?;
-        next(&worker).await?;
-        worker
-            .wait_until(
-                "the next screen",
-                &format!("location.pathname !== {}", json!(before)),
-            )
-            .await?;
-    }
+    answer_to_review(&worker).await?;
     worker.see_heading(&say("interview.review.title")?).await?;
     no_english(
         &worker.page_text().await?,

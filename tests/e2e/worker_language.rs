@@ -4,7 +4,7 @@
 //! Found as a person finds them: by the words on screen, links, buttons and labels.
 
 use doorstep_e2e::journey::{
-    answer_the_rest, complete_interview, consent_and_age, next, open_and_set_up,
+    answer_to_review, complete_interview, consent_and_age, open_and_set_up,
 };
 use doorstep_e2e::person::check_widths;
 use doorstep_e2e::{dist, Collector, Result, Scratch, Worker};
@@ -358,17 +358,7 @@ async fn the_interview_keeps_the_residents_language_and_gives_the_worker_theirs(
 
     // Through to the review: its buttons are the worker's, its answers the resident's.
     consent_and_age(&worker, 5).await?;
-    while !worker.is_showing("page-review").await? {
-        answer_the_rest(&worker).await?;
-        let before = worker.path().await?;
-        next(&worker).await?;
-        worker
-            .wait_until(
-                "the next screen",
-                &format!("location.pathname !== {}", json!(before)),
-            )
-            .await?;
-    }
+    answer_to_review(&worker).await?;
     worker.see_heading("Yanıtları kontrol edin").await?;
     for button in [
         "Görüşmeyi tamamla",

@@ -9,9 +9,7 @@
 //! - export: from tapping "Export a file" to the batch file handed to the browser, with
 //!   every stored interview completed.
 
-use doorstep_e2e::journey::{
-    answer_the_rest, consent_and_age, next, open_and_set_up, start_interview,
-};
+use doorstep_e2e::journey::{answer_to_review, consent_and_age, open_and_set_up, start_interview};
 use doorstep_e2e::{dist, Collector, Result, Scratch, Worker};
 use serde_json::Value;
 
@@ -41,17 +39,7 @@ async fn main() -> Result<()> {
     // One real interview, completed through the screens.
     start_interview(&worker).await?;
     consent_and_age(&worker, 5).await?;
-    while !worker.is_showing("page-review").await? {
-        answer_the_rest(&worker).await?;
-        let before = worker.path().await?;
-        next(&worker).await?;
-        worker
-            .wait_until(
-                "the next screen",
-                &format!("location.pathname !== {}", serde_json::json!(before)),
-            )
-            .await?;
-    }
+    answer_to_review(&worker).await?;
     worker.tap("interview-complete").await?;
     worker.see("interview-completed").await?;
 

@@ -122,11 +122,9 @@ pub async fn answer_the_rest(worker: &Worker) -> Result<()> {
     Err("questions kept appearing".into())
 }
 
-/// From today's screen: logs an interview visit and takes a whole interview through to
-/// "complete", answering every question the way [`answer_the_rest`] does.
-pub async fn complete_interview(worker: &Worker) -> Result<()> {
-    start_interview(worker).await?;
-    consent_and_age(worker, 5).await?;
+/// From any section of an interview: answers each section the way [`answer_the_rest`]
+/// does and goes on, until the review is on screen.
+pub async fn answer_to_review(worker: &Worker) -> Result<()> {
     while !worker.is_showing("page-review").await? {
         answer_the_rest(worker).await?;
         let before = worker.path().await?;
@@ -138,6 +136,15 @@ pub async fn complete_interview(worker: &Worker) -> Result<()> {
             )
             .await?;
     }
+    Ok(())
+}
+
+/// From today's screen: logs an interview visit and takes a whole interview through to
+/// "complete", answering every question the way [`answer_the_rest`] does.
+pub async fn complete_interview(worker: &Worker) -> Result<()> {
+    start_interview(worker).await?;
+    consent_and_age(worker, 5).await?;
+    answer_to_review(worker).await?;
     worker.tap("interview-complete").await?;
     worker.see("interview-completed").await?;
     worker.tap("completed-today").await?;
@@ -157,4 +164,36 @@ pub async fn upload_the_one_waiting(worker: &Worker) -> Result<()> {
         .see_text("upload-status", "Received by the collector: 1 new.")
         .await?;
     Ok(())
+}
+
+/// The navigation links wholly on the screen, by their words.
+pub async fn navigation_in_view(worker: &Worker) -> Result<Vec<String>> {
+    let links = worker
+        .run(
+            "return [...document.querySelectorAll('nav a')].map((a) => {
+               const r = a.getBoundingClientRect();
+               return r.left >= 0 && r.right <= document.documentElement.clientWidth ? a.textContent.trim() : null;
+             });",
+        )
+        .await?;
+    Ok(serde_json::from_value::<Vec<Option<String>>>(links)?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// The offline card on Today once it has settled: no longer `preparing` ("Getting ready…"
+/// in the screens' language).
+pub async fn offline_card(worker: &Worker, preparing: &str) -> Result<String> {
+    let value = worker
+        .wait_until(
+            "the offline card to settle",
+            &format!(
+                "(() => {{ const p = document.querySelector('#offline-title + p');
+                   return p && p.textContent !== {} ? p.textContent : null; }})()",
+                json!(preparing)
+            ),
+        )
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
 }
