@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use survey::wire::{Health, HEALTH_PATH};
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::settings::Settings;
 use super::VERSION;
@@ -33,16 +32,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
     probe: Option<Probe>,
     settings: &Settings,
 ) -> Router<S> {
-    let router = Router::new().route(HEALTH_PATH, get(health));
-    let router = if settings.cors_origins.is_empty() {
-        router
-    } else {
-        router.layer(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::list(settings.cors_origins.iter().cloned()))
-                .allow_methods([Method::GET]),
-        )
-    };
+    let router = settings.with_cors(Router::new().route(HEALTH_PATH, get(health)), |cors| {
+        cors.allow_methods([Method::GET])
+    });
     router.with_state(probe)
 }
 

@@ -32,7 +32,6 @@ use axum::{Json, Router};
 use http_body_util::BodyExt;
 use survey::wire::{ErrorCode, Receipt, BATCHES_PATH, BODY_LIMIT};
 use tokio::time::Instant;
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::attempts::{record_here, AttemptLog};
 use super::budget::Budget;
@@ -119,19 +118,12 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
         draining: ops.draining.clone(),
         metrics: ops.metrics.clone(),
     };
-    let router = Router::new().route(BATCHES_PATH, post(upload));
-    let router = if settings.cors_origins.is_empty() {
-        router
-    } else {
-        router.layer(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::list(settings.cors_origins.iter().cloned()))
-                .allow_methods([Method::POST])
-                .allow_headers([AUTHORIZATION, CONTENT_TYPE])
-                // The app waits as long as a throttled or busy answer says.
-                .expose_headers([RETRY_AFTER]),
-        )
-    };
+    let router = settings.with_cors(Router::new().route(BATCHES_PATH, post(upload)), |cors| {
+        cors.allow_methods([Method::POST])
+            .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+            // The app waits as long as a throttled or busy answer says.
+            .expose_headers([RETRY_AFTER])
+    });
     router.with_state(route)
 }
 

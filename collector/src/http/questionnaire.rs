@@ -16,25 +16,20 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use survey::wire::CURRENT_QUESTIONNAIRE_PATH;
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::settings::Settings;
 use crate::store::intake::Intake;
 
 /// The route, reading `intake`'s database, with CORS for the origins in `settings`.
 pub fn routes<S: Clone + Send + Sync + 'static>(intake: Intake, settings: &Settings) -> Router<S> {
-    let router = Router::new().route(CURRENT_QUESTIONNAIRE_PATH, get(current));
-    let router = if settings.cors_origins.is_empty() {
-        router
-    } else {
-        router.layer(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::list(settings.cors_origins.iter().cloned()))
-                .allow_methods([Method::GET])
+    let router = settings.with_cors(
+        Router::new().route(CURRENT_QUESTIONNAIRE_PATH, get(current)),
+        |cors| {
+            cors.allow_methods([Method::GET])
                 .allow_headers([header::IF_NONE_MATCH])
-                .expose_headers([header::ETAG]),
-        )
-    };
+                .expose_headers([header::ETAG])
+        },
+    );
     router.with_state(intake)
 }
 

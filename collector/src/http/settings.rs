@@ -77,6 +77,22 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// `router` with CORS for the `--cors-origin` origins, made by `layer` from one that
+    /// allows them (its methods and headers are the route's to say); `router` as it is
+    /// when none is named (the app served by the collector itself needs none).
+    pub fn with_cors<S: Clone + Send + Sync + 'static>(
+        &self,
+        router: axum::Router<S>,
+        layer: impl FnOnce(tower_http::cors::CorsLayer) -> tower_http::cors::CorsLayer,
+    ) -> axum::Router<S> {
+        if self.cors_origins.is_empty() {
+            return router;
+        }
+        router.layer(layer(tower_http::cors::CorsLayer::new().allow_origin(
+            tower_http::cors::AllowOrigin::list(self.cors_origins.iter().cloned()),
+        )))
+    }
+
     /// How many batches are verified and stored at once: one per [`BODY_LIMIT`] of the
     /// intake budget, at least one and at most one per core.
     pub fn intake_threads(&self) -> usize {
